@@ -1,0 +1,38 @@
+//! `entitle facts`: the canonical model of the inputs as JSON, for debugging a
+//! front-end or writing a policy.
+
+use std::io::Write;
+
+use anyhow::Context;
+use entitle::report::ReportError;
+use serde_json::json;
+
+use super::FactsArgs;
+use super::common;
+
+/// Prints `{"inputs": [...], "workloads": [...], "errors": [...]}`; exit 2 on errors.
+pub fn run(args: FactsArgs) -> anyhow::Result<u8> {
+    let catalog = common::catalog(args.catalog.as_deref()).map_err(anyhow::Error::new)?;
+    let (files, mut errors) = entitle::discover(&args.paths);
+    let (mut inputs, mut workloads) = (Vec::new(), Vec::new());
+    for file in &files {
+        match entitle::load(file, &catalog.catalog) {
+            Ok(loaded) => {
+                inputs.push(json!({
+                    "path": loaded.path,
+                    "format": loaded.format.map(|f| f.name()),
+                    "workloads": loaded.workloads.len(),
+                    "skipped": loaded.skipped,
+                }));
+                workloads.extend(loaded.workloads);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    let errors: Vec<ReportError> = errors.iter().map(ReportError::from).collect();
+    let out = json!({ "inputs": inputs, "workloads": workloads, "errors": errors });
+    let mut text = serde_json::to_string_pretty(&out).context("serialise facts")?;
+    text.push('\n');
+    std::io::stdout().lock().write_all(text.as_bytes()).context("cannot write to stdout")?;
+    Ok(if errors.is_empty() { 0 } else { 2 })
+}

@@ -1,0 +1,139 @@
+//! Command-line arguments (clap) and dispatch. No logic of its own: each command
+//! turns its arguments into library options and calls the library.
+
+mod check;
+mod common;
+mod facts;
+mod policies;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Checks cloud deployment descriptors for RHEL licensing and support-scope problems.
+#[derive(Debug, Parser)]
+#[command(name = "entitle", version, about, long_about = None)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check descriptors and report findings (exit 0 clean, 1 findings, 2 not checkable).
+    Check(CheckArgs),
+    /// Print the canonical deployment model of descriptors as JSON.
+    Facts(FactsArgs),
+    /// List loaded policies and their rules.
+    Policies(PoliciesArgs),
+}
+
+/// Options shared by every command that loads policies or the catalog.
+#[derive(Debug, clap::Args)]
+pub struct EngineArgs {
+    /// Add a policy (.wasm or .wat file, or a directory of them); repeatable.
+    #[arg(long = "policy", value_name = "FILE|DIR")]
+    pub policies: Vec<PathBuf>,
+    /// Do not load the built-in policies.
+    #[arg(long)]
+    pub no_builtin: bool,
+    /// Use this catalog directory instead of the built-in one.
+    #[arg(long, value_name = "DIR")]
+    pub catalog: Option<PathBuf>,
+    /// Time limit per policy evaluation (`2s`, `500ms`).
+    #[arg(long, value_name = "DURATION", default_value = "2s")]
+    pub policy_timeout: String,
+    /// Memory limit per policy evaluation, in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 256)]
+    pub policy_memory: u64,
+    /// Compile policies without reading or writing the on-disk cache.
+    #[arg(long)]
+    pub no_cache: bool,
+}
+
+/// `entitle check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Files or directories to check (directories are walked in sorted order).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+    /// Write the report to this file instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Evaluation date, YYYY-MM-DD (default: today, UTC).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Lowest severity that fails the run (exit 1).
+    #[arg(long, value_enum, default_value_t = FailOnArg::Error)]
+    pub fail_on: FailOnArg,
+    /// Warn about support phases that end within this many days.
+    #[arg(long, value_name = "DAYS", default_value_t = 180)]
+    pub warn_within: u32,
+    /// Organisation context (JSON or YAML).
+    #[arg(long, value_name = "FILE")]
+    pub context: Option<PathBuf>,
+    /// Policy settings: a JSON or YAML object keyed by policy id.
+    #[arg(long, value_name = "FILE")]
+    pub settings: Option<PathBuf>,
+    /// Worker threads (default: the number of CPUs).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+/// `entitle facts`.
+#[derive(Debug, clap::Args)]
+pub struct FactsArgs {
+    /// Files or directories to read.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Use this catalog directory instead of the built-in one.
+    #[arg(long, value_name = "DIR")]
+    pub catalog: Option<PathBuf>,
+}
+
+/// `entitle policies`.
+#[derive(Debug, clap::Args)]
+pub struct PoliciesArgs {
+    #[command(flatten)]
+    pub engine: EngineArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+}
+
+/// Report formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// One line per finding, for people.
+    Human,
+    /// The JSON report.
+    Json,
+}
+
+/// `--fail-on` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOnArg {
+    /// Fail on errors.
+    Error,
+    /// Fail on warnings and errors.
+    Warning,
+    /// Fail on any finding.
+    Info,
+    /// Never fail on findings (errors still exit 2).
+    Never,
+}
+
+/// Runs a command; the result is the process exit code.
+pub fn run(args: Args) -> anyhow::Result<u8> {
+    match args.command {
+        Command::Check(a) => check::run(a),
+        Command::Facts(a) => facts::run(a),
+        Command::Policies(a) => policies::run(a),
+    }
+}

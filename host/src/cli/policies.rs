@@ -1,0 +1,43 @@
+//! `entitle policies`: every loaded policy with its rules.
+
+use std::fmt::Write as _;
+use std::io::Write;
+
+use anyhow::Context;
+use entitle::Runtime;
+use entitle::report::ReportError;
+use serde_json::json;
+
+use super::common;
+use super::{OutputFormat, PoliciesArgs};
+
+/// Lists policies; exit 2 when one failed to load.
+pub fn run(args: PoliciesArgs) -> anyhow::Result<u8> {
+    let runtime = Runtime::new(common::runtime_options(&args.engine)?)?;
+    let (policies, errors) = entitle::load_policies(&runtime, !args.engine.no_builtin, &args.engine.policies);
+    let text = match args.format {
+        OutputFormat::Json => {
+            let list: Vec<_> = policies
+                .iter()
+                .map(|p| json!({"id": p.id(), "version": p.metadata.version, "origin": p.origin, "sha256": p.sha256, "rules": p.metadata.rules}))
+                .collect();
+            let errors: Vec<ReportError> = errors.iter().map(ReportError::from).collect();
+            format!("{}\n", serde_json::to_string_pretty(&json!({"policies": list, "errors": errors}))?)
+        }
+        OutputFormat::Human => {
+            let mut out = String::new();
+            for p in &policies {
+                let _ = writeln!(out, "{} {} ({})", p.id(), p.metadata.version, p.origin);
+                for rule in &p.metadata.rules {
+                    let _ = writeln!(out, "  {:<28} {:<7} {}", rule.id, rule.severity.as_str(), rule.title);
+                }
+            }
+            for e in &errors {
+                let _ = writeln!(out, "error: {e}");
+            }
+            out
+        }
+    };
+    std::io::stdout().lock().write_all(text.as_bytes()).context("cannot write to stdout")?;
+    Ok(if errors.is_empty() { 0 } else { 2 })
+}

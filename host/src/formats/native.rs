@@ -1,0 +1,257 @@
+//! entitle's own descriptor: a JSON or YAML file shaped like the canonical model, for
+//! deployments no other format describes (or to state facts a template cannot).
+//!
+//! ```yaml
+//! entitle: 1
+//! workloads:
+//!   - id: erp-db
+//!     provider: azure
+//!     count: 2
+//!     image: {publisher: RedHat, offer: RHEL, sku: "7.9", version: latest}
+//!     os: {product: rhel, version: "7.9"}    # optional when the image says it
+//!     billing: {model: payg}
+//!     addons: [els]
+//! ```
+
+use entitle_sdk::model::{Billing, BillingModel, Image, Os, Plan};
+use entitle_sdk::{Catalog, Workload};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::source;
+use crate::classify::{AzureImage, classify_azure};
+use crate::document::Document;
+use crate::{Error, ErrorKind, Phase};
+
+/// The add-ons a native descriptor may declare.
+const ADDONS: [&str; 7] = ["els", "eus", "enhanced-eus", "e4s", "ha", "sap", "resilient-storage"];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NativeDoc {
+    entitle: u32,
+    #[serde(default)]
+    #[allow(dead_code)]
+    description: Option<String>,
+    workloads: Vec<Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NativeWorkload {
+    id: String,
+    #[serde(default = "default_kind")]
+    kind: String,
+    #[serde(default)]
+    provider: Option<String>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    count: Option<u64>,
+    #[serde(default)]
+    region: Option<String>,
+    #[serde(default)]
+    image: Option<NativeImage>,
+    #[serde(default)]
+    os: Option<NativeOs>,
+    #[serde(default)]
+    billing: Option<NativeBilling>,
+    #[serde(default)]
+    addons: Vec<String>,
+}
+
+fn default_kind() -> String {
+    "vm".to_owned()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NativeImage {
+    reference: Option<String>,
+    publisher: Option<String>,
+    offer: Option<String>,
+    sku: Option<String>,
+    version: Option<String>,
+    id: Option<String>,
+    plan: Option<Plan>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NativeOs {
+    vendor: Option<String>,
+    product: Option<String>,
+    /// `"7.9"` or `"9"`: shorthand for major and minor.
+    version: Option<String>,
+    major: Option<u32>,
+    minor: Option<u32>,
+    stream: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NativeBilling {
+    model: Option<BillingModel>,
+    license_type: Option<String>,
+}
+
+/// The workloads of a native descriptor; a shape error names the field's pointer.
+pub fn workloads(path: &str, doc: &Document, catalog: &Catalog) -> Result<Vec<Workload>, Error> {
+    let shape = |pointer: &str, message: String| {
+        let at = doc.nearest_position(pointer);
+        Error::new(Phase::Model, ErrorKind::Shape(message)).path(path).at(at.line, at.column).pointer(pointer)
+    };
+    let top: NativeDoc = serde_json::from_value(doc.value.clone())
+        .map_err(|e| shape("", format!("not a valid entitle descriptor: {e}")))?;
+    if top.entitle != 1 {
+        return Err(shape(
+            "/entitle",
+            format!("descriptor version {} is not supported (this entitle reads version 1)", top.entitle),
+        ));
+    }
+    let mut out: Vec<Workload> = Vec::new();
+    for (i, raw) in top.workloads.into_iter().enumerate() {
+        let at = format!("/workloads/{i}");
+        let native: NativeWorkload =
+            serde_json::from_value(raw).map_err(|e| shape(&at, format!("workload {i}: {e}")))?;
+        if out.iter().any(|w| w.id == native.id) {
+            return Err(shape(&format!("{at}/id"), format!("workload id `{}` is used twice", native.id)));
+        }
+        out.push(
+            workload(path, &at, native, catalog)
+                .map_err(|(field, message)| shape(&format!("{at}/{field}"), message))?,
+        );
+    }
+    Ok(out)
+}
+
+fn workload(path: &str, at: &str, n: NativeWorkload, catalog: &Catalog) -> Result<Workload, (String, String)> {
+    let mut w = Workload {
+        resource: n.name.clone().unwrap_or_else(|| n.id.clone()),
+        id: n.id,
+        kind: n.kind,
+        provider: n.provider.unwrap_or_else(|| "unknown".to_owned()),
+        source: source(path, at),
+        count: Some(n.count.unwrap_or(1)),
+        region: n.region,
+        ..Workload::default()
+    };
+    let here = |field: &str| source(path, &format!("{at}/{field}"));
+    w.provenance.insert("count".into(), here("count"));
+    if let Some(image) = n.image {
+        w.image = Image {
+            reference: image.reference,
+            publisher: image.publisher,
+            offer: image.offer,
+            sku: image.sku,
+            version: image.version,
+            id: image.id,
+            plan: image.plan,
+        };
+        if let (None, Some(p), Some(o), Some(s)) = (&w.image.reference, &w.image.publisher, &w.image.offer, &w.image.sku) {
+            let v = w.image.version.as_deref().unwrap_or("latest");
+            w.image.reference = Some(format!("{p}:{o}:{s}:{v}"));
+        }
+        for key in ["reference", "publisher", "offer", "sku", "version", "id", "plan"] {
+            w.provenance.insert(format!("image.{key}"), here(&format!("image/{key}")));
+        }
+        if w.image.publisher.is_some() && w.image.offer.is_some() {
+            let found = classify_azure(
+                &AzureImage {
+                    publisher: w.image.publisher.as_deref(),
+                    offer: w.image.offer.as_deref(),
+                    sku: w.image.sku.as_deref(),
+                    version: w.image.version.as_deref(),
+                },
+                catalog,
+            );
+            w.os = found.os;
+            w.billing.model = found.billing;
+            w.addons = found.addons;
+            w.evidence.extend(found.evidence);
+            w.unknown.extend(found.unknown);
+            for field in ["os.major", "os.minor", "os.stream"] {
+                w.provenance.insert(field.into(), here("image/sku"));
+            }
+            for field in ["os.vendor", "os.product", "billing.model"] {
+                w.provenance.insert(field.into(), here("image/offer"));
+            }
+        }
+    }
+    if let Some(os) = n.os {
+        declared_os(&mut w, os, &here)?;
+    }
+    if let Some(billing) = n.billing {
+        let Billing { model, license_type } = &mut w.billing;
+        if let Some(m) = billing.model {
+            *model = m;
+            w.unknown.remove("billing.model");
+            w.provenance.insert("billing.model".into(), here("billing/model"));
+        }
+        if let Some(lt) = billing.license_type {
+            *license_type = Some(lt);
+            w.provenance.insert("billing.license_type".into(), here("billing/license_type"));
+        }
+    }
+    for addon in n.addons {
+        let lower = addon.to_ascii_lowercase();
+        if !ADDONS.contains(&lower.as_str()) {
+            return Err(("addons".into(), format!("unknown add-on `{addon}` (known: {})", ADDONS.join(", "))));
+        }
+        if !w.addons.contains(&lower) {
+            w.addons.push(lower);
+        }
+    }
+    w.provenance.insert("addons".into(), here("addons"));
+    if w.os.product.is_none() && !w.unknown.contains_key("os.product") {
+        w.unknown.insert("os.product".into(), "neither `os` nor a recognised image says which OS this is".into());
+    }
+    Ok(w)
+}
+
+/// Declared OS facts override what the image implies.
+fn declared_os(
+    w: &mut Workload,
+    os: NativeOs,
+    here: &dyn Fn(&str) -> entitle_sdk::model::Source,
+) -> Result<(), (String, String)> {
+    let (mut major, mut minor) = (os.major, os.minor);
+    if let Some(version) = &os.version {
+        let mut parts = version.split('.');
+        let parse = |p: Option<&str>| p.map(|t| t.parse::<u32>());
+        match (parse(parts.next()), parse(parts.next()), parts.next()) {
+            (Some(Ok(ma)), None, None) => major = Some(ma),
+            (Some(Ok(ma)), Some(Ok(mi)), None) => (major, minor) = (Some(ma), Some(mi)),
+            _ => return Err(("os/version".into(), format!("os.version `{version}` must be MAJOR or MAJOR.MINOR"))),
+        }
+    }
+    let declared = Os {
+        vendor: os.vendor.or_else(|| os.product.as_deref().filter(|p| *p == "rhel").map(|_| "redhat".to_owned())),
+        product: os.product.map(|p| p.to_ascii_lowercase()),
+        major,
+        minor,
+        stream: os.stream.map(|s| s.to_ascii_lowercase()),
+    };
+    let version_field = if os.version.is_some() { "os/version" } else { "os/major" };
+    if declared.product.is_some() {
+        w.os.vendor = declared.vendor.or(w.os.vendor.take());
+        w.os.product = declared.product;
+        w.unknown.remove("os.product");
+        w.provenance.insert("os.product".into(), here("os/product"));
+        w.provenance.insert("os.vendor".into(), here("os/product"));
+    }
+    if declared.major.is_some() {
+        w.os.major = declared.major;
+        w.os.minor = declared.minor;
+        w.unknown.remove("os.major");
+        w.unknown.remove("os.minor");
+        w.provenance.insert("os.major".into(), here(version_field));
+        w.provenance.insert("os.minor".into(), here(if os.version.is_some() { "os/version" } else { "os/minor" }));
+    }
+    if declared.stream.is_some() {
+        w.os.stream = declared.stream;
+        w.unknown.remove("os.stream");
+        w.provenance.insert("os.stream".into(), here("os/stream"));
+    }
+    Ok(())
+}

@@ -1,0 +1,113 @@
+//! Finding input files (walked in sorted order) and reading one into workloads.
+
+use std::path::{Path, PathBuf};
+
+use entitle_sdk::{Catalog, Workload};
+
+use crate::document::{self, Document, Syntax};
+use crate::formats::{self, Format};
+use crate::{Error, ErrorKind, Phase};
+
+/// File endings read when walking a directory (a file named on the command line is
+/// always read, whatever its name; the format is decided by content either way).
+const WALKED_EXTENSIONS: [&str; 5] = ["json", "jsonc", "yaml", "yml", "template"];
+
+/// One file to check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InputFile {
+    /// The path as shown in reports (relative paths stay relative).
+    pub display: String,
+    /// The path to open.
+    pub path: PathBuf,
+    /// Named on the command line (not found by walking a directory).
+    pub explicit: bool,
+}
+
+/// The files behind `paths`: files as given, directories walked in sorted order
+/// (hidden entries skipped). A path that does not exist is an error.
+pub fn discover(paths: &[PathBuf]) -> (Vec<InputFile>, Vec<Error>) {
+    let (mut files, mut errors) = (Vec::new(), Vec::new());
+    for path in paths {
+        let display = path.display().to_string();
+        match std::fs::metadata(path) {
+            Err(e) => errors.push(Error::new(Phase::Parse, ErrorKind::Io(e)).path(display)),
+            Ok(meta) if meta.is_dir() => walk(path, &mut files, &mut errors),
+            Ok(_) => files.push(InputFile { display, path: path.clone(), explicit: true }),
+        }
+    }
+    (files, errors)
+}
+
+fn walk(root: &Path, files: &mut Vec<InputFile>, errors: &mut Vec<Error>) {
+    let entries = walkdir::WalkDir::new(root)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in entries {
+        match entry {
+            Ok(e) if e.file_type().is_file() => {
+                let ext = e.path().extension().map(|x| x.to_string_lossy().to_ascii_lowercase());
+                if ext.is_some_and(|x| WALKED_EXTENSIONS.contains(&x.as_str())) {
+                    files.push(InputFile {
+                        display: e.path().display().to_string(),
+                        path: e.into_path(),
+                        explicit: false,
+                    });
+                }
+            }
+            Ok(_) => {}
+            Err(e) => {
+                let path = e.path().map(|p| p.display().to_string()).unwrap_or_else(|| root.display().to_string());
+                let io = e.into_io_error().unwrap_or_else(|| std::io::Error::other("directory loop"));
+                errors.push(Error::new(Phase::Parse, ErrorKind::Io(io)).path(path));
+            }
+        }
+    }
+}
+
+/// An input after reading: its format and workloads, or why it was passed over.
+#[derive(Clone, Debug)]
+pub struct LoadedInput {
+    /// The path as shown in reports.
+    pub path: String,
+    /// The detected format (`None` when it is not a descriptor entitle reads).
+    pub format: Option<Format>,
+    /// The workloads found.
+    pub workloads: Vec<Workload>,
+    /// Why a walked file was not checked (not a descriptor entitle reads).
+    pub skipped: Option<String>,
+}
+
+/// Reads, parses and models one file.
+pub fn load(file: &InputFile, catalog: &Catalog) -> Result<LoadedInput, Error> {
+    let bytes =
+        std::fs::read(&file.path).map_err(|e| Error::new(Phase::Parse, ErrorKind::Io(e)).path(&file.display))?;
+    let syntax = |e: document::SyntaxError| {
+        Error::new(Phase::Parse, ErrorKind::Syntax(e.message.clone())).path(&file.display).at(e.line, e.column)
+    };
+    let text = document::decode_text(&bytes).map_err(syntax)?;
+    let docs = match document::sniff(text) {
+        Syntax::Json => vec![document::parse_json(text).map_err(syntax)?],
+        Syntax::Yaml => document::parse_yaml(text).map_err(syntax)?,
+    };
+    load_documents(&file.display, &docs, file.explicit, catalog)
+}
+
+/// Models already parsed documents of one file (also used by the golden-case runner).
+pub fn load_documents(path: &str, docs: &[Document], explicit: bool, catalog: &Catalog) -> Result<LoadedInput, Error> {
+    let mut loaded = LoadedInput { path: path.to_owned(), format: None, workloads: Vec::new(), skipped: None };
+    for doc in docs {
+        if let Some(format) = formats::detect(doc) {
+            loaded.format.get_or_insert(format);
+            loaded.workloads.extend(formats::workloads(format, path, doc, catalog)?);
+        }
+    }
+    if loaded.format.is_none() {
+        let why = "not a descriptor entitle reads (an ARM template or an entitle descriptor)";
+        if explicit {
+            return Err(Error::new(Phase::Parse, ErrorKind::Shape(format!("{why}; nothing was checked"))).path(path));
+        }
+        loaded.skipped = Some(why.to_owned());
+    }
+    Ok(loaded)
+}

@@ -1,0 +1,43 @@
+//! entitle checks cloud deployment descriptors for RHEL licensing and support-scope
+//! problems. This library is the whole tool; the `entitle` binary only parses
+//! arguments, calls it and picks the exit code.
+//!
+//! ```no_run
+//! use entitle::{CheckOptions, Checker, LoadedCatalog, Runtime, RuntimeOptions};
+//!
+//! let runtime = Runtime::new(RuntimeOptions::default()).unwrap();
+//! let (policies, load_errors) = entitle::load_policies(&runtime, true, &[]);
+//! let checker = Checker { runtime, policies, catalog: LoadedCatalog::builtin() };
+//! let (files, mut errors) = entitle::discover(&["infra".into()]);
+//! errors.extend(load_errors);
+//! let options = CheckOptions {
+//!     as_of: "2026-11-25".parse().unwrap(),
+//!     warn_within_days: 180,
+//!     settings: Default::default(),
+//!     context: serde_json::Value::Null,
+//!     jobs: 2,
+//! };
+//! let report = checker.check(&files, errors, &options);
+//! print!("{}", report.to_json());
+//! ```
+#![deny(missing_docs)]
+
+mod catalog;
+mod check;
+pub mod classify;
+pub mod document;
+mod error;
+mod formats;
+mod input;
+mod policies;
+pub mod report;
+mod runtime;
+
+pub use catalog::LoadedCatalog;
+pub use check::{CheckOptions, Checker};
+pub use error::{Error, ErrorKind, Phase};
+pub use formats::Format;
+pub use input::{InputFile, LoadedInput, discover, load, load_documents};
+pub use policies::{BUILTIN_POLICIES, load_policies};
+pub use report::{FailOn, Report};
+pub use runtime::{CacheMode, Evaluated, Policy, Runtime, RuntimeOptions};

@@ -1,0 +1,80 @@
+//! Which policies a run loads: the built-in pack embedded in the binary, plus
+//! `--policy FILE.wasm|FILE.wat|DIR`.
+
+use std::path::PathBuf;
+
+use crate::runtime::{Policy, Runtime};
+use crate::{Error, ErrorKind, Phase};
+
+include!(concat!(env!("OUT_DIR"), "/builtin_policies.rs"));
+
+/// Loads the built-in policies (unless `builtin` is false) and every policy under
+/// `extra`. A policy that fails to load is an error; the rest still load.
+pub fn load_policies(runtime: &Runtime, builtin: bool, extra: &[PathBuf]) -> (Vec<Policy>, Vec<Error>) {
+    let (mut loaded, mut errors): (Vec<Policy>, Vec<Error>) = (Vec::new(), Vec::new());
+    let mut add = |result: Result<Policy, Error>, loaded: &mut Vec<Policy>| match result {
+        Ok(policy) => {
+            if let Some(first) = loaded.iter().find(|p| p.id() == policy.id()) {
+                errors.push(
+                    Error::new(
+                        Phase::Load,
+                        ErrorKind::Config(format!(
+                            "policy id `{}` is already loaded from {}",
+                            policy.id(),
+                            first.origin
+                        )),
+                    )
+                    .path(&policy.origin)
+                    .policy(policy.id()),
+                );
+            } else {
+                loaded.push(policy);
+            }
+        }
+        Err(e) => errors.push(e),
+    };
+    if builtin {
+        for (name, bytes) in BUILTIN_POLICIES {
+            add(Policy::load(runtime, &format!("builtin:{name}"), bytes), &mut loaded);
+        }
+    }
+    for path in extra {
+        for file in policy_files(path) {
+            match file {
+                Ok(file) => {
+                    let origin = file.display().to_string();
+                    let result = std::fs::read(&file)
+                        .map_err(|e| Error::new(Phase::Load, ErrorKind::Io(e)).path(&origin))
+                        .and_then(|bytes| Policy::load(runtime, &origin, &bytes));
+                    add(result, &mut loaded);
+                }
+                Err(e) => add(Err(e), &mut loaded),
+            }
+        }
+    }
+    (loaded, errors)
+}
+
+/// A file as given, or the `.wasm` / `.wat` files of a directory in sorted order.
+fn policy_files(path: &PathBuf) -> Vec<Result<PathBuf, Error>> {
+    let origin = path.display().to_string();
+    match std::fs::metadata(path) {
+        Err(e) => vec![Err(Error::new(Phase::Load, ErrorKind::Io(e)).path(origin))],
+        Ok(meta) if meta.is_dir() => {
+            let mut files: Vec<PathBuf> = match std::fs::read_dir(path) {
+                Ok(entries) => entries
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.extension().is_some_and(|x| x == "wasm" || x == "wat"))
+                    .collect(),
+                Err(e) => return vec![Err(Error::new(Phase::Load, ErrorKind::Io(e)).path(origin))],
+            };
+            files.sort();
+            if files.is_empty() {
+                let none = ErrorKind::Config("the directory holds no .wasm or .wat policy".into());
+                return vec![Err(Error::new(Phase::Load, none).path(origin))];
+            }
+            files.into_iter().map(Ok).collect()
+        }
+        Ok(_) => vec![Ok(path.clone())],
+    }
+}

@@ -1,0 +1,76 @@
+//! Human output: one line per finding as `path:line:column: severity[RULE] message`,
+//! the fix indented under it, then errors, skipped files and a summary line.
+
+use std::fmt::Write as _;
+
+use entitle_sdk::Severity;
+
+use super::Report;
+
+/// Whether to colour severities (only for a terminal, and never with `NO_COLOR`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HumanStyle {
+    /// Plain text.
+    Plain,
+    /// ANSI colours on severities.
+    Color,
+}
+
+/// Renders the report for people.
+pub fn render_human(report: &Report, style: HumanStyle) -> String {
+    let paint = |severity: &str, code: &str| match style {
+        HumanStyle::Color => format!("\x1b[1;{code}m{severity}\x1b[0m"),
+        HumanStyle::Plain => severity.to_owned(),
+    };
+    let mut out = String::new();
+    for f in &report.findings {
+        let code = match f.severity {
+            Severity::Error => "31",
+            Severity::Warning => "33",
+            Severity::Info => "36",
+        };
+        let loc = &f.location;
+        let _ = writeln!(
+            out,
+            "{}:{}:{}: {}[{}] {}",
+            loc.path,
+            loc.line,
+            loc.column,
+            paint(f.severity.as_str(), code),
+            f.rule,
+            f.message
+        );
+        let _ = writeln!(out, "    resource: {}", f.resource);
+        if let Some(fix) = &f.fix {
+            let _ = writeln!(out, "    fix: {fix}");
+        }
+    }
+    for e in &report.errors {
+        let mut at = e.path.clone().unwrap_or_else(|| "entitle".to_owned());
+        if let (Some(line), Some(column)) = (e.line, e.column) {
+            let _ = write!(at, ":{line}:{column}");
+        }
+        let phase = serde_json::to_value(e.phase).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        let _ = writeln!(out, "{at}: {}[{phase}] {}", paint("error", "31"), e.message);
+    }
+    for input in report.inputs.iter().filter(|i| i.skipped.is_some()) {
+        let _ = writeln!(out, "{}: note: not checked: {}", input.path, input.skipped.as_deref().unwrap_or_default());
+    }
+    let s = &report.summary;
+    let workloads: usize = report.inputs.iter().map(|i| i.workloads).sum();
+    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let _ = writeln!(
+        out,
+        "entitle: {}, {}, {} and {} in {} ({}) with {}; as of {}, catalog {}",
+        plural(s.error, "error", "errors"),
+        plural(s.warning, "warning", "warnings"),
+        plural(s.info, "info", "info"),
+        plural(s.errors, "input or policy that could not be checked", "inputs or policies that could not be checked"),
+        plural(report.inputs.len(), "input", "inputs"),
+        plural(workloads, "workload", "workloads"),
+        plural(report.policies.len(), "policy", "policies"),
+        report.as_of,
+        report.catalog.version
+    );
+    out
+}

@@ -1,0 +1,261 @@
+//! The report: one findings model that every output format renders.
+
+mod human;
+
+use entitle_sdk::{Date, Severity};
+use serde::Serialize;
+
+use crate::catalog::LoadedCatalog;
+use crate::input::LoadedInput;
+use crate::runtime::Policy;
+use crate::{Error, Phase};
+
+pub use human::{HumanStyle, render_human};
+
+/// Version of the JSON report shape.
+pub const REPORT_VERSION: u32 = 1;
+
+/// Everything a run found, in the shape of `--format json`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    /// Report shape version.
+    pub version: u32,
+    /// This tool.
+    pub tool: Tool,
+    /// The evaluation date.
+    pub as_of: Date,
+    /// The catalog used.
+    pub catalog: CatalogInfo,
+    /// The policies that ran.
+    pub policies: Vec<PolicyInfo>,
+    /// Every input read.
+    pub inputs: Vec<InputInfo>,
+    /// Findings, sorted by location.
+    pub findings: Vec<Finding>,
+    /// Everything that could not be checked.
+    pub errors: Vec<ReportError>,
+    /// Counts.
+    pub summary: Summary,
+}
+
+/// Tool name and version.
+#[derive(Clone, Debug, Serialize)]
+pub struct Tool {
+    /// `entitle`.
+    pub name: &'static str,
+    /// The crate version.
+    pub version: &'static str,
+}
+
+/// Catalog version and digest.
+#[derive(Clone, Debug, Serialize)]
+pub struct CatalogInfo {
+    /// Version string from `catalog.json`.
+    pub version: String,
+    /// sha256 of the catalog files.
+    pub sha256: String,
+}
+
+/// One policy that ran.
+#[derive(Clone, Debug, Serialize)]
+pub struct PolicyInfo {
+    /// Policy id.
+    pub id: String,
+    /// Policy version.
+    pub version: String,
+    /// sha256 of its wasm module.
+    pub sha256: String,
+}
+
+/// One input read.
+#[derive(Clone, Debug, Serialize)]
+pub struct InputInfo {
+    /// As the user named it.
+    pub path: String,
+    /// Detected format, `null` when not recognised.
+    pub format: Option<&'static str>,
+    /// Number of workloads found.
+    pub workloads: usize,
+    /// Why it was not checked, when it was not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<String>,
+}
+
+/// Where a finding points.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Location {
+    /// File, as the user named it.
+    pub path: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+    /// JSON pointer of the value.
+    pub pointer: String,
+}
+
+/// One finding, placed.
+#[derive(Clone, Debug, Serialize)]
+pub struct Finding {
+    /// Rule id.
+    pub rule: String,
+    /// Policy id.
+    pub policy: String,
+    /// Effective severity.
+    pub severity: Severity,
+    /// What is wrong.
+    pub message: String,
+    /// The resource as a reviewer knows it.
+    pub resource: String,
+    /// Workload id in the canonical model.
+    pub workload: String,
+    /// The field path the finding rests on.
+    pub field: String,
+    /// file:line:column and pointer.
+    pub location: Location,
+    /// Facts the finding rests on.
+    pub evidence: Vec<String>,
+    /// What to change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+    /// Stable id for baselines and SARIF (rule, file, workload, field).
+    pub fingerprint: String,
+}
+
+/// Something that could not be checked.
+#[derive(Clone, Debug, Serialize)]
+pub struct ReportError {
+    /// The input (or policy file) concerned.
+    pub path: Option<String>,
+    /// The policy concerned.
+    pub policy: Option<String>,
+    /// The step that failed.
+    pub phase: Phase,
+    /// What happened, in words.
+    pub message: String,
+    /// 1-based line, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    /// 1-based column, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+    /// JSON pointer, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
+}
+
+impl From<&Error> for ReportError {
+    fn from(e: &Error) -> ReportError {
+        ReportError {
+            path: e.path.clone(),
+            policy: e.policy.clone(),
+            phase: e.phase,
+            message: e.message(),
+            line: e.line,
+            column: e.column,
+            pointer: e.pointer.clone(),
+        }
+    }
+}
+
+/// Counts by severity, plus errors.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Summary {
+    /// Findings at `error`.
+    pub error: usize,
+    /// Findings at `warning`.
+    pub warning: usize,
+    /// Findings at `info`.
+    pub info: usize,
+    /// Findings waived.
+    pub waived: usize,
+    /// Things that could not be checked.
+    pub errors: usize,
+}
+
+/// When a run fails: at or above a severity, or never.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailOn {
+    /// Findings at or above this severity fail the run.
+    Severity(Severity),
+    /// Findings never fail the run (errors still exit 2).
+    Never,
+}
+
+impl Report {
+    /// An empty report for a run.
+    pub fn new(as_of: Date, catalog: &LoadedCatalog, policies: &[Policy]) -> Report {
+        Report {
+            version: REPORT_VERSION,
+            tool: Tool { name: "entitle", version: env!("CARGO_PKG_VERSION") },
+            as_of,
+            catalog: CatalogInfo { version: catalog.catalog.version.clone(), sha256: catalog.sha256.clone() },
+            policies: policies
+                .iter()
+                .map(|p| PolicyInfo {
+                    id: p.id().to_owned(),
+                    version: p.metadata.version.clone(),
+                    sha256: p.sha256.clone(),
+                })
+                .collect(),
+            inputs: Vec::new(),
+            findings: Vec::new(),
+            errors: Vec::new(),
+            summary: Summary::default(),
+        }
+    }
+
+    /// Records an input.
+    pub fn add_input(&mut self, loaded: &LoadedInput) {
+        self.inputs.push(InputInfo {
+            path: loaded.path.clone(),
+            format: loaded.format.map(|f| f.name()),
+            workloads: loaded.workloads.len(),
+            skipped: loaded.skipped.clone(),
+        });
+    }
+
+    /// Records errors.
+    pub fn add_errors(&mut self, errors: Vec<Error>) {
+        self.errors.extend(errors.iter().map(ReportError::from));
+    }
+
+    /// Sorts everything and counts.
+    pub fn finish(&mut self) {
+        self.findings.sort_by(|a, b| {
+            (&a.location, &a.rule, &a.workload, &a.field).cmp(&(&b.location, &b.rule, &b.workload, &b.field))
+        });
+        self.errors.sort_by(|a, b| {
+            (&a.path, a.line, &a.policy, a.phase, &a.message).cmp(&(&b.path, b.line, &b.policy, b.phase, &b.message))
+        });
+        let mut summary = Summary { errors: self.errors.len(), ..Summary::default() };
+        for f in &self.findings {
+            match f.severity {
+                Severity::Error => summary.error += 1,
+                Severity::Warning => summary.warning += 1,
+                Severity::Info => summary.info += 1,
+            }
+        }
+        self.summary = summary;
+    }
+
+    /// 2 when anything could not be checked, else 1 when a finding is at or above
+    /// `fail_on`, else 0.
+    pub fn exit_code(&self, fail_on: FailOn) -> u8 {
+        if !self.errors.is_empty() {
+            return 2;
+        }
+        let failing = match fail_on {
+            FailOn::Never => false,
+            FailOn::Severity(min) => self.findings.iter().any(|f| f.severity >= min),
+        };
+        u8::from(failing)
+    }
+
+    /// The report as pretty JSON (`--format json`).
+    pub fn to_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).expect("the report serialises");
+        text.push('\n');
+        text
+    }
+}

@@ -1,0 +1,88 @@
+//! Host half of guest ABI version 1: export names and types, and moving bytes in and
+//! out of guest memory with every address checked.
+
+use wasmtime::{ExternType, Instance, Memory, Module, Store, ValType};
+
+use super::store::StoreState;
+
+/// Exported function names and their `(params, results)`.
+pub(crate) const EXPORTS: [(&str, &[ValType], &[ValType]); 6] = [
+    ("entitle_abi_version", &[], &[ValType::I32]),
+    ("entitle_alloc", &[ValType::I32], &[ValType::I32]),
+    ("entitle_dealloc", &[ValType::I32, ValType::I32], &[]),
+    ("entitle_metadata", &[], &[ValType::I64]),
+    ("entitle_validate_settings", &[ValType::I32, ValType::I32], &[ValType::I64]),
+    ("entitle_evaluate", &[ValType::I32, ValType::I32], &[ValType::I64]),
+];
+
+/// Checks imports and exports against the ABI; the error says what is wrong.
+pub(crate) fn check_module(module: &Module) -> Result<(), String> {
+    for import in module.imports() {
+        let ok = import.module() == "entitle"
+            && import.name() == "log"
+            && matches!(import.ty(), ExternType::Func(f)
+                if f.params().all(|p| matches!(p, ValType::I32)) && f.params().len() == 3 && f.results().len() == 0);
+        if !ok {
+            return Err(format!(
+                "imports `{}.{}`; a policy may import only `entitle.log(i32, i32, i32)` (no WASI, no other host functions)",
+                import.module(),
+                import.name()
+            ));
+        }
+    }
+    match module.get_export("memory") {
+        Some(ExternType::Memory(_)) => {}
+        _ => return Err("does not export its linear memory as `memory`".into()),
+    }
+    for (name, params, results) in EXPORTS {
+        let Some(ty) = module.get_export(name) else {
+            return Err(format!("missing export `{name}`"));
+        };
+        let ExternType::Func(func) = ty else {
+            return Err(format!("export `{name}` is not a function"));
+        };
+        let same = |a: &mut dyn ExactSizeIterator<Item = ValType>, b: &[ValType]| {
+            a.len() == b.len() && a.zip(b).all(|(x, y)| ValType::eq(&x, y))
+        };
+        if !same(&mut func.params(), params) || !same(&mut func.results(), results) {
+            return Err(format!("export `{name}` has type {func}, expected ({params:?}) -> ({results:?})"));
+        }
+    }
+    Ok(())
+}
+
+/// Copies `input` into a buffer from `entitle_alloc`; returns `(ptr, len)`.
+pub(crate) fn write_input(
+    store: &mut Store<StoreState>,
+    instance: &Instance,
+    memory: &Memory,
+    input: &[u8],
+) -> Result<(i32, i32), CallError> {
+    let len = i32::try_from(input.len()).map_err(|_| CallError::Reply("request larger than 2 GiB".into()))?;
+    let alloc = instance.get_typed_func::<i32, i32>(&mut *store, "entitle_alloc").map_err(CallError::Wasm)?;
+    let ptr = alloc.call(&mut *store, len).map_err(CallError::Wasm)?;
+    memory
+        .write(&mut *store, ptr as u32 as usize, input)
+        .map_err(|_| CallError::Reply(format!("entitle_alloc({len}) returned {ptr:#x}, outside guest memory")))?;
+    Ok((ptr, len))
+}
+
+/// Reads the reply that a packed `(ptr << 32) | len` points at.
+pub(crate) fn read_reply(store: &Store<StoreState>, memory: &Memory, packed: i64) -> Result<Vec<u8>, CallError> {
+    let packed = packed as u64;
+    let (ptr, len) = ((packed >> 32) as usize, (packed & 0xffff_ffff) as usize);
+    memory
+        .data(store)
+        .get(ptr..ptr.saturating_add(len))
+        .map(<[u8]>::to_vec)
+        .ok_or_else(|| CallError::Reply(format!("reply at {ptr:#x} with length {len} lies outside guest memory")))
+}
+
+/// A failed guest call, before it is named with input and policy.
+#[derive(Debug)]
+pub(crate) enum CallError {
+    /// A wasmtime error (trap, interrupt, limiter error).
+    Wasm(wasmtime::Error),
+    /// A reply or address that breaks the ABI.
+    Reply(String),
+}

@@ -1,0 +1,13 @@
+//! The sandboxed wasm runtime: one engine per process, policies compiled once and
+//! cached on disk, and a fresh store with a time and memory limit per evaluation.
+
+mod abi;
+mod cache;
+mod engine;
+mod policy;
+mod store;
+
+pub use cache::CacheMode;
+pub use engine::{Runtime, RuntimeOptions};
+pub(crate) use policy::hex;
+pub use policy::{Evaluated, Policy};

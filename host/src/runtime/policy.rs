@@ -1,0 +1,204 @@
+//! `Policy`: a module compiled once, checked against the ABI when loaded, and
+//! pre-linked, so that every evaluation is a fresh instance in a fresh store.
+
+use sha2::{Digest, Sha256};
+use wasmtime::{InstancePre, Store, Trap};
+
+use super::Runtime;
+use super::abi::{self, CallError};
+use super::store::StoreState;
+use crate::{Error, ErrorKind, Phase};
+use entitle_sdk::{ABI_VERSION, EvaluationReply, Finding, METADATA_SECTION, PolicyMetadata, SettingsReply};
+
+/// A loaded policy.
+#[derive(Clone)]
+pub struct Policy {
+    /// What the policy says about itself.
+    pub metadata: PolicyMetadata,
+    /// sha256 of the wasm module (hex).
+    pub sha256: String,
+    /// Where it came from: a file path, or `builtin:<file>`.
+    pub origin: String,
+    pre: InstancePre<StoreState>,
+}
+
+/// `(level, message)` lines a policy logged during one call.
+pub type Logs = Vec<(i32, String)>;
+
+/// What one evaluation produced besides findings.
+pub struct Evaluated {
+    /// The findings as the policy returned them.
+    pub findings: Vec<Finding>,
+    /// `(level, message)` lines the policy logged.
+    pub logs: Logs,
+}
+
+impl Policy {
+    /// Loads a policy from wasm (or `.wat` text), checking its metadata and ABI.
+    pub fn load(runtime: &Runtime, origin: &str, bytes: &[u8]) -> Result<Policy, Error> {
+        let fail = |kind| Error::new(Phase::Load, kind).path(origin);
+        let wasm = if bytes.starts_with(b"\0asm") {
+            std::borrow::Cow::Borrowed(bytes)
+        } else {
+            let text =
+                wat::parse_bytes(bytes).map_err(|e| fail(ErrorKind::Compile(format!("not a wasm module: {e}"))))?;
+            std::borrow::Cow::Owned(text.into_owned())
+        };
+        let sha256 = hex(&Sha256::digest(&wasm));
+        let metadata = read_metadata(&wasm).map_err(|m| fail(ErrorKind::Abi(m)))?;
+        if metadata.abi_version != ABI_VERSION {
+            return Err(fail(ErrorKind::Abi(format!(
+                "its metadata says ABI version {}, this host speaks version {ABI_VERSION}",
+                metadata.abi_version
+            )))
+            .policy(&metadata.id));
+        }
+        let module = match &runtime.cache {
+            Some(cache) => cache.module(&runtime.engine, &sha256, &wasm),
+            None => wasmtime::Module::new(&runtime.engine, &wasm),
+        }
+        .map_err(|e| fail(ErrorKind::Compile(format!("{e:#}"))).policy(&metadata.id))?;
+        abi::check_module(&module).map_err(|m| fail(ErrorKind::Abi(m)).policy(&metadata.id))?;
+        let pre = runtime.linker.instantiate_pre(&module).map_err(|e| fail(ErrorKind::Abi(format!("{e:#}"))))?;
+        let policy = Policy { metadata, sha256, origin: origin.to_owned(), pre };
+        policy.check_live(runtime)?;
+        Ok(policy)
+    }
+
+    /// The policy id.
+    pub fn id(&self) -> &str {
+        &self.metadata.id
+    }
+
+    /// Runs `entitle_abi_version` once, so a wrong version fails at load, not later.
+    fn check_live(&self, runtime: &Runtime) -> Result<(), Error> {
+        let (mut store, instance) =
+            self.instantiate(runtime).map_err(|(store, e)| self.error_in(runtime, &store, Phase::Load, e))?;
+        let version = instance
+            .get_typed_func::<(), i32>(&mut store, "entitle_abi_version")
+            .and_then(|f| f.call(&mut store, ()))
+            .map_err(|e| self.error_in(runtime, &store, Phase::Load, CallError::Wasm(e)))?;
+        if version != ABI_VERSION {
+            return Err(Error::new(
+                Phase::Load,
+                ErrorKind::Abi(format!(
+                    "entitle_abi_version() returned {version}, this host speaks version {ABI_VERSION}"
+                )),
+            )
+            .path(&self.origin)
+            .policy(self.id()));
+        }
+        Ok(())
+    }
+
+    /// Asks the policy whether `settings` (JSON) are valid.
+    pub fn validate_settings(&self, runtime: &Runtime, settings: &[u8]) -> Result<(), Error> {
+        let (reply, _) = self.call(runtime, "entitle_validate_settings", settings)?;
+        match serde_json::from_slice::<SettingsReply>(&reply) {
+            Ok(SettingsReply::Valid) => Ok(()),
+            Ok(SettingsReply::Invalid { message }) => Err(Error::new(
+                Phase::Settings,
+                ErrorKind::Config(format!("invalid settings for policy {}: {message}", self.id())),
+            )
+            .policy(self.id())),
+            Err(e) => {
+                Err(Error::new(Phase::Settings, ErrorKind::Reply(format!("{e}: {}", preview(&reply))))
+                    .policy(self.id()))
+            }
+        }
+    }
+
+    /// Evaluates one request (an [`entitle_sdk::Evaluation`] as JSON) in a fresh instance.
+    pub fn evaluate(&self, runtime: &Runtime, request: &[u8], input: &str) -> Result<Evaluated, Error> {
+        let (reply, logs) = self.call(runtime, "entitle_evaluate", request).map_err(|e| e.path(input))?;
+        let named = |kind| Error::new(Phase::Evaluate, kind).path(input).policy(self.id());
+        match serde_json::from_slice::<EvaluationReply>(&reply) {
+            Ok(EvaluationReply::Ok { findings }) => Ok(Evaluated { findings, logs }),
+            Ok(EvaluationReply::Error { message }) => Err(named(ErrorKind::PolicyFailed(message))),
+            Err(e) => Err(named(ErrorKind::Reply(format!("{e}; the reply began {}", preview(&reply))))),
+        }
+    }
+
+    fn instantiate(
+        &self,
+        runtime: &Runtime,
+    ) -> Result<(Store<StoreState>, wasmtime::Instance), (Store<StoreState>, CallError)> {
+        let mut store = Store::new(&runtime.engine, StoreState::new(runtime.options.memory_limit));
+        store.limiter(|state| state);
+        store.set_epoch_deadline(runtime.deadline_ticks());
+        match self.pre.instantiate(&mut store) {
+            Ok(instance) => Ok((store, instance)),
+            Err(e) => Err((store, CallError::Wasm(e))),
+        }
+    }
+
+    /// Calls `export(ptr, len)` with `input` in a fresh instance; returns the reply bytes.
+    fn call(&self, runtime: &Runtime, export: &str, input: &[u8]) -> Result<(Vec<u8>, Logs), Error> {
+        let phase = if export == "entitle_evaluate" { Phase::Evaluate } else { Phase::Settings };
+        let (mut store, instance) =
+            self.instantiate(runtime).map_err(|(store, e)| self.error_in(runtime, &store, phase, e))?;
+        let result = (|| {
+            let memory = instance
+                .get_memory(&mut store, "memory")
+                .ok_or_else(|| CallError::Reply("no exported memory".into()))?;
+            let (ptr, len) = abi::write_input(&mut store, &instance, &memory, input)?;
+            let func = instance.get_typed_func::<(i32, i32), i64>(&mut store, export).map_err(CallError::Wasm)?;
+            let packed = func.call(&mut store, (ptr, len)).map_err(CallError::Wasm)?;
+            abi::read_reply(&store, &memory, packed)
+        })();
+        match result {
+            Ok(reply) => Ok((reply, std::mem::take(&mut store.data_mut().logs))),
+            Err(e) => Err(self.error_in(runtime, &store, phase, e)),
+        }
+    }
+
+    /// Names a failed call: time limit, memory limit, trap (with the guest's last
+    /// error log, usually its panic message) or a broken reply.
+    fn error_in(&self, runtime: &Runtime, store: &Store<StoreState>, phase: Phase, e: CallError) -> Error {
+        let kind = match e {
+            CallError::Reply(m) => ErrorKind::Reply(m),
+            CallError::Wasm(e) => {
+                if store.data().out_of_memory {
+                    ErrorKind::OutOfMemory { limit_bytes: runtime.options.memory_limit }
+                } else if matches!(e.downcast_ref::<Trap>(), Some(Trap::Interrupt)) {
+                    ErrorKind::Timeout { limit_ms: runtime.options.timeout.as_millis() as u64 }
+                } else {
+                    let mut message = match e.downcast_ref::<Trap>() {
+                        Some(trap) => trap.to_string(),
+                        None => format!("{e:#}"),
+                    };
+                    if let Some(log) = store.data().last_error_log() {
+                        message.push_str(&format!(" (policy said: {log})"));
+                    }
+                    ErrorKind::Trap(message)
+                }
+            }
+        };
+        let error = Error::new(phase, kind).policy(self.id());
+        if phase == Phase::Load { error.path(&self.origin) } else { error }
+    }
+}
+
+/// Reads and checks the `entitle:metadata` custom section.
+fn read_metadata(wasm: &[u8]) -> Result<PolicyMetadata, String> {
+    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+        let payload = payload.map_err(|e| format!("not a valid wasm module: {e}"))?;
+        if let wasmparser::Payload::CustomSection(section) = payload
+            && section.name() == METADATA_SECTION
+        {
+            return PolicyMetadata::parse(section.data()).map_err(|e| format!("its `{METADATA_SECTION}` section is invalid: {e}"));
+        }
+    }
+    Err(format!("it has no `{METADATA_SECTION}` custom section (build it with entitle_sdk::export_policy!)"))
+}
+
+/// A short, printable start of a reply for error messages.
+fn preview(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(80)]).into_owned();
+    format!("{text:?}{}", if bytes.len() > 80 { "…" } else { "" })
+}
+
+/// Lowercase hex of a digest.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

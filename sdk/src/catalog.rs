@@ -1,0 +1,227 @@
+//! Versioned reference data: lifecycle dates, image tables, each fact with a source.
+//!
+//! The data lives as JSON files under `policies/catalog/`; the host reads, checks and
+//! hashes them and hands the result to every policy. Parsing and checking live here so
+//! native policy tests use the same code ([`Catalog::from_files`]).
+
+use serde::{Deserialize, Serialize};
+
+use crate::Date;
+
+/// How sure the catalog is of a fact.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// Read in a Red Hat or cloud vendor primary source.
+    Verified,
+    /// From a secondary source that copies a primary one.
+    Secondary,
+    /// Not confirmed; a finding resting on it says so.
+    Unverified,
+}
+
+impl Confidence {
+    /// Lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Verified => "verified",
+            Confidence::Secondary => "secondary",
+            Confidence::Unverified => "unverified",
+        }
+    }
+}
+
+/// A dated fact with where it comes from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatedFact {
+    /// The date.
+    pub date: Date,
+    /// Source URL (or document reference).
+    pub source: String,
+    /// How sure we are.
+    pub confidence: Confidence,
+    /// Anything a reader should know.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// One RHEL major release's lifecycle (domain reference §3.1).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MajorRelease {
+    /// The major release number.
+    pub major: u32,
+    /// General availability.
+    pub ga: DatedFact,
+    /// End of Full Support.
+    pub full_support_end: DatedFact,
+    /// End of Maintenance Support: after it, only ELS keeps the release supported.
+    pub maintenance_end: DatedFact,
+    /// End of the ELS add-on, the conservative value where sources conflict.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub els_end: Option<DatedFact>,
+    /// Other published ELS end dates that conflict with `els_end`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub els_end_conflicts: Vec<DatedFact>,
+    /// The last minor release (the only one ELS covers), when it has shipped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_minor: Option<u32>,
+}
+
+/// How an Azure marketplace offer is billed and what it includes (domain reference §5.1).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AzureOffer {
+    /// Publisher, compared case-insensitively.
+    pub publisher: String,
+    /// Offer, compared case-insensitively.
+    pub offer: String,
+    /// OS vendor (`redhat`).
+    pub vendor: String,
+    /// OS product (`rhel`).
+    pub product: String,
+    /// `payg` or `byos`.
+    pub billing: crate::model::BillingModel,
+    /// Add-ons the offer includes (`ha`, `sap`, `e4s`).
+    #[serde(default)]
+    pub addons: Vec<String>,
+    /// Source URL.
+    pub source: String,
+    /// How sure we are.
+    pub confidence: Confidence,
+    /// Anything a reader should know.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// All reference data, as handed to policies.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Catalog {
+    /// The catalog's version (`catalog.json`).
+    pub version: String,
+    /// RHEL major releases (`lifecycle.json`).
+    pub lifecycle: Vec<MajorRelease>,
+    /// Azure marketplace offers (`azure-images.json`).
+    pub azure_offers: Vec<AzureOffer>,
+}
+
+/// A catalog file that failed to parse or check, naming the file and row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CatalogError {
+    /// The file name inside the catalog directory.
+    pub file: String,
+    /// What is wrong, with the row where there is one.
+    pub message: String,
+}
+
+impl std::fmt::Display for CatalogError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "catalog file {}: {}", self.file, self.message)
+    }
+}
+
+impl std::error::Error for CatalogError {}
+
+/// The files a catalog directory must hold.
+pub const CATALOG_FILES: [&str; 3] = ["catalog.json", "lifecycle.json", "azure-images.json"];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Header {
+    version: String,
+    #[serde(default)]
+    #[allow(dead_code)]
+    description: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Table<T> {
+    #[serde(default)]
+    #[allow(dead_code)]
+    description: String,
+    rows: Vec<T>,
+}
+
+impl Catalog {
+    /// Builds a catalog from `(file name, text)` pairs, one for each of [`CATALOG_FILES`].
+    pub fn from_files(files: &[(&str, &str)]) -> Result<Catalog, CatalogError> {
+        let text = |name: &str| {
+            files
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, t)| *t)
+                .ok_or_else(|| CatalogError { file: name.to_owned(), message: "missing from the catalog".to_owned() })
+        };
+        let header: Header = parse("catalog.json", text("catalog.json")?)?;
+        let lifecycle: Table<MajorRelease> = parse("lifecycle.json", text("lifecycle.json")?)?;
+        let azure: Table<AzureOffer> = parse("azure-images.json", text("azure-images.json")?)?;
+        let catalog = Catalog { version: header.version, lifecycle: lifecycle.rows, azure_offers: azure.rows };
+        catalog.check()?;
+        Ok(catalog)
+    }
+
+    /// The lifecycle row of a major release.
+    pub fn major(&self, major: u32) -> Option<&MajorRelease> {
+        self.lifecycle.iter().find(|r| r.major == major)
+    }
+
+    /// The Azure offer row for a publisher and offer (case-insensitive).
+    pub fn azure_offer(&self, publisher: &str, offer: &str) -> Option<&AzureOffer> {
+        self.azure_offers
+            .iter()
+            .find(|o| o.publisher.eq_ignore_ascii_case(publisher) && o.offer.eq_ignore_ascii_case(offer))
+    }
+
+    fn check(&self) -> Result<(), CatalogError> {
+        let fail = |file: &str, message: String| Err(CatalogError { file: file.to_owned(), message });
+        if self.version.trim().is_empty() {
+            return fail("catalog.json", "`version` is empty".into());
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for (i, row) in self.lifecycle.iter().enumerate() {
+            let at = format!("row {} (RHEL {})", i + 1, row.major);
+            if !seen.insert(row.major) {
+                return fail("lifecycle.json", format!("{at}: major {} appears twice", row.major));
+            }
+            let mut facts = vec![("ga", &row.ga), ("full_support_end", &row.full_support_end)];
+            facts.push(("maintenance_end", &row.maintenance_end));
+            facts.extend(row.els_end.iter().map(|f| ("els_end", f)));
+            facts.extend(row.els_end_conflicts.iter().map(|f| ("els_end_conflicts", f)));
+            for (name, fact) in &facts {
+                if !fact.source.starts_with("https://") && !fact.source.starts_with("http://") {
+                    return fail(
+                        "lifecycle.json",
+                        format!("{at}: `{name}.source` must be a URL, got `{}`", fact.source),
+                    );
+                }
+            }
+            let order = [row.ga.date, row.full_support_end.date, row.maintenance_end.date];
+            if !order.windows(2).all(|w| w[0] <= w[1]) {
+                return fail("lifecycle.json", format!("{at}: dates must run ga ≤ full_support_end ≤ maintenance_end"));
+            }
+            if let Some(els) = row.els_end.as_ref().filter(|els| els.date < row.maintenance_end.date) {
+                return fail("lifecycle.json", format!("{at}: els_end {} is before maintenance_end", els.date));
+            }
+        }
+        let mut offers = std::collections::BTreeSet::new();
+        for (i, row) in self.azure_offers.iter().enumerate() {
+            let at = format!("row {} ({}:{})", i + 1, row.publisher, row.offer);
+            if !offers.insert((row.publisher.to_ascii_lowercase(), row.offer.to_ascii_lowercase())) {
+                return fail("azure-images.json", format!("{at}: offer appears twice"));
+            }
+            if !row.source.starts_with("https://") {
+                return fail("azure-images.json", format!("{at}: `source` must be a URL"));
+            }
+            if row.billing == crate::model::BillingModel::Unknown {
+                return fail("azure-images.json", format!("{at}: `billing` must be payg or byos"));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn parse<'a, T: Deserialize<'a>>(file: &str, text: &'a str) -> Result<T, CatalogError> {
+    serde_json::from_str(text).map_err(|e| CatalogError { file: file.to_owned(), message: e.to_string() })
+}

@@ -1,0 +1,49 @@
+//! The contract between the `entitle` host and its WebAssembly policies.
+//!
+//! A policy is a plain Rust function from an [`Evaluation`] (the deployment, the
+//! evaluation date, the reference catalog, the organisation's context and the
+//! policy's settings) to a list of [`Finding`]s. One macro call exports it with
+//! ABI version 1, and the policy's `policy.json` becomes its metadata:
+//!
+//! ```ignore
+//! use entitle_sdk::{Evaluation, Finding};
+//!
+//! fn evaluate(eval: &Evaluation) -> Vec<Finding> {
+//!     eval.rhel_workloads()
+//!         .filter(|w| w.os.major == Some(6))
+//!         .map(|w| Finding::new("ORG-NO-RHEL6", w, "os.major", "RHEL 6 is not allowed here"))
+//!         .collect()
+//! }
+//!
+//! entitle_sdk::export_policy!(evaluate);
+//! ```
+//!
+//! The same crate builds natively, so `cargo test -p <policy>` runs the rule with no
+//! wasm; [`testing`] has helpers for that. The host imports these types from here,
+//! so there is one definition of the wire format.
+#![deny(missing_docs)]
+
+mod abi;
+pub mod catalog;
+mod date;
+mod evaluation;
+mod export;
+mod finding;
+pub mod log;
+mod metadata;
+pub mod model;
+pub mod testing;
+
+pub use catalog::Catalog;
+pub use date::{Date, DateError};
+pub use evaluation::{Evaluation, EvaluationReply, SettingsReply};
+pub use finding::Finding;
+pub use metadata::{ABI_VERSION, METADATA_SECTION, PolicyMetadata, RuleMetadata, Severity};
+pub use model::{Deployment, Workload};
+
+#[doc(hidden)]
+pub mod __private {
+    //! Used by the expansion of [`export_policy!`](crate::export_policy); not API.
+    pub use crate::abi::*;
+    pub use serde_json;
+}

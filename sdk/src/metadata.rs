@@ -1,0 +1,115 @@
+//! What a policy says about itself: its id, version, ABI version and rules.
+//!
+//! A policy crate keeps this as `policy.json` beside its `Cargo.toml`; the export
+//! macro embeds the file in the custom section [`METADATA_SECTION`] so the host
+//! reads it without running the module.
+
+use serde::{Deserialize, Serialize};
+
+/// The guest ABI version this SDK and host speak.
+pub const ABI_VERSION: i32 = 1;
+
+/// Name of the wasm custom section that holds the policy's metadata JSON.
+pub const METADATA_SECTION: &str = "entitle:metadata";
+
+/// How serious a finding is. Ordered: `Info < Warning < Error`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing; never a problem by itself.
+    Info,
+    /// Likely wrong or soon to be wrong.
+    Warning,
+    /// Unlicensed, unsupported or mis-billed as written.
+    Error,
+}
+
+impl Severity {
+    /// The lowercase name used in every output format.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A policy's description of itself (the content of `policy.json`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyMetadata {
+    /// Stable id, lowercase with dashes (`rhel-lifecycle`).
+    pub id: String,
+    /// The policy's own version (semver).
+    pub version: String,
+    /// The guest ABI version the policy was built for.
+    pub abi_version: i32,
+    /// One paragraph on what the policy checks.
+    #[serde(default)]
+    pub description: String,
+    /// Every rule the policy can report.
+    pub rules: Vec<RuleMetadata>,
+}
+
+/// One rule of a policy.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleMetadata {
+    /// Stable id (`RHEL-LC-MAJOR-EOL`).
+    pub id: String,
+    /// A short title.
+    pub title: String,
+    /// Severity used when a finding does not set its own.
+    pub severity: Severity,
+    /// What the rule checks and why it matters.
+    pub description: String,
+    /// Where to read more.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help_url: Option<String>,
+}
+
+impl PolicyMetadata {
+    /// Parses and checks metadata JSON (ids present, rules unique, ABI version known).
+    pub fn parse(bytes: &[u8]) -> Result<PolicyMetadata, String> {
+        let meta: PolicyMetadata = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+        meta.check()?;
+        Ok(meta)
+    }
+
+    /// Checks the invariants the host relies on.
+    pub fn check(&self) -> Result<(), String> {
+        let id_ok =
+            |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.');
+        if !id_ok(&self.id) {
+            return Err(format!("policy id `{}` must be non-empty ASCII letters, digits, `-`, `_` or `.`", self.id));
+        }
+        if self.version.is_empty() {
+            return Err("policy version is empty".into());
+        }
+        if self.rules.is_empty() {
+            return Err("policy declares no rules".into());
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for rule in &self.rules {
+            if !id_ok(&rule.id) {
+                return Err(format!("rule id `{}` is not a valid id", rule.id));
+            }
+            if !seen.insert(rule.id.as_str()) {
+                return Err(format!("rule `{}` is declared twice", rule.id));
+            }
+        }
+        Ok(())
+    }
+
+    /// The rule with this id.
+    pub fn rule(&self, id: &str) -> Option<&RuleMetadata> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+}

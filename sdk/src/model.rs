@@ -1,0 +1,211 @@
+//! The canonical deployment model: the only thing policies must understand.
+//!
+//! Every front-end (ARM, Terraform, CloudFormation, Kubernetes, native, …) turns its
+//! format into [`Workload`]s. A value the descriptor does not show stays `None`, with
+//! the reason in [`Workload::unknown`]; every value keeps where it came from in
+//! [`Workload::provenance`], so the host can put any finding at its line.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// One input file's workloads, as handed to a policy.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Deployment {
+    /// The input file, as the user named it.
+    pub path: String,
+    /// The detected format (`arm`, `native`, …).
+    pub format: String,
+    /// Every compute workload found in the input.
+    pub workloads: Vec<Workload>,
+}
+
+/// Where a value came from: file, JSON pointer, and the line and column the host resolved.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Source {
+    /// The file, as the user named it.
+    pub path: String,
+    /// RFC 6901 pointer into the parsed document.
+    pub pointer: String,
+    /// 1-based line, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    /// 1-based column (in characters), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+}
+
+/// How the RHEL fee is paid.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BillingModel {
+    /// Pay-as-you-go: the fee is on the cloud bill.
+    Payg,
+    /// Bring your own subscription (Red Hat Cloud Access).
+    Byos,
+    /// The descriptor does not say; see [`Workload::unknown`].
+    #[default]
+    Unknown,
+}
+
+/// The image a workload boots, as the descriptor names it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Image {
+    /// A one-line display form (`RedHat:RHEL:7.2:latest`, an AMI id, a container reference).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Azure publisher.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
+    /// Azure offer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offer: Option<String>,
+    /// Azure SKU.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sku: Option<String>,
+    /// Image version (`latest` or a pinned build).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// A resource id, AMI id or image name when the image is not a marketplace URN.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Azure marketplace plan (top-level `plan` of the resource).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<Plan>,
+}
+
+/// An Azure marketplace purchase plan.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Plan {
+    /// Plan name (the SKU for `rhel-byos`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Plan publisher (`redhat`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
+    /// Plan product (`rhel-byos`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product: Option<String>,
+}
+
+/// The operating system inside the image.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Os {
+    /// `redhat`, `canonical`, `suse`, `microsoft`, …
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<String>,
+    /// `rhel`, `ubuntu`, `sles`, `windows`, …
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product: Option<String>,
+    /// Major release.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub major: Option<u32>,
+    /// Minor release; `None` for an image that rolls to the latest minor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minor: Option<u32>,
+    /// Update stream: `standard` (rolls forward), `eus`, `e4s` or `els`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stream: Option<String>,
+}
+
+/// Who pays for RHEL, and any licence override.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Billing {
+    /// The effective model.
+    #[serde(default)]
+    pub model: BillingModel,
+    /// Azure `licenseType` (Terraform `license_type`) as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license_type: Option<String>,
+}
+
+/// A different deployment the descriptor can become when a parameter takes another value.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Alternative {
+    /// The choice that makes it (`parameter rhelOSVersion = 6.7`).
+    pub when: String,
+    /// The image under that choice.
+    #[serde(default)]
+    pub image: Image,
+    /// The OS under that choice.
+    #[serde(default)]
+    pub os: Os,
+    /// The billing under that choice.
+    #[serde(default)]
+    pub billing: Billing,
+}
+
+/// One compute thing: a VM, scale set, launch template, instance template, pod template, …
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Workload {
+    /// Unique within the input: the resource's address or type/name.
+    pub id: String,
+    /// `vm`, `scale_set`, `launch_template`, `instance_template`, `pod`, `virtual_machine`, …
+    pub kind: String,
+    /// `azure`, `aws`, `gcp`, `kubernetes` or `unknown`.
+    pub provider: String,
+    /// The resource as a reviewer knows it (`Microsoft.Compute/virtualMachines/web1`).
+    pub resource: String,
+    /// Where the workload is declared.
+    pub source: Source,
+    /// How many instances (`None` when it depends on something unknown).
+    #[serde(default)]
+    pub count: Option<u64>,
+    /// Region or location, when literal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// The image.
+    #[serde(default)]
+    pub image: Image,
+    /// The OS derived from the image (or declared, in the native descriptor).
+    #[serde(default)]
+    pub os: Os,
+    /// The billing model.
+    #[serde(default)]
+    pub billing: Billing,
+    /// Add-ons declared or implied by the image: `els`, `eus`, `e4s`, `ha`, `sap`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub addons: Vec<String>,
+    /// Other deployments a parameter choice can produce.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<Alternative>,
+    /// Field path → why the value is not known.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub unknown: BTreeMap<String, String>,
+    /// How a derived value was reached (`offer rhel-byos → BYOS`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<String>,
+    /// Field path → where its value came from.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub provenance: BTreeMap<String, Source>,
+}
+
+impl Workload {
+    /// True when the OS is known to be Red Hat Enterprise Linux.
+    pub fn is_rhel(&self) -> bool {
+        self.os.product.as_deref() == Some("rhel")
+    }
+
+    /// True when the add-on is declared or implied (case-insensitive).
+    pub fn has_addon(&self, addon: &str) -> bool {
+        self.addons.iter().any(|a| a.eq_ignore_ascii_case(addon))
+    }
+
+    /// `major.minor` or `major` for display (`7.9`, `9`).
+    pub fn release(&self) -> Option<String> {
+        match (self.os.major, self.os.minor) {
+            (Some(major), Some(minor)) => Some(format!("{major}.{minor}")),
+            (Some(major), None) => Some(major.to_string()),
+            _ => None,
+        }
+    }
+
+    /// A display name for the image: its reference, id, or `an image of unknown identity`.
+    pub fn image_display(&self) -> String {
+        self.image
+            .reference
+            .clone()
+            .or_else(|| self.image.id.clone())
+            .unwrap_or_else(|| "an image of unknown identity".to_owned())
+    }
+}
