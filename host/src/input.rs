@@ -10,7 +10,16 @@ use crate::{Error, ErrorKind, Phase};
 
 /// File endings read when walking a directory (a file named on the command line is
 /// always read, whatever its name; the format is decided by content either way).
-const WALKED_EXTENSIONS: [&str; 5] = ["json", "jsonc", "yaml", "yml", "template"];
+const WALKED_EXTENSIONS: [&str; 9] = ["json", "jsonc", "yaml", "yml", "template", "tf", "tfvars", "bicep", "bicepparam"];
+
+/// Source formats entitle does not read (yet), and what to give it instead.
+fn unread_source(path: &Path) -> Option<&'static str> {
+    match path.extension()?.to_string_lossy().to_ascii_lowercase().as_str() {
+        "tf" | "tfvars" => Some("Terraform source is not read yet; check the plan instead (`terraform show -json PLAN > plan.json`)"),
+        "bicep" | "bicepparam" => Some("Bicep source is not read; compile it (`az bicep build --file main.bicep`) and check the JSON"),
+        _ => None,
+    }
+}
 
 /// One file to check.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -80,6 +89,13 @@ pub struct LoadedInput {
 
 /// Reads, parses and models one file.
 pub fn load(file: &InputFile, catalog: &Catalog) -> Result<LoadedInput, Error> {
+    if let Some(why) = unread_source(&file.path) {
+        if file.explicit {
+            return Err(Error::new(Phase::Parse, ErrorKind::Shape(why.to_owned())).path(&file.display));
+        }
+        let skipped = Some(why.to_owned());
+        return Ok(LoadedInput { path: file.display.clone(), format: None, workloads: Vec::new(), skipped });
+    }
     let bytes =
         std::fs::read(&file.path).map_err(|e| Error::new(Phase::Parse, ErrorKind::Io(e)).path(&file.display))?;
     let syntax = |e: document::SyntaxError| {

@@ -80,7 +80,6 @@ fn convert(node: ast::Value, lines: &mut LineIndex, recorder: &mut Recorder) -> 
         ast::Value::Object(object) => {
             let names: Vec<&str> = object.properties.iter().map(|property| property.name.as_str()).collect();
             let dropped = superseded(&names);
-            drop(names);
             let mut members = Map::new();
             for (property, dropped) in object.properties.into_iter().zip(dropped) {
                 if dropped {

@@ -10,7 +10,7 @@ mod yaml;
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
-use std::fmt;
+use std::fmt::{self, Write};
 
 pub use json::parse_json;
 pub use text::{decode_text, sniff};
@@ -188,8 +188,8 @@ impl Recorder {
     /// Descends into an array element; returns the mark to pass to [`Recorder::leave`].
     pub(crate) fn enter_index(&mut self, index: usize) -> usize {
         let mark = self.pointer.len();
-        self.pointer.push('/');
-        self.pointer.push_str(&index.to_string());
+        // Writing to a `String` cannot fail.
+        let _ = write!(self.pointer, "/{index}");
         mark
     }
 

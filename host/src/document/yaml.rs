@@ -1,9 +1,10 @@
 //! YAML descriptors (Kubernetes manifests, CloudFormation, Compose): every document of a stream as JSON data, with
 //! anchors, aliases and merge keys resolved and the source position of every node kept.
 //!
-//! yaml-rust2 0.13.1 marks carry a 1-based line, a 0-based column counted in chars, and an index that counts chars
-//! (not bytes, whatever its docs say, and it drifts after non-ASCII block scalars), so only line and column are used.
-//! A block mapping's mark is its first `:`; the mapping is placed at its first key instead.
+//! yaml-rust2 0.13.1 marks carry a 1-based line, a 0-based column counted in chars, and an index documented as bytes
+//! but counted in chars, so only line and column are used (the `marker_convention` test pins this). A block mapping's
+//! mark is its first `:`, so a mapping is placed at its first key instead; a block scalar is placed at its first
+//! content line, a quoted one at its opening quote, an absent value (`key:`) at its key.
 
 use std::collections::{HashMap, HashSet};
 

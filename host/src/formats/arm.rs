@@ -182,7 +182,8 @@ fn image_fields<'a>(w: &mut Workload, path: &str, image_at: &str, image: &'a Val
 
 fn classify(w: &mut Workload, image_at: &str, path: &str, image: AzureImage<'_>, catalog: &Catalog) {
     if image.publisher.is_none() && image.offer.is_none() && image.sku.is_none() {
-        if !w.unknown.contains_key("image") && w.image.id.is_none() {
+        let explained = w.unknown.keys().any(|k| k == "image" || k.starts_with("image."));
+        if !explained && w.image.id.is_none() {
             w.unknown.insert("image".into(), "the image reference has no publisher, offer or sku".into());
         }
         return;

@@ -58,17 +58,17 @@ pub fn render_human(report: &Report, style: HumanStyle) -> String {
     }
     let s = &report.summary;
     let workloads: usize = report.inputs.iter().map(|i| i.workloads).sum();
-    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let count = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let _ = writeln!(
         out,
-        "entitle: {}, {}, {} and {} in {} ({}) with {}; as of {}, catalog {}",
-        plural(s.error, "error", "errors"),
-        plural(s.warning, "warning", "warnings"),
-        plural(s.info, "info", "info"),
-        plural(s.errors, "input or policy that could not be checked", "inputs or policies that could not be checked"),
-        plural(report.inputs.len(), "input", "inputs"),
-        plural(workloads, "workload", "workloads"),
-        plural(report.policies.len(), "policy", "policies"),
+        "entitle: {}, {}, {}; {}; {}, {}, {}; as of {}; catalog {}",
+        count(s.error, "error", "errors"),
+        count(s.warning, "warning", "warnings"),
+        count(s.info, "info", "info"),
+        count(s.errors, "check failed", "checks failed"),
+        count(report.inputs.len(), "input", "inputs"),
+        count(workloads, "workload", "workloads"),
+        count(report.policies.len(), "policy", "policies"),
         report.as_of,
         report.catalog.version
     );

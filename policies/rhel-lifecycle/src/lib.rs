@@ -28,8 +28,8 @@ fn major_eol(eval: &Evaluation, w: &Workload) -> Option<Finding> {
     }
     let days = end.date.days_until(eval.as_of);
     let mut message = format!(
-        "RHEL {release} on image {} left Maintenance Support on {} ({days} days before {}) and no ELS add-on is declared",
-        w.image_display(),
+        "{} left Maintenance Support on {} ({days} days before {}) and no ELS add-on is declared",
+        subject(w, &release),
         end.date,
         eval.as_of
     );
@@ -38,7 +38,10 @@ fn major_eol(eval: &Evaluation, w: &Workload) -> Option<Finding> {
     }
     Some(
         Finding::new(MAJOR_EOL, w, "os.major", message)
-            .evidence(format!("image {} resolves to RHEL {release}", w.image_display()))
+            .evidence(match &w.image.reference {
+                Some(image) => format!("image {image} resolves to RHEL {release}"),
+                None => format!("the descriptor declares RHEL {release}"),
+            })
             .evidence(fact_line(major, "maintenance_end", end))
             .evidence(format!("add-ons declared: {}", addons_display(w)))
             .fix(fix_text(eval, w, row)),
@@ -51,8 +54,8 @@ fn older_than_catalog(eval: &Evaluation, w: &Workload, major: u32, release: &str
         return None; // newer than anything in the catalog: nothing to say yet
     }
     let message = format!(
-        "RHEL {release} on image {} is older than RHEL {}, whose Maintenance Support already ended on {}",
-        w.image_display(),
+        "{} is older than RHEL {}, whose Maintenance Support already ended on {}",
+        subject(w, release),
         oldest.major,
         oldest.maintenance_end.date
     );
@@ -85,18 +88,28 @@ fn fix_text(eval: &Evaluation, w: &Workload, row: &MajorRelease) -> String {
     }
 }
 
+/// `RHEL 7.2 on image RedHat:RHEL:7.2:latest`, or `RHEL 6.10 on erp-batch` when the
+/// image is not known.
+fn subject(w: &Workload, release: &str) -> String {
+    match &w.image.reference {
+        Some(image) => format!("RHEL {release} on image {image}"),
+        None => format!("RHEL {release} on {}", w.resource),
+    }
+}
+
+/// Majors still in Full Support (else in Maintenance Support), newest last.
 fn upgrade_hint(eval: &Evaluation, w: &Workload) -> String {
-    let supported: Vec<String> = eval
-        .catalog
-        .lifecycle
-        .iter()
-        .filter(|r| eval.as_of <= r.maintenance_end.date)
-        .map(|r| r.major.to_string())
-        .collect();
-    let targets = if supported.is_empty() {
-        "a supported release".to_owned()
-    } else {
-        format!("RHEL {}", supported.join(" or "))
+    let majors = |in_phase: &dyn Fn(&MajorRelease) -> bool| -> Vec<String> {
+        eval.catalog.lifecycle.iter().filter(|r| in_phase(r)).map(|r| r.major.to_string()).collect()
+    };
+    let mut supported = majors(&|r| eval.as_of <= r.full_support_end.date);
+    if supported.is_empty() {
+        supported = majors(&|r| eval.as_of <= r.maintenance_end.date);
+    }
+    let targets = match supported.split_last() {
+        None => "a supported release".to_owned(),
+        Some((last, [])) => format!("RHEL {last}"),
+        Some((last, rest)) => format!("RHEL {} or {last}", rest.join(", ")),
     };
     let example = match (w.provider.as_str(), supported.last()) {
         ("azure", Some(major)) => format!(" (for example Azure SKU `{major}-lvm-gen2`)"),
