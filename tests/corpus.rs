@@ -72,7 +72,9 @@ fn real_corpus_gives_the_recorded_results() {
     let text = format!("{}\n", serde_json::to_string_pretty(&actual).unwrap());
     let expected = support::root().join("tests/corpus/expected.json");
     if let Some(problem) = support::compare(&expected, &text) {
-        panic!("{problem}\nIf the new output is right: ENTITLE_BLESS=1 cargo test -p entitle-tests corpus, then review the diff.");
+        panic!(
+            "{problem}\nIf the new output is right: ENTITLE_BLESS=1 cargo test -p entitle-tests corpus, then review the diff."
+        );
     }
 }
 

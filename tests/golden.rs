@@ -87,7 +87,8 @@ fn sorted_dirs(dir: &Path) -> Vec<std::path::PathBuf> {
 }
 
 fn sorted_files(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut found: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_file()).collect();
+    let mut found: Vec<_> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_file()).collect();
     found.sort();
     found
 }

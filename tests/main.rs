@@ -3,4 +3,5 @@
 
 mod corpus;
 mod golden;
+mod limits;
 mod support;

@@ -46,7 +46,6 @@ pub struct Checker {
 struct Shared<'a> {
     as_of: Date,
     warn_within_days: u32,
-    catalog: &'a entitle_sdk::Catalog,
     context: &'a Value,
     deployment: &'a Deployment,
 }
@@ -108,6 +107,8 @@ impl Checker {
     }
 
     /// Validates each policy's settings once; policies with bad settings do not run.
+    /// For the others, prepares the request prefix: settings and the catalog tables
+    /// the policy reads, serialised once per run.
     fn validate_settings(&self, options: &CheckOptions, errors: &mut Vec<Error>) -> Vec<(usize, Vec<u8>)> {
         for id in options.settings.keys() {
             if !self.policies.iter().any(|p| p.id() == id) {
@@ -122,7 +123,15 @@ impl Checker {
             let settings = options.settings.get(policy.id()).cloned().unwrap_or(Value::Null);
             let bytes = serde_json::to_vec(&settings).expect("JSON values serialise");
             match policy.validate_settings(&self.runtime, &bytes) {
-                Ok(()) => runnable.push((i, bytes)),
+                Ok(()) => {
+                    let catalog = self.catalog.catalog.subset(&policy.metadata.catalog);
+                    let mut prefix = b"{\"settings\":".to_vec();
+                    prefix.extend_from_slice(&bytes);
+                    prefix.extend_from_slice(b",\"catalog\":");
+                    serde_json::to_writer(&mut prefix, &catalog).expect("the catalog serialises");
+                    prefix.push(b',');
+                    runnable.push((i, prefix));
+                }
                 Err(e) => errors.push(e),
             }
         }
@@ -136,8 +145,8 @@ impl Checker {
         }
     }
 
-    /// Runs every runnable policy on one input: the request is serialised once and
-    /// only the settings differ per policy.
+    /// Runs every runnable policy on one input: the input is serialised once and
+    /// joined to each policy's prepared prefix (settings and catalog tables).
     fn evaluate(&self, loaded: LoadedInput, runnable: &[(usize, Vec<u8>)], options: &CheckOptions) -> InputOutcome {
         let mut outcome = InputOutcome { loaded: None, findings: Vec::new(), errors: Vec::new() };
         if loaded.workloads.is_empty() {
@@ -149,20 +158,28 @@ impl Checker {
             format: loaded.format.map(|f| f.name().to_owned()).unwrap_or_default(),
             workloads: loaded.workloads,
         };
+        // Provenance is the host's business (it places findings); guests never see it,
+        // which keeps requests about half as large.
+        let guest_view = Deployment {
+            path: deployment.path.clone(),
+            format: deployment.format.clone(),
+            workloads: deployment
+                .workloads
+                .iter()
+                .map(|w| Workload { provenance: Default::default(), ..w.clone() })
+                .collect(),
+        };
         let shared = Shared {
             as_of: options.as_of,
             warn_within_days: options.warn_within_days,
-            catalog: &self.catalog.catalog,
             context: &options.context,
-            deployment: &deployment,
+            deployment: &guest_view,
         };
         let shared = serde_json::to_vec(&shared).expect("the model serialises");
-        for (index, settings) in runnable {
+        for (index, prefix) in runnable {
             let policy = &self.policies[*index];
-            let mut request = Vec::with_capacity(shared.len() + settings.len() + 16);
-            request.extend_from_slice(b"{\"settings\":");
-            request.extend_from_slice(settings);
-            request.push(b',');
+            let mut request = Vec::with_capacity(prefix.len() + shared.len());
+            request.extend_from_slice(prefix);
             request.extend_from_slice(&shared[1..]);
             match policy.evaluate(&self.runtime, &request, &deployment.path) {
                 Ok(evaluated) => {

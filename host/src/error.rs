@@ -112,8 +112,8 @@ impl Error {
             ErrorKind::Io(e) => format!("cannot read: {e}"),
             ErrorKind::Syntax(m) => format!("syntax error: {m}"),
             ErrorKind::Shape(m) => m.clone(),
-            ErrorKind::Compile(m) => format!("policy does not compile: {m}"),
-            ErrorKind::Abi(m) => format!("policy does not follow the entitle ABI: {m}"),
+            ErrorKind::Compile(m) => format!("policy {policy} does not compile: {m}"),
+            ErrorKind::Abi(m) => format!("policy {policy} does not follow the entitle ABI: {m}"),
             ErrorKind::Trap(m) => format!("policy {policy} trapped{on}: {m}"),
             ErrorKind::Timeout { limit_ms } => {
                 format!("policy {policy} exceeded its {} time limit{on}", human_ms(*limit_ms))

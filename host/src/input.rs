@@ -4,19 +4,24 @@ use std::path::{Path, PathBuf};
 
 use entitle_sdk::{Catalog, Workload};
 
-use crate::document::{self, Document, Syntax};
+use crate::document::{self, Document};
 use crate::formats::{self, Format};
 use crate::{Error, ErrorKind, Phase};
 
 /// File endings read when walking a directory (a file named on the command line is
 /// always read, whatever its name; the format is decided by content either way).
-const WALKED_EXTENSIONS: [&str; 9] = ["json", "jsonc", "yaml", "yml", "template", "tf", "tfvars", "bicep", "bicepparam"];
+const WALKED_EXTENSIONS: [&str; 9] =
+    ["json", "jsonc", "yaml", "yml", "template", "tf", "tfvars", "bicep", "bicepparam"];
 
 /// Source formats entitle does not read (yet), and what to give it instead.
 fn unread_source(path: &Path) -> Option<&'static str> {
     match path.extension()?.to_string_lossy().to_ascii_lowercase().as_str() {
-        "tf" | "tfvars" => Some("Terraform source is not read yet; check the plan instead (`terraform show -json PLAN > plan.json`)"),
-        "bicep" | "bicepparam" => Some("Bicep source is not read; compile it (`az bicep build --file main.bicep`) and check the JSON"),
+        "tf" | "tfvars" => {
+            Some("Terraform source is not read yet; check the plan instead (`terraform show -json PLAN > plan.json`)")
+        }
+        "bicep" | "bicepparam" => {
+            Some("Bicep source is not read; compile it (`az bicep build --file main.bicep`) and check the JSON")
+        }
         _ => None,
     }
 }
@@ -101,11 +106,7 @@ pub fn load(file: &InputFile, catalog: &Catalog) -> Result<LoadedInput, Error> {
     let syntax = |e: document::SyntaxError| {
         Error::new(Phase::Parse, ErrorKind::Syntax(e.message.clone())).path(&file.display).at(e.line, e.column)
     };
-    let text = document::decode_text(&bytes).map_err(syntax)?;
-    let docs = match document::sniff(text) {
-        Syntax::Json => vec![document::parse_json(text).map_err(syntax)?],
-        Syntax::Yaml => document::parse_yaml(text).map_err(syntax)?,
-    };
+    let docs = document::parse_bytes(&bytes).map_err(syntax)?;
     load_documents(&file.display, &docs, file.explicit, catalog)
 }
 

@@ -34,7 +34,7 @@ const RHEL72_ARM: &str = r#"{
 const BUILTIN_RULE: &str = "RHEL-LC-MAJOR-EOL";
 
 /// Every hostile fixture, with the phase it must fail in.
-const HOSTILE: [(&str, &str); 11] = [
+const HOSTILE: [(&str, &str); 12] = [
     ("bad-finding", "evaluate"),
     ("endless-loop", "evaluate"),
     ("garbage-reply", "evaluate"),
@@ -42,6 +42,7 @@ const HOSTILE: [(&str, &str); 11] = [
     ("missing-export", "load"),
     ("no-metadata", "load"),
     ("out-of-bounds-reply", "evaluate"),
+    ("settings-loop", "settings"),
     ("trap", "evaluate"),
     ("wasi-import", "load"),
     ("wrong-abi", "load"),
@@ -99,8 +100,23 @@ impl Run {
 
 /// `entitle check --no-cache --as-of 2026-11-25 <extra...> <input>`.
 fn check(extra: &[&str], input: &str) -> Run {
+    run_check(None, extra, input)
+}
+
+/// As [`check`], but caching compiled code in `cache` (`ENTITLE_CACHE_DIR`) instead of
+/// `--no-cache`, for loops that would otherwise recompile the built-in policy each time.
+fn check_cached(cache: &Path, extra: &[&str], input: &str) -> Run {
+    run_check(Some(cache), extra, input)
+}
+
+fn run_check(cache: Option<&Path>, extra: &[&str], input: &str) -> Run {
     let mut command = Command::new(env!("CARGO_BIN_EXE_entitle"));
-    command.args(["check", "--no-cache", "--as-of", "2026-11-25"]).args(extra).arg(input);
+    command.args(["check", "--as-of", "2026-11-25"]);
+    match cache {
+        Some(dir) => command.env("ENTITLE_CACHE_DIR", dir),
+        None => command.arg("--no-cache"),
+    };
+    command.args(extra).arg(input);
     let start = Instant::now();
     let output = command.output().expect("run entitle");
     let elapsed = start.elapsed();
@@ -228,6 +244,20 @@ fn missing_export_fails_to_load_naming_it() {
     assert_one_error(&run, &report, "load", Some("hostile-missing-export"), &path, &["entitle_evaluate"]);
 }
 
+/// A guest stuck validating its settings is stopped, reported in the settings phase,
+/// and never runs on the input (so it cannot be counted as a pass).
+#[test]
+fn settings_loop_is_stopped_in_the_settings_phase() {
+    let (run, report, _) = check_alone("settings-loop", &[]);
+    assert_eq!(run.code, 2, "stdout:\n{}\nstderr:\n{}", run.stdout, run.stderr);
+    let errors = report["errors"].as_array().expect("errors[]");
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(errors[0]["phase"], "settings");
+    assert_eq!(errors[0]["policy"], "hostile-settings-loop");
+    assert!(errors[0]["message"].as_str().unwrap().contains("time limit"), "{:#}", errors[0]);
+    assert!(run.elapsed < std::time::Duration::from_secs(5), "stopped within the limit: {:?}", run.elapsed);
+}
+
 #[test]
 fn garbage_reply_is_malformed() {
     let (run, report, input) = check_alone("garbage-reply", &[]);
@@ -288,14 +318,16 @@ fn finding_for_an_undeclared_rule_is_malformed() {
 }
 
 /// No silent allow: even with `--fail-on never` each hostile guest makes the run exit
-/// 2, and the built-in policy loaded beside it still reports its finding.
+/// 2, and the built-in policy loaded beside it still reports its finding. The runs
+/// share a code cache in the temp dir so the built-in policy compiles once, not 11 times.
 #[test]
 fn each_hostile_guest_is_an_error_beside_the_builtin_finding() {
     let dir = TempDir::new("beside-builtin");
     let input = dir.rhel72();
+    let cache = dir.0.join("cache");
     for (name, phase) in HOSTILE {
         let policy = fixture(name).display().to_string();
-        let run = check(&["--format", "json", "--fail-on", "never", "--policy", &policy], &input);
+        let run = check_cached(&cache, &["--format", "json", "--fail-on", "never", "--policy", &policy], &input);
         assert_eq!(run.code, 2, "{name}: stdout:\n{}\nstderr:\n{}", run.stdout, run.stderr);
         let report = run.report();
         let errors = report["errors"].as_array().expect("errors[]");
@@ -324,6 +356,7 @@ fn run_goes_on_past_every_hostile_guest_at_once() {
         let file = fixture(name).display().to_string();
         let mine = |e: &&Value| match phase {
             "load" => e["path"] == file.as_str(),
+            "settings" => e["policy"] == format!("hostile-{name}").as_str() && e["path"].is_null(),
             _ => e["policy"] == format!("hostile-{name}").as_str() && e["path"] == input.as_str(),
         };
         let found: Vec<&Value> = errors.iter().filter(mine).collect();
@@ -335,7 +368,41 @@ fn run_goes_on_past_every_hostile_guest_at_once() {
         assert!(ran.contains(&id), "{id} should have run: {ran:?}");
     }
     assert_builtin_only(&report, "all fixtures");
-    assert!(run.elapsed < Duration::from_secs(5), "one endless loop among them, took {:?}", run.elapsed);
+}
+
+/// A run over many inputs, where the CLI turns on the pooling allocator (from 64
+/// inputs, `POOLING_FROM_INPUTS` in host/src/cli/common.rs): the memory limit and the
+/// trap still hold, once per input, each error naming its own input.
+#[test]
+fn limits_hold_on_a_large_run() {
+    const INPUTS: usize = 64;
+    let dir = TempDir::new("large-run");
+    let inputs: Vec<String> = (0..INPUTS)
+        .map(|i| {
+            let path = dir.0.join(format!("vm{i:02}.json"));
+            std::fs::write(&path, RHEL72_ARM).expect("write input");
+            path.display().to_string()
+        })
+        .collect();
+    let grab = fixture("memory-grab").display().to_string();
+    let trap = fixture("trap").display().to_string();
+    let all = dir.0.display().to_string();
+    let args = ["--no-builtin", "--format", "json", "--policy-memory", "16", "--jobs", "2"];
+    let run = check(&[&args[..], &["--policy", &grab, "--policy", &trap]].concat(), &all);
+    assert_eq!(run.code, 2, "stdout:\n{}\nstderr:\n{}", run.stdout, run.stderr);
+    let report = run.report();
+    let errors = report["errors"].as_array().expect("errors[]");
+    assert_eq!(errors.len(), 2 * INPUTS, "one error per input and policy");
+    for input in &inputs {
+        for (id, words) in [("hostile-memory-grab", "memory limit of 16 MiB"), ("hostile-trap", "on purpose!")] {
+            let mine: Vec<&Value> =
+                errors.iter().filter(|e| e["path"] == input.as_str() && e["policy"] == id).collect();
+            assert_eq!(mine.len(), 1, "{id} on {input}: {mine:#?}");
+            assert_eq!(mine[0]["phase"], "evaluate");
+            let message = mine[0]["message"].as_str().unwrap_or("");
+            assert!(message.contains(words) && message.contains(input.as_str()), "{message}");
+        }
+    }
 }
 
 /// The human report goes to stdout and names the policy, the input and the cause.
@@ -359,10 +426,8 @@ fn human_report_names_the_failing_policy_on_stdout() {
 }
 
 /// Rule 2 of DESIGN.md: every error names its policy id. A load error knows the id
-/// (it comes from the metadata section) and JSON carries it, but the human line only
-/// shows the file path.
+/// (it comes from the metadata section), so the human line names it too.
 #[test]
-#[ignore = "host bug: human load errors omit the policy id (report/human.rs prints e.message(), which has no id for ErrorKind::Abi)"]
 fn human_load_error_names_the_policy_id() {
     let dir = TempDir::new("human-load");
     let input = dir.rhel72();

@@ -95,16 +95,22 @@ pub struct AzureOffer {
     pub note: Option<String>,
 }
 
-/// All reference data, as handed to policies.
+/// All reference data, as handed to policies. A policy receives only the tables its
+/// metadata names (the others are empty).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Catalog {
     /// The catalog's version (`catalog.json`).
     pub version: String,
-    /// RHEL major releases (`lifecycle.json`).
+    /// RHEL major releases (`lifecycle.json`, table `lifecycle`).
+    #[serde(default)]
     pub lifecycle: Vec<MajorRelease>,
-    /// Azure marketplace offers (`azure-images.json`).
+    /// Azure marketplace offers (`azure-images.json`, table `azure-images`).
+    #[serde(default)]
     pub azure_offers: Vec<AzureOffer>,
 }
+
+/// Names of the catalog's tables, as a policy lists them in `policy.json`.
+pub const CATALOG_TABLES: [&str; 2] = ["lifecycle", "azure-images"];
 
 /// A catalog file that failed to parse or check, naming the file and row.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -160,6 +166,16 @@ impl Catalog {
         let catalog = Catalog { version: header.version, lifecycle: lifecycle.rows, azure_offers: azure.rows };
         catalog.check()?;
         Ok(catalog)
+    }
+
+    /// A copy holding only `tables` (all of them when `tables` is empty).
+    pub fn subset(&self, tables: &[String]) -> Catalog {
+        let wants = |t: &str| tables.is_empty() || tables.iter().any(|x| x == t);
+        Catalog {
+            version: self.version.clone(),
+            lifecycle: if wants("lifecycle") { self.lifecycle.clone() } else { Vec::new() },
+            azure_offers: if wants("azure-images") { self.azure_offers.clone() } else { Vec::new() },
+        }
     }
 
     /// The lifecycle row of a major release.

@@ -5,8 +5,8 @@
 //! policy's settings) to a list of [`Finding`]s. One macro call exports it with
 //! ABI version 1, and the policy's `policy.json` becomes its metadata:
 //!
-//! ```ignore
-//! use entitle_sdk::{Evaluation, Finding};
+//! ```
+//! use entitle_sdk::{Evaluation, Finding, testing};
 //!
 //! fn evaluate(eval: &Evaluation) -> Vec<Finding> {
 //!     eval.rhel_workloads()
@@ -15,7 +15,12 @@
 //!         .collect()
 //! }
 //!
-//! entitle_sdk::export_policy!(evaluate);
+//! // In the policy crate, next to its policy.json:
+//! // entitle_sdk::export_policy!(evaluate);
+//!
+//! let eval = testing::evaluation("2026-11-25", Default::default(), vec![testing::rhel("db", "6.10", &[])]);
+//! let found = testing::run(evaluate, &eval);
+//! assert_eq!(found[0].rule, "ORG-NO-RHEL6");
 //! ```
 //!
 //! The same crate builds natively, so `cargo test -p <policy>` runs the rule with no

@@ -56,6 +56,10 @@ pub struct PolicyMetadata {
     pub description: String,
     /// Every rule the policy can report.
     pub rules: Vec<RuleMetadata>,
+    /// The catalog tables the policy reads ([`crate::catalog::CATALOG_TABLES`]); the
+    /// host sends only these, which keeps every request small. Empty means all.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub catalog: Vec<String>,
 }
 
 /// One rule of a policy.
@@ -95,6 +99,12 @@ impl PolicyMetadata {
         }
         if self.rules.is_empty() {
             return Err("policy declares no rules".into());
+        }
+        for table in &self.catalog {
+            if !crate::catalog::CATALOG_TABLES.contains(&table.as_str()) {
+                let known = crate::catalog::CATALOG_TABLES.join(", ");
+                return Err(format!("catalog table `{table}` does not exist (known: {known})"));
+            }
         }
         let mut seen = std::collections::BTreeSet::new();
         for rule in &self.rules {

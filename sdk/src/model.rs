@@ -74,6 +74,15 @@ pub struct Image {
     pub plan: Option<Plan>,
 }
 
+impl Image {
+    /// `publisher:offer:sku:version` when publisher, offer and sku are known
+    /// (version `latest` when absent).
+    pub fn urn(&self) -> Option<String> {
+        let (p, o, s) = (self.publisher.as_ref()?, self.offer.as_ref()?, self.sku.as_ref()?);
+        Some(format!("{p}:{o}:{s}:{}", self.version.as_deref().unwrap_or("latest")))
+    }
+}
+
 /// An Azure marketplace purchase plan.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Plan {

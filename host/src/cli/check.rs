@@ -14,8 +14,9 @@ use super::{CheckArgs, FailOnArg, OutputFormat};
 /// Runs the check; returns the exit code (0, 1 or 2).
 pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     let as_of = common::as_of(args.as_of.as_deref())?;
-    let runtime = Runtime::new(common::runtime_options(&args.engine)?)?;
-    let mut errors = Vec::new();
+    let (files, discover_errors) = entitle::discover(&args.paths);
+    let runtime = Runtime::new(common::runtime_options(&args.engine, files.len())?)?;
+    let mut errors = discover_errors;
     let catalog = match common::catalog(args.engine.catalog.as_deref()) {
         Ok(catalog) => catalog,
         // A broken catalog means nothing can be judged: say so and stop.
@@ -41,8 +42,6 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
         }),
         None => serde_json::Value::Null,
     };
-    let (files, discover_errors) = entitle::discover(&args.paths);
-    errors.extend(discover_errors);
     let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
     let options = CheckOptions { as_of, warn_within_days: args.warn_within, settings, context, jobs };
     let checker = Checker { runtime, policies, catalog };

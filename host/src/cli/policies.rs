@@ -13,7 +13,7 @@ use super::{OutputFormat, PoliciesArgs};
 
 /// Lists policies; exit 2 when one failed to load.
 pub fn run(args: PoliciesArgs) -> anyhow::Result<u8> {
-    let runtime = Runtime::new(common::runtime_options(&args.engine)?)?;
+    let runtime = Runtime::new(common::runtime_options(&args.engine, 0)?)?;
     let (policies, errors) = entitle::load_policies(&runtime, !args.engine.no_builtin, &args.engine.policies);
     let text = match args.format {
         OutputFormat::Json => {

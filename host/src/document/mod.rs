@@ -143,6 +143,16 @@ impl Document {
 }
 
 /// Escapes one reference token per RFC 6901 (`~` → `~0`, `/` → `~1`).
+/// Decodes and parses a whole file: JSON (one document) or YAML (one or more), by content.
+pub fn parse_bytes(bytes: &[u8]) -> Result<Vec<Document>, SyntaxError> {
+    let text = decode_text(bytes)?;
+    match sniff(text) {
+        Syntax::Json => Ok(vec![parse_json(text)?]),
+        Syntax::Yaml => parse_yaml(text),
+    }
+}
+
+/// Escapes one reference token per RFC 6901 (`~` → `~0`, `/` → `~1`).
 pub fn escape_token(token: &str) -> String {
     let mut escaped = String::with_capacity(token.len());
     push_escaped(&mut escaped, token);

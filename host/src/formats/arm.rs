@@ -8,9 +8,9 @@ use entitle_sdk::model::{BillingModel, Plan};
 use entitle_sdk::{Catalog, Workload};
 use serde_json::Value;
 
-use super::source;
+use super::{apply_azure_image, source};
 use crate::Error;
-use crate::classify::{AzureImage, classify_azure};
+use crate::classify::AzureImage;
 use crate::document::{Document, escape_token};
 
 const VM: &str = "microsoft.compute/virtualmachines";
@@ -125,10 +125,7 @@ fn workload(path: &str, at: &str, resource: &Value, scale_set: bool, catalog: &C
             unknown(&mut w, "image", path, &pointer, reason.to_owned());
         }
     }
-    if let (Some(p), Some(o), Some(s)) = (&w.image.publisher, &w.image.offer, &w.image.sku) {
-        let v = w.image.version.as_deref().unwrap_or("latest");
-        w.image.reference = Some(format!("{p}:{o}:{s}:{v}"));
-    }
+    w.image.reference = w.image.urn();
     classify(&mut w, &image_at, path, literals, catalog);
     plan(&mut w, path, at, resource);
     let license_keys = [profile, &["licenseType"]].concat();
@@ -188,22 +185,8 @@ fn classify(w: &mut Workload, image_at: &str, path: &str, image: AzureImage<'_>,
         }
         return;
     }
-    let found = classify_azure(&image, catalog);
-    w.os = found.os;
-    w.billing.model = found.billing;
-    w.addons = found.addons;
-    w.evidence.extend(found.evidence);
-    for (field, reason) in found.unknown {
-        w.unknown.entry(field).or_insert(reason);
-    }
-    let sku = source(path, &format!("{image_at}/sku"));
-    let offer = source(path, &format!("{image_at}/offer"));
-    for field in ["os.major", "os.minor", "os.stream"] {
-        w.provenance.insert(field.into(), sku.clone());
-    }
-    for field in ["os.vendor", "os.product", "billing.model", "addons"] {
-        w.provenance.insert(field.into(), offer.clone());
-    }
+    let (sku, offer) = (source(path, &format!("{image_at}/sku")), source(path, &format!("{image_at}/offer")));
+    apply_azure_image(w, &image, catalog, sku, offer);
 }
 
 fn plan(w: &mut Workload, path: &str, at: &str, resource: &Value) {

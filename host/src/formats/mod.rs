@@ -12,6 +12,7 @@ use entitle_sdk::{Catalog, Workload};
 use serde_json::Value;
 
 use crate::Error;
+use crate::classify::{AzureImage, classify_azure};
 use crate::document::Document;
 
 /// A descriptor format entitle reads.
@@ -79,4 +80,30 @@ pub fn locate(workloads: &mut [Workload], doc: &Document) {
 /// A `Source` for `pointer` in `path` (line and column are filled by [`locate`]).
 pub(crate) fn source(path: &str, pointer: &str) -> Source {
     Source { path: path.to_owned(), pointer: pointer.to_owned(), line: None, column: None }
+}
+
+/// Applies what an Azure marketplace image says (OS, billing, add-ons, evidence and
+/// what stays unknown) to a workload. OS release fields point at the SKU; product,
+/// vendor, billing and add-ons at the offer. Reasons already recorded are kept.
+pub(crate) fn apply_azure_image(
+    w: &mut Workload,
+    image: &AzureImage<'_>,
+    catalog: &Catalog,
+    sku: Source,
+    offer: Source,
+) {
+    let found = classify_azure(image, catalog);
+    w.os = found.os;
+    w.billing.model = found.billing;
+    w.addons = found.addons;
+    w.evidence.extend(found.evidence);
+    for (field, reason) in found.unknown {
+        w.unknown.entry(field).or_insert(reason);
+    }
+    for field in ["os.major", "os.minor", "os.stream"] {
+        w.provenance.insert(field.into(), sku.clone());
+    }
+    for field in ["os.vendor", "os.product", "billing.model", "addons"] {
+        w.provenance.insert(field.into(), offer.clone());
+    }
 }

@@ -18,8 +18,8 @@ use entitle_sdk::{Catalog, Workload};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::source;
-use crate::classify::{AzureImage, classify_azure};
+use super::{apply_azure_image, source};
+use crate::classify::AzureImage;
 use crate::document::Document;
 use crate::{Error, ErrorKind, Phase};
 
@@ -148,34 +148,21 @@ fn workload(path: &str, at: &str, n: NativeWorkload, catalog: &Catalog) -> Resul
             id: image.id,
             plan: image.plan,
         };
-        if let (None, Some(p), Some(o), Some(s)) = (&w.image.reference, &w.image.publisher, &w.image.offer, &w.image.sku) {
-            let v = w.image.version.as_deref().unwrap_or("latest");
-            w.image.reference = Some(format!("{p}:{o}:{s}:{v}"));
+        if w.image.reference.is_none() {
+            w.image.reference = w.image.urn();
         }
         for key in ["reference", "publisher", "offer", "sku", "version", "id", "plan"] {
             w.provenance.insert(format!("image.{key}"), here(&format!("image/{key}")));
         }
         if w.image.publisher.is_some() && w.image.offer.is_some() {
-            let found = classify_azure(
-                &AzureImage {
-                    publisher: w.image.publisher.as_deref(),
-                    offer: w.image.offer.as_deref(),
-                    sku: w.image.sku.as_deref(),
-                    version: w.image.version.as_deref(),
-                },
-                catalog,
-            );
-            w.os = found.os;
-            w.billing.model = found.billing;
-            w.addons = found.addons;
-            w.evidence.extend(found.evidence);
-            w.unknown.extend(found.unknown);
-            for field in ["os.major", "os.minor", "os.stream"] {
-                w.provenance.insert(field.into(), here("image/sku"));
-            }
-            for field in ["os.vendor", "os.product", "billing.model"] {
-                w.provenance.insert(field.into(), here("image/offer"));
-            }
+            let parts = w.image.clone();
+            let image = AzureImage {
+                publisher: parts.publisher.as_deref(),
+                offer: parts.offer.as_deref(),
+                sku: parts.sku.as_deref(),
+                version: parts.version.as_deref(),
+            };
+            apply_azure_image(&mut w, &image, catalog, here("image/sku"), here("image/offer"));
         }
     }
     if let Some(os) = n.os {

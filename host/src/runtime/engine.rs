@@ -5,13 +5,17 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use wasmtime::{Config, Engine, Linker, OptLevel};
+use wasmtime::{Config, Enabled, Engine, InstanceAllocationStrategy, Linker, OptLevel, PoolingAllocationConfig};
 
 use super::cache::{CacheMode, ModuleCache};
 use super::store::{self, StoreState};
 
 /// How often the epoch advances; deadlines are counted in these ticks.
 pub(crate) const TICK: Duration = Duration::from_millis(10);
+
+/// Instance slots of the pooling allocator: more than the stores alive at once (one
+/// per worker thread, plus the load-time check).
+const POOL_SLOTS: u32 = 64;
 
 /// Limits and caching for every policy the runtime runs.
 #[derive(Clone, Debug)]
@@ -22,11 +26,19 @@ pub struct RuntimeOptions {
     pub memory_limit: u64,
     /// Where compiled code is cached.
     pub cache: CacheMode,
+    /// Pre-allocate instance slots (pooling allocator). Costs a few milliseconds once;
+    /// pays off, and lets threads scale, when a run has many evaluations.
+    pub pooling: bool,
 }
 
 impl Default for RuntimeOptions {
     fn default() -> Self {
-        RuntimeOptions { timeout: Duration::from_secs(2), memory_limit: 256 << 20, cache: CacheMode::Default }
+        RuntimeOptions {
+            timeout: Duration::from_secs(2),
+            memory_limit: 256 << 20,
+            cache: CacheMode::Default,
+            pooling: false,
+        }
     }
 }
 
@@ -46,6 +58,19 @@ impl Runtime {
         config.epoch_interruption(true);
         config.cranelift_opt_level(OptLevel::Speed);
         config.parallel_compilation(true);
+        if options.pooling {
+            // perf.md §3.4: reset memory by PAGEMAP_SCAN and memset of the resident
+            // part instead of madvise/mprotect, which serialise threads on the mm lock.
+            let mut pool = PoolingAllocationConfig::default();
+            pool.total_core_instances(POOL_SLOTS)
+                .total_memories(POOL_SLOTS)
+                .total_tables(POOL_SLOTS)
+                .max_memory_size(options.memory_limit as usize)
+                .linear_memory_keep_resident(4 << 20)
+                .table_keep_resident(64 << 10)
+                .pagemap_scan(Enabled::Auto);
+            config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+        }
         let engine = Engine::new(&config).map_err(|e| {
             crate::Error::new(
                 crate::Phase::Load,

@@ -186,7 +186,8 @@ fn read_metadata(wasm: &[u8]) -> Result<PolicyMetadata, String> {
         if let wasmparser::Payload::CustomSection(section) = payload
             && section.name() == METADATA_SECTION
         {
-            return PolicyMetadata::parse(section.data()).map_err(|e| format!("its `{METADATA_SECTION}` section is invalid: {e}"));
+            return PolicyMetadata::parse(section.data())
+                .map_err(|e| format!("its `{METADATA_SECTION}` section is invalid: {e}"));
         }
     }
     Err(format!("it has no `{METADATA_SECTION}` custom section (build it with entitle_sdk::export_policy!)"))

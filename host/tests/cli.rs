@@ -1,0 +1,268 @@
+//! Runs the real `entitle` binary: exit codes 0/1/2, the JSON report's shape, errors
+//! that name file and line, the commands of the README, and the compiled-code cache.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+/// A fresh scratch directory for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("entitle-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs entitle in `dir`, sharing one compiled-code cache among this run's tests.
+fn entitle(dir: &Path, args: &[&str]) -> Output {
+    let cache = std::env::temp_dir().join(format!("entitle-cli-{}-cache", std::process::id()));
+    entitle_with_cache(dir, args, &cache)
+}
+
+fn entitle_with_cache(dir: &Path, args: &[&str], cache: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_entitle"))
+        .args(args)
+        .current_dir(dir)
+        .env("ENTITLE_CACHE_DIR", cache)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("run entitle")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(out)))
+}
+
+/// An ARM template with one VM using a literal RHEL image SKU (the issue's check).
+fn arm_vm(sku: &str) -> String {
+    format!(
+        r#"{{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "resources": [
+    {{
+      "type": "Microsoft.Compute/virtualMachines",
+      "apiVersion": "2023-03-01",
+      "name": "vm1",
+      "location": "westeurope",
+      "properties": {{
+        "storageProfile": {{
+          "imageReference": {{
+            "publisher": "RedHat",
+            "offer": "RHEL",
+            "sku": "{sku}",
+            "version": "latest"
+          }}
+        }}
+      }}
+    }}
+  ]
+}}
+"#
+    )
+}
+
+#[test]
+fn rhel_72_is_reported_inside_the_vm_resource_with_exit_1() {
+    let dir = scratch("rhel72");
+    std::fs::write(dir.join("vm.json"), arm_vm("7.2")).unwrap();
+    let out = entitle(&dir, &["check", "--format", "json", "--as-of", "2026-11-25", "vm.json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let report = json(&out);
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1);
+    let f = &findings[0];
+    assert_eq!(f["rule"], "RHEL-LC-MAJOR-EOL");
+    assert_eq!(f["location"]["path"], "vm.json");
+    // The VM resource spans lines 5-21; the SKU is on line 15.
+    assert_eq!(f["location"]["line"], 15);
+    assert_eq!(f["location"]["column"], 20);
+    assert!(f["message"].as_str().unwrap().contains("RedHat:RHEL:7.2"));
+    assert!(f["message"].as_str().unwrap().contains("2024-06-30"));
+    assert!(f["fix"].as_str().is_some_and(|fix| !fix.is_empty()));
+    assert!(!f["evidence"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn supported_skus_report_nothing_with_exit_0() {
+    let dir = scratch("supported");
+    for sku in ["8_10", "9-lvm-gen2"] {
+        std::fs::write(dir.join("vm.json"), arm_vm(sku)).unwrap();
+        let out = entitle(&dir, &["check", "--format", "json", "--as-of", "2026-11-25", "vm.json"]);
+        assert_eq!(out.status.code(), Some(0), "sku {sku}: {}", stdout(&out));
+        assert_eq!(json(&out)["findings"], Value::Array(vec![]), "sku {sku}");
+    }
+}
+
+#[test]
+fn json_report_has_the_documented_shape() {
+    let dir = scratch("shape");
+    std::fs::write(dir.join("vm.json"), arm_vm("7.2")).unwrap();
+    let report = json(&entitle(&dir, &["check", "--format", "json", "--as-of", "2026-11-25", "vm.json"]));
+    for key in ["version", "tool", "as_of", "catalog", "policies", "inputs", "findings", "errors", "summary"] {
+        assert!(report.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(report["version"], 1);
+    assert_eq!(report["tool"]["name"], "entitle");
+    assert_eq!(report["as_of"], "2026-11-25");
+    assert_eq!(report["catalog"]["sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(report["policies"][0]["id"], "rhel-lifecycle");
+    assert_eq!(report["inputs"][0], serde_json::json!({"path": "vm.json", "format": "arm", "workloads": 1}));
+    assert_eq!(report["summary"], serde_json::json!({"error": 1, "warning": 0, "info": 0, "waived": 0, "errors": 0}));
+    let f = &report["findings"][0];
+    for key in ["rule", "policy", "severity", "message", "resource", "location", "evidence", "fix", "fingerprint"] {
+        assert!(f.get(key).is_some(), "finding lacks {key}");
+    }
+    assert_eq!(f["resource"], "Microsoft.Compute/virtualMachines/vm1");
+    assert_eq!(f["location"]["pointer"], "/resources/0/properties/storageProfile/imageReference/sku");
+}
+
+#[test]
+fn truncated_json_names_path_line_and_column_with_exit_2() {
+    let dir = scratch("truncated");
+    let text = arm_vm("7.2");
+    std::fs::write(dir.join("broken.json"), &text[..text.find("\"offer\"").unwrap()]).unwrap();
+    let out = entitle(&dir, &["check", "--as-of", "2026-11-25", "broken.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let text = stdout(&out);
+    let line = text.lines().find(|l| l.starts_with("broken.json:")).unwrap_or_else(|| panic!("{text}"));
+    let mut parts = line.split(':');
+    assert_eq!(parts.next(), Some("broken.json"));
+    assert!(parts.next().unwrap().parse::<u32>().is_ok(), "{line}");
+    assert!(parts.next().unwrap().parse::<u32>().is_ok(), "{line}");
+    let report = json(&entitle(&dir, &["check", "--format", "json", "broken.json"]));
+    assert_eq!(report["errors"][0]["phase"], "parse");
+    assert!(report["errors"][0]["line"].as_u64().unwrap() >= 14);
+}
+
+#[test]
+fn examples_have_findings_and_the_run_prints_the_as_of_date() {
+    let out = entitle(&root(), &["check", "--as-of", "2026-11-25", "examples/"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("examples/azure-rhel7-payg.json:17:20: error[RHEL-LC-MAJOR-EOL]"), "{text}");
+    assert!(text.contains("examples/fleet.yaml:12:"), "{text}");
+    assert!(text.contains("as of 2026-11-25"), "{text}");
+    assert!(!text.contains("azure-rhel9-scaleset.json:"), "{text}");
+}
+
+#[test]
+fn fail_on_changes_the_exit_code_and_rejects_unknown_values() {
+    let dir = scratch("failon");
+    std::fs::write(dir.join("vm.json"), arm_vm("7.2")).unwrap();
+    let never = entitle(&dir, &["check", "--fail-on", "never", "--as-of", "2026-11-25", "vm.json"]);
+    assert_eq!(never.status.code(), Some(0));
+    let bogus = entitle(&dir, &["check", "--fail-on", "sometimes", "vm.json"]);
+    assert_eq!(bogus.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bogus.stderr).contains("sometimes"));
+}
+
+#[test]
+fn a_missing_path_and_a_bad_date_are_errors() {
+    let dir = scratch("missing");
+    let out = entitle(&dir, &["check", "--format", "json", "--as-of", "2026-11-25", "nope.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(json(&out)["errors"][0]["path"], "nope.json");
+    let out = entitle(&dir, &["check", "--as-of", "2026-02-30", "nope.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("2026-02-30"));
+}
+
+#[test]
+fn output_file_receives_the_report_and_stdout_stays_empty() {
+    let dir = scratch("output");
+    std::fs::write(dir.join("vm.json"), arm_vm("7.2")).unwrap();
+    let out = entitle(&dir, &["check", "--format", "json", "--output", "r.json", "--as-of", "2026-11-25", "vm.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("r.json")).unwrap()).unwrap();
+    assert_eq!(report["summary"]["error"], 1);
+}
+
+#[test]
+fn bom_crlf_and_tabs_keep_exact_locations() {
+    let dir = scratch("bom");
+    let text = arm_vm("7.2").replace("  ", "\t").replace('\n', "\r\n");
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend_from_slice(text.as_bytes());
+    std::fs::write(dir.join("vm.json"), bytes).unwrap();
+    let report = json(&entitle(&dir, &["check", "--format", "json", "--as-of", "2026-11-25", "vm.json"]));
+    let loc = &report["findings"][0]["location"];
+    assert_eq!((loc["line"].as_u64(), loc["column"].as_u64()), (Some(15), Some(14)), "{loc}");
+}
+
+#[test]
+fn native_yaml_descriptor_is_checked() {
+    let dir = scratch("native");
+    let yaml = "entitle: 1\nworkloads:\n  - id: db\n    os: {product: rhel, version: \"6.10\"}\n  - id: ok\n    os: {product: rhel, version: \"7.9\"}\n    addons: [els]\n";
+    std::fs::write(dir.join("fleet.yaml"), yaml).unwrap();
+    let report = json(&entitle(&dir, &["check", "--format", "json", "--as-of", "2026-11-25", "fleet.yaml"]));
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{report}");
+    assert_eq!(findings[0]["workload"], "db");
+    assert_eq!(findings[0]["location"]["line"], 4);
+}
+
+#[test]
+fn a_file_that_is_not_a_descriptor_is_an_error_when_named_and_a_note_when_walked() {
+    let dir = scratch("unknown");
+    std::fs::create_dir_all(dir.join("infra")).unwrap();
+    std::fs::write(dir.join("infra/other.json"), "{\"hello\": 1}").unwrap();
+    std::fs::write(dir.join("infra/main.tf"), "resource \"x\" \"y\" {}").unwrap();
+    let named = entitle(&dir, &["check", "--as-of", "2026-11-25", "infra/other.json"]);
+    assert_eq!(named.status.code(), Some(2));
+    let walked = entitle(&dir, &["check", "--format", "json", "--as-of", "2026-11-25", "infra"]);
+    assert_eq!(walked.status.code(), Some(0), "{}", stdout(&walked));
+    let inputs = json(&walked)["inputs"].as_array().unwrap().clone();
+    assert_eq!(inputs.len(), 2);
+    assert!(inputs.iter().all(|i| i["skipped"].is_string()), "{inputs:?}");
+}
+
+#[test]
+fn facts_prints_the_canonical_model() {
+    let dir = scratch("facts");
+    std::fs::write(dir.join("vm.json"), arm_vm("8_4")).unwrap();
+    let out = entitle(&dir, &["facts", "vm.json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let facts = json(&out);
+    let w = &facts["workloads"][0];
+    assert_eq!(w["os"]["product"], "rhel");
+    assert_eq!((w["os"]["major"].as_u64(), w["os"]["minor"].as_u64()), (Some(8), Some(4)));
+    assert_eq!(w["os"]["stream"], "eus");
+    assert_eq!(w["billing"]["model"], "payg");
+    assert_eq!(w["source"]["line"], 5);
+    assert_eq!(w["provenance"]["os.major"]["line"], 15);
+}
+
+#[test]
+fn policies_lists_the_builtin_rules() {
+    let out = entitle(&root(), &["policies"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(text.contains("rhel-lifecycle 0.1.0"), "{text}");
+    assert!(text.contains("RHEL-LC-MAJOR-EOL"), "{text}");
+}
+
+#[test]
+fn compiled_policies_are_cached_and_a_damaged_cache_is_recompiled() {
+    let dir = scratch("cache");
+    std::fs::write(dir.join("vm.json"), arm_vm("7.2")).unwrap();
+    let cache = dir.join(".cache");
+    let run = || entitle_with_cache(&dir, &["check", "--as-of", "2026-11-25", "vm.json"], &cache);
+    assert_eq!(run().status.code(), Some(1));
+    let cached: Vec<_> = std::fs::read_dir(dir.join(".cache")).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(cached.len(), 1, "{cached:?}");
+    assert!(cached[0].to_string_lossy().ends_with(".cwasm"));
+    std::fs::write(&cached[0], b"not compiled code").unwrap();
+    assert_eq!(run().status.code(), Some(1));
+    assert!(std::fs::metadata(&cached[0]).unwrap().len() > 1000, "the damaged entry was rewritten");
+}
