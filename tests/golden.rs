@@ -66,13 +66,13 @@ fn run_case(checker: &Checker, case: &Path, shown: &str) -> String {
         settings.insert(checker.policies[0].id().to_owned(), value.clone());
     }
     let options = CheckOptions {
-        as_of: as_of.parse().unwrap(),
         warn_within_days: doc.value.get("warn_within_days").and_then(Value::as_u64).unwrap_or(180) as u32,
         settings,
         context: doc.value.get("context").cloned().unwrap_or(Value::Null),
-        jobs: 1,
+        ..CheckOptions::new(as_of.parse().unwrap())
     };
-    let report = match entitle::load_documents(shown, &[input], true, &checker.catalog.catalog) {
+    let read = entitle::ReadOptions::default();
+    let report = match entitle::load_documents(shown, case, vec![input], true, &checker.catalog.catalog, &read) {
         Ok(loaded) => serde_json::to_value(checker.check_loaded(loaded, &options)).unwrap(),
         Err(e) => json!({"findings": [], "errors": [entitle::report::ReportError::from(&e)]}),
     };

@@ -222,13 +222,7 @@ impl Drop for Inputs {
 }
 
 fn options() -> CheckOptions {
-    CheckOptions {
-        as_of: "2026-11-25".parse().expect("a date"),
-        warn_within_days: 180,
-        settings: Default::default(),
-        context: serde_json::Value::Null,
-        jobs: 2,
-    }
+    CheckOptions { jobs: 2, ..CheckOptions::new("2026-11-25".parse().expect("a date")) }
 }
 
 /// The built-in policy beside every guest that fails while evaluating, on two

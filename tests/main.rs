@@ -1,7 +1,9 @@
 //! One integration-test binary for the workspace: golden cases of every policy, the
-//! real corpus with its expected results, and hostile guests.
+//! ARM front-end cases, the real corpus with its expected results, and hostile guests.
 
+mod arm_cases;
 mod corpus;
 mod golden;
 mod limits;
+mod summary;
 mod support;

@@ -53,19 +53,13 @@ fn main() {
     let (policies, errors) = entitle::load_policies(&runtime, true, &[]);
     assert!(errors.is_empty());
     let checker = Checker { runtime, policies, catalog };
-    let options = |jobs| CheckOptions {
-        as_of: "2026-11-25".parse().unwrap(),
-        warn_within_days: 180,
-        settings: Default::default(),
-        context: serde_json::Value::Null,
-        jobs,
-    };
+    let options = |jobs| CheckOptions { jobs, ..CheckOptions::new("2026-11-25".parse().unwrap()) };
     let (mut parse, mut one, mut two) = (Vec::new(), Vec::new(), Vec::new());
     let mut evaluations = 0;
     for _ in 0..5 {
         parse.push(time(|| {
             for f in &files {
-                let _ = entitle::load(f, &checker.catalog.catalog);
+                let _ = entitle::load(f, &checker.catalog.catalog, &Default::default());
             }
         }));
         one.push(time(|| drop(checker.check(&files, Vec::new(), &options(1)))));

@@ -11,6 +11,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::catalog::LoadedCatalog;
+use crate::formats::ReadOptions;
 use crate::input::{self, InputFile, LoadedInput};
 use crate::report::{self, Report};
 use crate::runtime::{Policy, Runtime};
@@ -29,6 +30,23 @@ pub struct CheckOptions {
     pub context: Value,
     /// Worker threads (at least 1).
     pub jobs: usize,
+    /// How inputs are read.
+    pub read: ReadOptions,
+}
+
+impl CheckOptions {
+    /// Options for `as_of` with the defaults: 180 days, no settings or context, one
+    /// worker thread, parameters files found beside their templates.
+    pub fn new(as_of: Date) -> CheckOptions {
+        CheckOptions {
+            as_of,
+            warn_within_days: 180,
+            settings: BTreeMap::new(),
+            context: Value::Null,
+            jobs: 1,
+            read: ReadOptions::default(),
+        }
+    }
 }
 
 /// The engine, policies and catalog of one run.
@@ -50,38 +68,24 @@ struct Shared<'a> {
     deployment: &'a Deployment,
 }
 
-/// Everything one input produced.
+/// Everything policies produced for one input.
 struct InputOutcome {
-    loaded: Option<LoadedInput>,
     findings: Vec<report::Finding>,
     errors: Vec<Error>,
 }
 
 impl Checker {
     /// Checks `files` (errors from discovering them go in `errors`) and builds the report.
+    /// Every input is read first, so a file that another one reads (a linked template,
+    /// a parameters file) is modelled through that one only, then policies run.
     pub fn check(&self, files: &[InputFile], mut errors: Vec<Error>, options: &CheckOptions) -> Report {
         let runnable = self.validate_settings(options, &mut errors);
-        let next = AtomicUsize::new(0);
-        let results: Mutex<Vec<(usize, InputOutcome)>> = Mutex::new(Vec::with_capacity(files.len()));
-        std::thread::scope(|scope| {
-            for _ in 0..options.jobs.max(1).min(files.len().max(1)) {
-                scope.spawn(|| {
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(file) = files.get(i) else { break };
-                        let outcome = self.check_one(file, &runnable, options);
-                        results.lock().expect("no worker panics while holding the lock").push((i, outcome));
-                    }
-                });
-            }
-        });
-        let mut results = results.into_inner().expect("workers finished");
-        results.sort_by_key(|(i, _)| *i);
+        let loaded = read_all(files, &self.catalog.catalog, &options.read, options.jobs, &mut errors);
+        let outcomes = parallel(&loaded, options.jobs, |input| self.evaluate(input, &runnable, options));
         let mut report = Report::new(options.as_of, &self.catalog, &self.policies);
-        for (_, outcome) in results {
-            if let Some(loaded) = outcome.loaded {
-                report.add_input(&loaded);
-            }
+        for (input, outcome) in loaded.iter().zip(outcomes) {
+            report.add_input(input);
+            errors.extend(input.errors.iter().map(Error::copy));
             report.findings.extend(outcome.findings);
             errors.extend(outcome.errors);
         }
@@ -94,11 +98,10 @@ impl Checker {
     pub fn check_loaded(&self, loaded: LoadedInput, options: &CheckOptions) -> Report {
         let mut errors = Vec::new();
         let runnable = self.validate_settings(options, &mut errors);
-        let outcome = self.evaluate(loaded, &runnable, options);
+        let outcome = self.evaluate(&loaded, &runnable, options);
         let mut report = Report::new(options.as_of, &self.catalog, &self.policies);
-        if let Some(loaded) = &outcome.loaded {
-            report.add_input(loaded);
-        }
+        report.add_input(&loaded);
+        errors.extend(loaded.errors.iter().map(Error::copy));
         report.findings.extend(outcome.findings);
         errors.extend(outcome.errors);
         report.add_errors(errors);
@@ -138,42 +141,20 @@ impl Checker {
         runnable
     }
 
-    fn check_one(&self, file: &InputFile, runnable: &[(usize, Vec<u8>)], options: &CheckOptions) -> InputOutcome {
-        match input::load(file, &self.catalog.catalog) {
-            Ok(loaded) => self.evaluate(loaded, runnable, options),
-            Err(e) => InputOutcome { loaded: None, findings: Vec::new(), errors: vec![e] },
-        }
-    }
-
     /// Runs every runnable policy on one input: the input is serialised once and
-    /// joined to each policy's prepared prefix (settings and catalog tables).
-    fn evaluate(&self, loaded: LoadedInput, runnable: &[(usize, Vec<u8>)], options: &CheckOptions) -> InputOutcome {
-        let mut outcome = InputOutcome { loaded: None, findings: Vec::new(), errors: Vec::new() };
+    /// joined to each policy's prepared prefix (settings and catalog tables). Each
+    /// alternative deployment is evaluated as a workload of its own and mapped back.
+    fn evaluate(&self, loaded: &LoadedInput, runnable: &[(usize, Vec<u8>)], options: &CheckOptions) -> InputOutcome {
+        let mut outcome = InputOutcome { findings: Vec::new(), errors: Vec::new() };
         if loaded.workloads.is_empty() {
-            outcome.loaded = Some(loaded);
             return outcome;
         }
-        let deployment = Deployment {
-            path: loaded.path.clone(),
-            format: loaded.format.map(|f| f.name().to_owned()).unwrap_or_default(),
-            workloads: loaded.workloads,
-        };
-        // Provenance is the host's business (it places findings); guests never see it,
-        // which keeps requests about half as large.
-        let guest_view = Deployment {
-            path: deployment.path.clone(),
-            format: deployment.format.clone(),
-            workloads: deployment
-                .workloads
-                .iter()
-                .map(|w| Workload { provenance: Default::default(), ..w.clone() })
-                .collect(),
-        };
+        let view = GuestView::new(loaded);
         let shared = Shared {
             as_of: options.as_of,
             warn_within_days: options.warn_within_days,
             context: &options.context,
-            deployment: &guest_view,
+            deployment: &view.deployment,
         };
         let shared = serde_json::to_vec(&shared).expect("the model serialises");
         for (index, prefix) in runnable {
@@ -181,14 +162,14 @@ impl Checker {
             let mut request = Vec::with_capacity(prefix.len() + shared.len());
             request.extend_from_slice(prefix);
             request.extend_from_slice(&shared[1..]);
-            match policy.evaluate(&self.runtime, &request, &deployment.path) {
+            match policy.evaluate(&self.runtime, &request, &loaded.path) {
                 Ok(evaluated) => {
                     for (level, line) in evaluated.logs {
                         if level <= 1 && std::env::var_os("ENTITLE_LOG").is_some() {
-                            eprintln!("entitle: policy {} on {}: {line}", policy.id(), deployment.path);
+                            eprintln!("entitle: policy {} on {}: {line}", policy.id(), loaded.path);
                         }
                     }
-                    match place(policy, &deployment, evaluated.findings) {
+                    match place(policy, loaded, &view, evaluated.findings) {
                         Ok(found) => outcome.findings.extend(found),
                         Err(e) => outcome.errors.push(e),
                     }
@@ -196,43 +177,154 @@ impl Checker {
                 Err(e) => outcome.errors.push(e),
             }
         }
-        outcome.loaded = Some(LoadedInput {
-            path: loaded.path,
-            format: loaded.format,
-            workloads: deployment.workloads,
-            skipped: loaded.skipped,
-        });
         outcome
+    }
+}
+
+/// What guests see of an input: workloads without provenance (the host's business),
+/// and one extra workload per alternative deployment, whose id maps back.
+struct GuestView {
+    deployment: Deployment,
+    /// Guest id of an alternative → (index of the real workload, its `when`).
+    alternatives: BTreeMap<String, (usize, String)>,
+}
+
+impl GuestView {
+    fn new(loaded: &LoadedInput) -> GuestView {
+        let mut workloads = Vec::with_capacity(loaded.workloads.len());
+        let mut alternatives = BTreeMap::new();
+        for (i, w) in loaded.workloads.iter().enumerate() {
+            let plain = Workload {
+                provenance: Default::default(),
+                trail: Default::default(),
+                alternatives: Vec::new(),
+                ..w.clone()
+            };
+            for (n, alt) in w.alternatives.iter().enumerate() {
+                let id = format!("{}#alternative-{}", w.id, n + 1);
+                alternatives.insert(id.clone(), (i, alt.when.clone()));
+                let mut variant = Workload { id, ..plain.clone() };
+                (variant.image, variant.os, variant.billing, variant.addons) =
+                    (alt.image.clone(), alt.os.clone(), alt.billing.clone(), alt.addons.clone());
+                variant.unknown.retain(|field, _| {
+                    !field.starts_with("image") && !field.starts_with("os") && !field.starts_with("billing")
+                });
+                workloads.push(variant);
+            }
+            workloads.insert(workloads.len() - w.alternatives.len(), plain);
+        }
+        let deployment = Deployment {
+            path: loaded.path.clone(),
+            format: loaded.format.map(|f| f.name().to_owned()).unwrap_or_default(),
+            workloads,
+        };
+        GuestView { deployment, alternatives }
+    }
+}
+
+/// Reads every input (in parallel), keeping their order; a file that another input
+/// reads is marked as read through it. Inputs that cannot be read go to `errors`.
+pub fn read_all(
+    files: &[InputFile],
+    catalog: &entitle_sdk::Catalog,
+    read: &ReadOptions,
+    jobs: usize,
+    errors: &mut Vec<Error>,
+) -> Vec<LoadedInput> {
+    let loaded = parallel(files, jobs, |file| input::load(file, catalog, read));
+    let mut loaded: Vec<LoadedInput> = loaded.into_iter().filter_map(|r| r.map_err(|e| errors.push(e)).ok()).collect();
+    mark_included(&mut loaded);
+    loaded
+}
+
+/// Runs `f` on every item with `jobs` threads; results keep the items' order.
+fn parallel<I: Sync, T: Send>(items: &[I], jobs: usize, f: impl Fn(&I) -> T + Sync) -> Vec<T> {
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<(usize, T)>> = Mutex::new(Vec::with_capacity(items.len()));
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.max(1).min(items.len().max(1)) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(item) = items.get(i) else { break };
+                    let result = f(item);
+                    results.lock().expect("no worker panics while holding the lock").push((i, result));
+                }
+            });
+        }
+    });
+    let mut results = results.into_inner().expect("workers finished");
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
+}
+
+/// A file that another input reads (a linked template, a parameters file) is
+/// modelled through that input; on its own it is only listed.
+fn mark_included(loaded: &mut [LoadedInput]) {
+    let canonical = |p: &std::path::Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let mut readers: BTreeMap<std::path::PathBuf, String> = BTreeMap::new();
+    for input in loaded.iter() {
+        for include in &input.includes {
+            readers.entry(canonical(include)).or_insert_with(|| input.path.clone());
+        }
+    }
+    for input in loaded.iter_mut() {
+        if let Some(reader) = readers.get(&canonical(&input.fs_path)).filter(|r| **r != input.path) {
+            input.read_with = Some(reader.clone());
+            input.workloads.clear();
+            input.errors.clear();
+            input.notes.clear();
+        }
     }
 }
 
 /// Checks a policy's findings against its metadata and the input, and resolves each
 /// field path to a location. One bad finding makes the whole reply malformed.
-fn place(policy: &Policy, deployment: &Deployment, findings: Vec<Finding>) -> Result<Vec<report::Finding>, Error> {
-    let malformed =
-        |m: String| Error::new(Phase::Evaluate, ErrorKind::Reply(m)).path(&deployment.path).policy(policy.id());
+fn place(
+    policy: &Policy,
+    loaded: &LoadedInput,
+    view: &GuestView,
+    findings: Vec<Finding>,
+) -> Result<Vec<report::Finding>, Error> {
+    let malformed = |m: String| Error::new(Phase::Evaluate, ErrorKind::Reply(m)).path(&loaded.path).policy(policy.id());
     let mut placed = Vec::with_capacity(findings.len());
     for f in findings {
         let rule = policy
             .metadata
             .rule(&f.rule)
             .ok_or_else(|| malformed(format!("finding for rule `{}`, which the policy does not declare", f.rule)))?;
-        let workload =
-            deployment.workloads.iter().find(|w| w.id == f.workload).ok_or_else(|| {
-                malformed(format!("finding for workload `{}`, which is not in the input", f.workload))
-            })?;
-        let location = locate(workload, &f.field);
-        let fingerprint = fingerprint(&f.rule, &deployment.path, &workload.id, &f.field);
+        let (workload, when) = match view.alternatives.get(&f.workload) {
+            Some((index, when)) => (&loaded.workloads[*index], Some(when.clone())),
+            None => (
+                loaded.workloads.iter().find(|w| w.id == f.workload).ok_or_else(|| {
+                    malformed(format!("finding for workload `{}`, which is not in the input", f.workload))
+                })?,
+                None,
+            ),
+        };
+        let (location, trail) = locate(workload, &f.field);
+        let mut severity = f.severity.unwrap_or(rule.severity);
+        let (mut message, mut evidence) = (f.message, f.evidence);
+        if let Some(when) = &when {
+            // The default deployment is fine; a choice the template offers is not.
+            severity = severity.min(entitle_sdk::Severity::Warning);
+            message = format!("if deployed with {when}: {message}");
+            evidence
+                .insert(0, format!("alternative deployment: {when} (the template's default deploys something else)"));
+        }
+        let fingerprint = fingerprint(&f.rule, &loaded.path, &workload.id, &f.field, when.as_deref());
         placed.push(report::Finding {
             rule: f.rule,
             policy: policy.id().to_owned(),
-            severity: f.severity.unwrap_or(rule.severity),
-            message: f.message,
+            severity,
+            message,
             resource: workload.resource.clone(),
             workload: workload.id.clone(),
             field: f.field,
             location,
-            evidence: f.evidence,
+            trail,
+            alternative: when,
+            evidence,
             fix: f.fix,
             fingerprint,
         });
@@ -240,8 +332,9 @@ fn place(policy: &Policy, deployment: &Deployment, findings: Vec<Finding>) -> Re
     Ok(placed)
 }
 
-/// The provenance of `field`, else of its nearest parent field, else the workload itself.
-fn locate(w: &Workload, field: &str) -> report::Location {
+/// The provenance of `field`, else of its nearest parent field, else the workload
+/// itself; and the trail its value took.
+fn locate(w: &Workload, field: &str) -> (report::Location, Vec<report::Location>) {
     let mut key = field;
     let source = loop {
         if let Some(source) = w.provenance.get(key) {
@@ -252,6 +345,11 @@ fn locate(w: &Workload, field: &str) -> report::Location {
             None => break &w.source,
         }
     };
+    let trail = w.trail.get(key).map(|t| t.iter().map(location).collect()).unwrap_or_default();
+    (location(source), trail)
+}
+
+fn location(source: &entitle_sdk::model::Source) -> report::Location {
     report::Location {
         path: source.path.clone(),
         line: source.line.unwrap_or(1),
@@ -260,8 +358,11 @@ fn locate(w: &Workload, field: &str) -> report::Location {
     }
 }
 
-/// Stable across edits that move lines: rule, file, workload and field only.
-fn fingerprint(rule: &str, path: &str, workload: &str, field: &str) -> String {
-    let digest = Sha256::digest(format!("{rule}\0{path}\0{workload}\0{field}").as_bytes());
-    crate::runtime::hex(&digest[..8])
+/// Stable across edits that move lines: rule, file, workload, field and choice only.
+fn fingerprint(rule: &str, path: &str, workload: &str, field: &str, when: Option<&str>) -> String {
+    let mut text = format!("{rule}\0{path}\0{workload}\0{field}");
+    if let Some(when) = when {
+        text.push_str(&format!("\0{when}"));
+    }
+    crate::runtime::hex(&Sha256::digest(text.as_bytes())[..8])
 }

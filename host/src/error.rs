@@ -79,6 +79,24 @@ impl Error {
         Error { phase, path: None, policy: None, line: None, column: None, pointer: None, kind }
     }
 
+    /// A copy (an I/O error is copied as its kind and message).
+    pub fn copy(&self) -> Error {
+        let kind = match &self.kind {
+            ErrorKind::Io(e) => ErrorKind::Io(std::io::Error::new(e.kind(), e.to_string())),
+            ErrorKind::Syntax(m) => ErrorKind::Syntax(m.clone()),
+            ErrorKind::Shape(m) => ErrorKind::Shape(m.clone()),
+            ErrorKind::Compile(m) => ErrorKind::Compile(m.clone()),
+            ErrorKind::Abi(m) => ErrorKind::Abi(m.clone()),
+            ErrorKind::Trap(m) => ErrorKind::Trap(m.clone()),
+            ErrorKind::Timeout { limit_ms } => ErrorKind::Timeout { limit_ms: *limit_ms },
+            ErrorKind::OutOfMemory { limit_bytes } => ErrorKind::OutOfMemory { limit_bytes: *limit_bytes },
+            ErrorKind::Reply(m) => ErrorKind::Reply(m.clone()),
+            ErrorKind::PolicyFailed(m) => ErrorKind::PolicyFailed(m.clone()),
+            ErrorKind::Config(m) => ErrorKind::Config(m.clone()),
+        };
+        Error { kind, path: self.path.clone(), policy: self.policy.clone(), pointer: self.pointer.clone(), ..*self }
+    }
+
     /// Names the input (or policy file).
     pub fn path(mut self, path: impl Into<String>) -> Error {
         self.path = Some(path.into());

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use entitle_sdk::{Catalog, Workload};
 
 use crate::document::{self, Document};
-use crate::formats::{self, Format};
+use crate::formats::{self, Format, ReadOptions};
 use crate::{Error, ErrorKind, Phase};
 
 /// File endings read when walking a directory (a file named on the command line is
@@ -80,7 +80,7 @@ fn walk(root: &Path, files: &mut Vec<InputFile>, errors: &mut Vec<Error>) {
 }
 
 /// An input after reading: its format and workloads, or why it was passed over.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct LoadedInput {
     /// The path as shown in reports.
     pub path: String,
@@ -90,16 +90,28 @@ pub struct LoadedInput {
     pub workloads: Vec<Workload>,
     /// Why a walked file was not checked (not a descriptor entitle reads).
     pub skipped: Option<String>,
+    /// Problems in parts of the input; the rest was modelled.
+    pub errors: Vec<Error>,
+    /// Other files read to model it (parameters files, linked templates), on disk.
+    pub includes: Vec<PathBuf>,
+    /// The file on disk.
+    pub fs_path: PathBuf,
+    /// The input that reads this file (as its linked template or parameters file),
+    /// through which its workloads are modelled.
+    pub read_with: Option<String>,
+    /// What the reader should know about parts that were not modelled.
+    pub notes: Vec<String>,
 }
 
 /// Reads, parses and models one file.
-pub fn load(file: &InputFile, catalog: &Catalog) -> Result<LoadedInput, Error> {
+pub fn load(file: &InputFile, catalog: &Catalog, options: &ReadOptions) -> Result<LoadedInput, Error> {
     if let Some(why) = unread_source(&file.path) {
         if file.explicit {
             return Err(Error::new(Phase::Parse, ErrorKind::Shape(why.to_owned())).path(&file.display));
         }
-        let skipped = Some(why.to_owned());
-        return Ok(LoadedInput { path: file.display.clone(), format: None, workloads: Vec::new(), skipped });
+        let mut loaded = LoadedInput::empty(&file.display, &file.path);
+        loaded.skipped = Some(why.to_owned());
+        return Ok(loaded);
     }
     let bytes =
         std::fs::read(&file.path).map_err(|e| Error::new(Phase::Parse, ErrorKind::Io(e)).path(&file.display))?;
@@ -107,16 +119,27 @@ pub fn load(file: &InputFile, catalog: &Catalog) -> Result<LoadedInput, Error> {
         Error::new(Phase::Parse, ErrorKind::Syntax(e.message.clone())).path(&file.display).at(e.line, e.column)
     };
     let docs = document::parse_bytes(&bytes).map_err(syntax)?;
-    load_documents(&file.display, &docs, file.explicit, catalog)
+    load_documents(&file.display, &file.path, docs, file.explicit, catalog, options)
 }
 
 /// Models already parsed documents of one file (also used by the golden-case runner).
-pub fn load_documents(path: &str, docs: &[Document], explicit: bool, catalog: &Catalog) -> Result<LoadedInput, Error> {
-    let mut loaded = LoadedInput { path: path.to_owned(), format: None, workloads: Vec::new(), skipped: None };
+pub fn load_documents(
+    path: &str,
+    fs_path: &Path,
+    docs: Vec<Document>,
+    explicit: bool,
+    catalog: &Catalog,
+    options: &ReadOptions,
+) -> Result<LoadedInput, Error> {
+    let mut loaded = LoadedInput::empty(path, fs_path);
     for doc in docs {
-        if let Some(format) = formats::detect(doc) {
+        if let Some(format) = formats::detect(&doc) {
             loaded.format.get_or_insert(format);
-            loaded.workloads.extend(formats::workloads(format, path, doc, catalog)?);
+            let found = formats::workloads(format, path, fs_path, std::rc::Rc::new(doc), catalog, options)?;
+            loaded.workloads.extend(found.workloads);
+            loaded.errors.extend(found.errors);
+            loaded.includes.extend(found.includes);
+            loaded.notes.extend(found.notes);
         }
     }
     if loaded.format.is_none() {
@@ -127,4 +150,20 @@ pub fn load_documents(path: &str, docs: &[Document], explicit: bool, catalog: &C
         loaded.skipped = Some(why.to_owned());
     }
     Ok(loaded)
+}
+
+impl LoadedInput {
+    fn empty(path: &str, fs_path: &Path) -> LoadedInput {
+        LoadedInput {
+            path: path.to_owned(),
+            format: None,
+            workloads: Vec::new(),
+            skipped: None,
+            errors: Vec::new(),
+            includes: Vec::new(),
+            fs_path: fs_path.to_path_buf(),
+            read_with: None,
+            notes: Vec::new(),
+        }
+    }
 }

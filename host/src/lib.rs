@@ -10,13 +10,7 @@
 //! let checker = Checker { runtime, policies, catalog: LoadedCatalog::builtin() };
 //! let (files, mut errors) = entitle::discover(&["infra".into()]);
 //! errors.extend(load_errors);
-//! let options = CheckOptions {
-//!     as_of: "2026-11-25".parse().unwrap(),
-//!     warn_within_days: 180,
-//!     settings: Default::default(),
-//!     context: serde_json::Value::Null,
-//!     jobs: 2,
-//! };
+//! let options = CheckOptions { jobs: 2, ..CheckOptions::new("2026-11-25".parse().unwrap()) };
 //! let report = checker.check(&files, errors, &options);
 //! print!("{}", report.to_json());
 //! ```
@@ -34,9 +28,9 @@ pub mod report;
 mod runtime;
 
 pub use catalog::LoadedCatalog;
-pub use check::{CheckOptions, Checker};
+pub use check::{CheckOptions, Checker, read_all};
 pub use error::{Error, ErrorKind, Phase};
-pub use formats::Format;
+pub use formats::{Format, ReadOptions};
 pub use input::{InputFile, LoadedInput, discover, load, load_documents};
 pub use policies::{BUILTIN_POLICIES, load_policies};
 pub use report::{FailOn, Report};

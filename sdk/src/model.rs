@@ -142,6 +142,32 @@ pub struct Alternative {
     /// The billing under that choice.
     #[serde(default)]
     pub billing: Billing,
+    /// The add-ons under that choice.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub addons: Vec<String>,
+}
+
+/// Boot-time configuration a descriptor carries: custom data / cloud-init, user data,
+/// startup scripts, VM extensions and their command lines.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BootConfig {
+    /// `custom_data`, `user_data`, `startup_script` or `extension`.
+    pub kind: String,
+    /// Extension publisher (`Microsoft.Azure.Extensions`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
+    /// Extension type (`CustomScript`, `AHBForRHEL`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension_type: Option<String>,
+    /// The script or command line, decoded from base64 where it was encoded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Why the text is not known, when it is not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unknown: Option<String>,
+    /// Where it is declared.
+    #[serde(default)]
+    pub source: Source,
 }
 
 /// One compute thing: a VM, scale set, launch template, instance template, pod template, …
@@ -184,9 +210,16 @@ pub struct Workload {
     /// How a derived value was reached (`offer rhel-byos → BYOS`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<String>,
-    /// Field path → where its value came from.
+    /// Boot-time configuration (custom data, extensions, startup scripts).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub boot: Vec<BootConfig>,
+    /// Field path → where its value came from: the place a user would edit.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub provenance: BTreeMap<String, Source>,
+    /// Field path → the chain the value travelled before it (variables, parameter
+    /// defaults, parameters-file values, linked templates' outputs), outermost first.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub trail: BTreeMap<String, Vec<Source>>,
 }
 
 impl Workload {

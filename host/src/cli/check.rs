@@ -43,7 +43,8 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
         None => serde_json::Value::Null,
     };
     let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
-    let options = CheckOptions { as_of, warn_within_days: args.warn_within, settings, context, jobs };
+    let read = entitle::ReadOptions { arm_params: args.params.clone() };
+    let options = CheckOptions { as_of, warn_within_days: args.warn_within, settings, context, jobs, read };
     let checker = Checker { runtime, policies, catalog };
     let report = checker.check(&files, errors, &options);
 

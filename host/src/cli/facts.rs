@@ -14,20 +14,18 @@ use super::common;
 pub fn run(args: FactsArgs) -> anyhow::Result<u8> {
     let catalog = common::catalog(args.catalog.as_deref()).map_err(anyhow::Error::new)?;
     let (files, mut errors) = entitle::discover(&args.paths);
+    let read = entitle::ReadOptions { arm_params: args.params.clone() };
     let (mut inputs, mut workloads) = (Vec::new(), Vec::new());
-    for file in &files {
-        match entitle::load(file, &catalog.catalog) {
-            Ok(loaded) => {
-                inputs.push(json!({
-                    "path": loaded.path,
-                    "format": loaded.format.map(|f| f.name()),
-                    "workloads": loaded.workloads.len(),
-                    "skipped": loaded.skipped,
-                }));
-                workloads.extend(loaded.workloads);
-            }
-            Err(e) => errors.push(e),
-        }
+    for loaded in entitle::read_all(&files, &catalog.catalog, &read, 1, &mut errors) {
+        inputs.push(json!({
+            "path": loaded.path,
+            "format": loaded.format.map(|f| f.name()),
+            "workloads": loaded.workloads.len(),
+            "skipped": loaded.skipped,
+            "read_with": loaded.read_with,
+        }));
+        errors.extend(loaded.errors.iter().map(entitle::Error::copy));
+        workloads.extend(loaded.workloads);
     }
     let errors: Vec<ReportError> = errors.iter().map(ReportError::from).collect();
     let out = json!({ "inputs": inputs, "workloads": workloads, "errors": errors });

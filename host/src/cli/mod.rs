@@ -84,6 +84,9 @@ pub struct CheckArgs {
     /// Worker threads (default: the number of CPUs).
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
+    /// ARM parameters file to use for templates (default: X.parameters.json beside X.json).
+    #[arg(long, value_name = "FILE")]
+    pub params: Option<PathBuf>,
 }
 
 /// `entitle facts`.
@@ -92,9 +95,15 @@ pub struct FactsArgs {
     /// Files or directories to read.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Output format (the canonical model is JSON).
+    #[arg(long, value_enum, default_value_t = FactsFormat::Json)]
+    pub format: FactsFormat,
     /// Use this catalog directory instead of the built-in one.
     #[arg(long, value_name = "DIR")]
     pub catalog: Option<PathBuf>,
+    /// ARM parameters file to use for templates (default: X.parameters.json beside X.json).
+    #[arg(long, value_name = "FILE")]
+    pub params: Option<PathBuf>,
 }
 
 /// `entitle policies`.
@@ -113,6 +122,13 @@ pub enum OutputFormat {
     /// One line per finding, for people.
     Human,
     /// The JSON report.
+    Json,
+}
+
+/// `entitle facts` formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FactsFormat {
+    /// The canonical model as JSON.
     Json,
 }
 

@@ -5,7 +5,11 @@
 //! deal with positions.
 
 mod arm;
+pub mod base64;
 mod native;
+
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use entitle_sdk::model::Source;
 use entitle_sdk::{Catalog, Workload};
@@ -53,27 +57,62 @@ pub fn detect(doc: &Document) -> Option<Format> {
     None
 }
 
-/// The workloads of a document in `format`.
-pub fn workloads(format: Format, path: &str, doc: &Document, catalog: &Catalog) -> Result<Vec<Workload>, Error> {
-    let mut found = match format {
-        Format::Arm => arm::workloads(path, doc, catalog),
-        Format::ArmParameters => Ok(Vec::new()),
-        Format::Native => native::workloads(path, doc, catalog),
-    }?;
-    locate(&mut found, doc);
-    Ok(found)
+/// What a front-end found in one input.
+#[derive(Debug, Default)]
+pub struct Extracted {
+    /// The workloads.
+    pub workloads: Vec<Workload>,
+    /// Problems in parts of the input (the rest was still modelled).
+    pub errors: Vec<Error>,
+    /// Other files read to model it (parameters files, linked templates).
+    pub includes: Vec<PathBuf>,
+    /// What the reader should know about parts that were not modelled.
+    pub notes: Vec<String>,
 }
 
-/// Fills line and column of every source and provenance entry from the document.
-pub fn locate(workloads: &mut [Workload], doc: &Document) {
+/// How front-ends read inputs.
+#[derive(Clone, Debug, Default)]
+pub struct ReadOptions {
+    /// An ARM parameters file to use instead of the one beside each template.
+    pub arm_params: Option<PathBuf>,
+}
+
+/// The workloads of a document in `format` (`path` as shown, `fs_path` on disk).
+pub fn workloads(
+    format: Format,
+    path: &str,
+    fs_path: &Path,
+    doc: Rc<Document>,
+    catalog: &Catalog,
+    options: &ReadOptions,
+) -> Result<Extracted, Error> {
+    match format {
+        Format::Arm => arm::workloads(path, fs_path, doc, catalog, options.arm_params.as_deref()),
+        Format::ArmParameters => Ok(Extracted::default()),
+        Format::Native => {
+            let mut workloads = native::workloads(path, &doc, catalog)?;
+            locate(&mut workloads, &[(path.to_owned(), &*doc)]);
+            Ok(Extracted { workloads, ..Extracted::default() })
+        }
+    }
+}
+
+/// Fills line and column of every source, provenance and trail entry from the
+/// document of its file (the first document when the path is not among them).
+pub fn locate(workloads: &mut [Workload], docs: &[(String, &Document)]) {
     let fill = |source: &mut Source| {
-        let at = doc.nearest_position(&source.pointer);
-        source.line = Some(at.line);
-        source.column = Some(at.column);
+        let doc = docs.iter().find(|(p, _)| *p == source.path).or(docs.first()).map(|(_, d)| *d);
+        if let Some(doc) = doc {
+            let at = doc.nearest_position(&source.pointer);
+            source.line = Some(at.line);
+            source.column = Some(at.column);
+        }
     };
     for w in workloads {
         fill(&mut w.source);
         w.provenance.values_mut().for_each(fill);
+        w.trail.values_mut().flatten().for_each(fill);
+        w.boot.iter_mut().for_each(|b| fill(&mut b.source));
     }
 }
 
@@ -106,4 +145,21 @@ pub(crate) fn apply_azure_image(
     for field in ["os.vendor", "os.product", "billing.model", "addons"] {
         w.provenance.insert(field.into(), offer.clone());
     }
+}
+
+/// Classifies a workload's own Azure image fields (publisher, offer, sku, version),
+/// pointing OS fields at where `image.sku` and `image.offer` came from (else at the
+/// workload itself).
+pub(crate) fn apply_own_azure_image(w: &mut Workload, catalog: &Catalog) {
+    let parts = w.image.clone();
+    let image = AzureImage {
+        publisher: parts.publisher.as_deref(),
+        offer: parts.offer.as_deref(),
+        sku: parts.sku.as_deref(),
+        version: parts.version.as_deref(),
+    };
+    let sku =
+        w.provenance.get("image.sku").or(w.provenance.get("image.offer")).cloned().unwrap_or_else(|| w.source.clone());
+    let offer = w.provenance.get("image.offer").cloned().unwrap_or_else(|| sku.clone());
+    apply_azure_image(w, &image, catalog, sku, offer);
 }

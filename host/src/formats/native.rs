@@ -18,8 +18,7 @@ use entitle_sdk::{Catalog, Workload};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{apply_azure_image, source};
-use crate::classify::AzureImage;
+use super::{apply_own_azure_image, source};
 use crate::document::Document;
 use crate::{Error, ErrorKind, Phase};
 
@@ -155,14 +154,7 @@ fn workload(path: &str, at: &str, n: NativeWorkload, catalog: &Catalog) -> Resul
             w.provenance.insert(format!("image.{key}"), here(&format!("image/{key}")));
         }
         if w.image.publisher.is_some() && w.image.offer.is_some() {
-            let parts = w.image.clone();
-            let image = AzureImage {
-                publisher: parts.publisher.as_deref(),
-                offer: parts.offer.as_deref(),
-                sku: parts.sku.as_deref(),
-                version: parts.version.as_deref(),
-            };
-            apply_azure_image(&mut w, &image, catalog, here("image/sku"), here("image/offer"));
+            apply_own_azure_image(&mut w, catalog);
         }
     }
     if let Some(os) = n.os {

@@ -41,6 +41,10 @@ pub fn render_human(report: &Report, style: HumanStyle) -> String {
             f.message
         );
         let _ = writeln!(out, "    resource: {}", f.resource);
+        if !f.trail.is_empty() {
+            let steps: Vec<String> = f.trail.iter().map(|l| format!("{}:{}:{}", l.path, l.line, l.column)).collect();
+            let _ = writeln!(out, "    value from: {}", steps.join(" ← "));
+        }
         if let Some(fix) = &f.fix {
             let _ = writeln!(out, "    fix: {fix}");
         }
@@ -53,8 +57,13 @@ pub fn render_human(report: &Report, style: HumanStyle) -> String {
         let phase = serde_json::to_value(e.phase).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
         let _ = writeln!(out, "{at}: {}[{phase}] {}", paint("error", "31"), e.message);
     }
-    for input in report.inputs.iter().filter(|i| i.skipped.is_some()) {
-        let _ = writeln!(out, "{}: note: not checked: {}", input.path, input.skipped.as_deref().unwrap_or_default());
+    for input in &report.inputs {
+        if let Some(why) = &input.skipped {
+            let _ = writeln!(out, "{}: note: not checked: {why}", input.path);
+        }
+        for note in &input.notes {
+            let _ = writeln!(out, "{}: note: {note}", input.path);
+        }
     }
     let s = &report.summary;
     let workloads: usize = report.inputs.iter().map(|i| i.workloads).sum();

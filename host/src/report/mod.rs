@@ -79,6 +79,13 @@ pub struct InputInfo {
     /// Why it was not checked, when it was not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skipped: Option<String>,
+    /// The input that reads this file (a linked template or parameters file) and
+    /// through which it is checked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_with: Option<String>,
+    /// What the reader should know about parts that were not modelled.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// Where a finding points.
@@ -111,8 +118,15 @@ pub struct Finding {
     pub workload: String,
     /// The field path the finding rests on.
     pub field: String,
-    /// file:line:column and pointer.
+    /// file:line:column and pointer: the place a user would edit.
     pub location: Location,
+    /// Where the value came from before that (variables, parameter defaults,
+    /// parameters-file values, linked templates), outermost first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub trail: Vec<Location>,
+    /// The parameter choice under which this finding applies (not the default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alternative: Option<String>,
     /// Facts the finding rests on.
     pub evidence: Vec<String>,
     /// What to change.
@@ -212,6 +226,8 @@ impl Report {
             format: loaded.format.map(|f| f.name()),
             workloads: loaded.workloads.len(),
             skipped: loaded.skipped.clone(),
+            read_with: loaded.read_with.clone(),
+            notes: loaded.notes.clone(),
         });
     }
 

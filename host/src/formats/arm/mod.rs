@@ -1,0 +1,159 @@
+//! Azure Resource Manager templates (and Bicep output): a real evaluator of the
+//! template language, with parameters (a parameters file over `defaultValue`),
+//! variables, copy loops, conditions, nested and linked deployments, and the choices
+//! `allowedValues` offer. Every workload field points at the JSON value it came from,
+//! in whichever file that is.
+
+mod choices;
+mod expr;
+mod external;
+mod fields;
+mod nested;
+mod outputs;
+mod params;
+mod resources;
+mod session;
+mod template;
+mod value;
+mod workload;
+
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use entitle_sdk::{Catalog, Workload};
+
+use super::Extracted;
+use crate::document::Document;
+use crate::{Error, ErrorKind, Phase};
+use choices::Item;
+use params::ParamValues;
+use resources::ResourceKind;
+use session::Session;
+use template::{Params, Template};
+
+/// Models the template in `doc` (the file `path`, on disk at `fs_path`), with the
+/// parameters file `params` or else the one beside the template.
+pub fn workloads(
+    path: &str,
+    fs_path: &Path,
+    doc: Rc<Document>,
+    catalog: &Catalog,
+    params: Option<&Path>,
+) -> Result<Extracted, Error> {
+    let model_error = |message: String| Error::new(Phase::Model, ErrorKind::Shape(message)).path(path);
+    let session = Rc::new(Session::default());
+    let root_file = session.add(path, fs_path, doc);
+    let params_file = params.map(Path::to_path_buf).or_else(|| params::sibling_parameters_file(fs_path));
+    let values = match &params_file {
+        Some(file) => {
+            let display = sibling_display(path, fs_path, file);
+            let read = ParamValues::read(file, &display)
+                .map_err(|m| Error::new(Phase::Parse, ErrorKind::Shape(m)).path(&display))?;
+            if let Some(doc) = read.document.clone() {
+                session.add(&display, file, Rc::new(doc));
+            }
+            read
+        }
+        None => ParamValues::default(),
+    };
+    let root = Template::new(session.clone(), root_file, String::new(), Params::Values(Rc::new(values)), true);
+    let found = resources::collect(&root).map_err(|e| model_error(e.0))?;
+    let mut items = Vec::new();
+    let mut errors = Vec::new();
+    for f in found.iter().filter(|f| f.kind != ResourceKind::Extension) {
+        match workload::build(f, catalog) {
+            Ok((workload, deps)) => items.push(Item { workload, found: f.clone(), deps }),
+            Err(e) => errors.push(resource_error(f, &e)),
+        }
+    }
+    for f in found.iter().filter(|f| f.kind == ResourceKind::Extension) {
+        match workload::boot_entry(f) {
+            Ok(entry) => attach(&mut items, f, entry),
+            Err(e) => errors.push(resource_error(f, &e)),
+        }
+    }
+    choices::enumerate(&root, &mut items, catalog).map_err(|e| model_error(e.0))?;
+    // A linked template that is not here and is passed no image is most likely
+    // networking or storage: say so once, without inventing a workload.
+    let (items, plain): (Vec<Item>, Vec<Item>) =
+        items.into_iter().partition(|i| i.workload.kind != "external_template_without_image");
+    for item in plain {
+        let uri =
+            item.workload.evidence.iter().find_map(|e| e.strip_prefix("template: ")).unwrap_or("(no uri)").to_owned();
+        session.note(format!(
+            "{} deploys {uri}, which is not available here and is passed no image parameters; its resources are not checked",
+            item.workload.resource
+        ));
+    }
+    let mut workloads: Vec<Workload> = items.into_iter().map(|i| i.workload).collect();
+    dedupe_ids(&mut workloads);
+    let files = session.files();
+    let docs: Vec<(String, &Document)> = files.iter().map(|f| (f.display.to_string(), &*f.doc)).collect();
+    super::locate(&mut workloads, &docs);
+    for e in &mut errors {
+        if let (Some(pointer), Some(file)) = (&e.pointer, files.iter().find(|f| Some(&*f.display) == e.path.as_deref()))
+        {
+            let at = file.doc.nearest_position(pointer);
+            (e.line, e.column) = (Some(at.line), Some(at.column));
+        }
+    }
+    for problem in session.problems() {
+        let file = files.iter().find(|f| *f.display == problem.path);
+        let mut error =
+            Error::new(Phase::Model, ErrorKind::Shape(problem.message)).path(&problem.path).pointer(&problem.pointer);
+        if let Some(file) = file {
+            let at = file.doc.nearest_position(&problem.pointer);
+            error = error.at(at.line, at.column);
+        }
+        errors.push(error);
+    }
+    let includes: Vec<PathBuf> = files.iter().filter(|f| f.fs_path != fs_path).map(|f| f.fs_path.clone()).collect();
+    Ok(Extracted { workloads, errors, includes, notes: session.notes() })
+}
+
+/// An error in one resource: the template is broken there (deployment would fail).
+fn resource_error(f: &resources::Found, e: &expr::EvalError) -> Error {
+    let shown = f.template.file.display.to_string();
+    Error::new(Phase::Model, ErrorKind::Shape(format!("{} cannot be evaluated: {e}", f.ty)))
+        .path(shown)
+        .pointer(&f.pointer)
+}
+
+/// Adds an extension's boot entry to its VM: the parent resource, or the VM whose
+/// name is the extension name's prefix (`vm1/installer`).
+fn attach(items: &mut [Item], ext: &resources::Found, entry: entitle_sdk::model::BootConfig) {
+    let by_parent = ext.parent.as_ref().and_then(|p| {
+        items.iter().position(|i| &i.found.pointer == p && i.found.template.file.display == ext.template.file.display)
+    });
+    let by_name = || {
+        let name = ext.template.node(&format!("{}/name", ext.pointer)).and_then(|n| n.as_str()).unwrap_or_default();
+        let vm = name.split('/').next().unwrap_or_default();
+        items.iter().position(|i| {
+            i.workload.resource.rsplit('/').next() == Some(vm) || i.workload.resource.ends_with(&format!("/{vm}"))
+        })
+    };
+    if let Some(i) = by_parent.or_else(by_name) {
+        items[i].workload.boot.push(entry);
+    }
+}
+
+/// The parameters file as the user would name it: beside the template's shown path.
+fn sibling_display(path: &str, fs_path: &Path, file: &Path) -> String {
+    match (file.parent() == fs_path.parent(), file.file_name(), Path::new(path).parent()) {
+        (true, Some(name), Some(dir)) => dir.join(name).display().to_string(),
+        _ => file.display().to_string(),
+    }
+}
+
+/// Ids must be unique within an input: repeats get their position.
+fn dedupe_ids(workloads: &mut [Workload]) {
+    let mut seen = std::collections::BTreeMap::<String, usize>::new();
+    for w in workloads.iter() {
+        *seen.entry(w.id.clone()).or_default() += 1;
+    }
+    for w in workloads.iter_mut() {
+        if seen[&w.id] > 1 {
+            w.id = format!("{}@{}{}", w.id, w.source.path, w.source.pointer);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+//! What one ARM evaluation shares across the root template and every nested or
+//! linked template: loaded files, and the stack of parameter dependencies that tells
+//! which root parameters a value depends on (to enumerate choices).
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use crate::document::{self, Document};
+
+/// A file read during the evaluation (the root template, a parameters file, linked
+/// templates), with the path shown to the user.
+#[derive(Debug)]
+pub struct Loaded {
+    /// Path as shown in reports.
+    pub display: Rc<str>,
+    /// Path on disk.
+    pub fs_path: PathBuf,
+    /// The parsed document.
+    pub doc: Rc<Document>,
+}
+
+/// Shared state of one evaluation.
+#[derive(Debug, Default)]
+pub struct Session {
+    root: RefCell<Option<Rc<Loaded>>>,
+    files: RefCell<BTreeMap<PathBuf, Rc<Loaded>>>,
+    deps: RefCell<Vec<BTreeSet<String>>>,
+    problems: RefCell<Vec<Problem>>,
+    notes: RefCell<Vec<String>>,
+}
+
+/// Something wrong in part of a template; the rest is still modelled.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Problem {
+    /// File, as shown.
+    pub path: String,
+    /// JSON pointer of the offending value.
+    pub pointer: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl Session {
+    /// Registers a parsed file; the first one is the root template.
+    pub fn add(&self, display: &str, fs_path: &Path, doc: Rc<Document>) -> Rc<Loaded> {
+        let loaded = Rc::new(Loaded { display: Rc::from(display), fs_path: fs_path.to_path_buf(), doc });
+        self.files.borrow_mut().insert(fs_path.to_path_buf(), loaded.clone());
+        self.root.borrow_mut().get_or_insert_with(|| loaded.clone());
+        loaded
+    }
+
+    /// The root template's file.
+    pub fn root(&self) -> Rc<Loaded> {
+        self.root.borrow().clone().expect("the root template is added first")
+    }
+
+    /// Reads and parses a linked file once.
+    pub fn load(&self, display: &str, fs_path: &Path) -> Result<Rc<Loaded>, String> {
+        if let Some(found) = self.files.borrow().get(fs_path) {
+            return Ok(found.clone());
+        }
+        let bytes = std::fs::read(fs_path).map_err(|e| format!("cannot read {display}: {e}"))?;
+        let doc = document::parse_bytes(&bytes)
+            .map_err(|e| format!("{display}:{e}"))?
+            .into_iter()
+            .next()
+            .ok_or_else(|| format!("{display} is empty"))?;
+        Ok(self.add(display, fs_path, Rc::new(doc)))
+    }
+
+    /// Every file read, by disk path.
+    pub fn files(&self) -> Vec<Rc<Loaded>> {
+        self.files.borrow().values().cloned().collect()
+    }
+
+    /// Records a problem once (choices re-evaluate templates and meet it again).
+    pub fn problem(&self, path: &str, pointer: &str, message: String) {
+        let problem = Problem { path: path.to_owned(), pointer: pointer.to_owned(), message };
+        let mut problems = self.problems.borrow_mut();
+        if !problems.contains(&problem) {
+            problems.push(problem);
+        }
+    }
+
+    /// Every problem recorded.
+    pub fn problems(&self) -> Vec<Problem> {
+        self.problems.borrow().clone()
+    }
+
+    /// Records a note about the input (once).
+    pub fn note(&self, note: String) {
+        let mut notes = self.notes.borrow_mut();
+        if !notes.contains(&note) {
+            notes.push(note);
+        }
+    }
+
+    /// Every note recorded.
+    pub fn notes(&self) -> Vec<String> {
+        self.notes.borrow().clone()
+    }
+
+    /// Starts recording root-parameter dependencies.
+    pub fn push_deps(&self) {
+        self.deps.borrow_mut().push(BTreeSet::new());
+    }
+
+    /// Stops recording; returns what was read (also merged into the enclosing level).
+    pub fn pop_deps(&self) -> BTreeSet<String> {
+        let mut stack = self.deps.borrow_mut();
+        let top = stack.pop().unwrap_or_default();
+        if let Some(outer) = stack.last_mut() {
+            outer.extend(top.iter().cloned());
+        }
+        top
+    }
+
+    /// Records that root parameters were read (directly or through a memoised value).
+    pub fn record(&self, names: impl IntoIterator<Item = String>) {
+        if let Some(top) = self.deps.borrow_mut().last_mut() {
+            top.extend(names);
+        }
+    }
+}
