@@ -95,6 +95,27 @@ pub struct AzureOffer {
     pub note: Option<String>,
 }
 
+/// An Azure `licenseType` value and what it does (domain reference §1.2).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AzureLicenseType {
+    /// The exact, case-sensitive value.
+    pub value: String,
+    /// The distribution it applies to (`rhel`, `sles`, …); `null` for `None`.
+    pub distro: Option<String>,
+    /// The billing it switches to; `null` when it restores the image's own.
+    pub billing: Option<crate::model::BillingModel>,
+    /// Add-ons it brings (`eus`, `sap`, `ha`, `els`).
+    #[serde(default)]
+    pub addons: Vec<String>,
+    /// What it does, per Microsoft.
+    pub meaning: String,
+    /// Source URL.
+    pub source: String,
+    /// How sure we are.
+    pub confidence: Confidence,
+}
+
 /// All reference data, as handed to policies. A policy receives only the tables its
 /// metadata names (the others are empty).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -107,10 +128,13 @@ pub struct Catalog {
     /// Azure marketplace offers (`azure-images.json`, table `azure-images`).
     #[serde(default)]
     pub azure_offers: Vec<AzureOffer>,
+    /// Azure `licenseType` values (`azure-license-types.json`, table `azure-license-types`).
+    #[serde(default)]
+    pub azure_license_types: Vec<AzureLicenseType>,
 }
 
 /// Names of the catalog's tables, as a policy lists them in `policy.json`.
-pub const CATALOG_TABLES: [&str; 2] = ["lifecycle", "azure-images"];
+pub const CATALOG_TABLES: [&str; 3] = ["lifecycle", "azure-images", "azure-license-types"];
 
 /// A catalog file that failed to parse or check, naming the file and row.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -130,7 +154,8 @@ impl std::fmt::Display for CatalogError {
 impl std::error::Error for CatalogError {}
 
 /// The files a catalog directory must hold.
-pub const CATALOG_FILES: [&str; 3] = ["catalog.json", "lifecycle.json", "azure-images.json"];
+pub const CATALOG_FILES: [&str; 4] =
+    ["catalog.json", "lifecycle.json", "azure-images.json", "azure-license-types.json"];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -163,7 +188,13 @@ impl Catalog {
         let header: Header = parse("catalog.json", text("catalog.json")?)?;
         let lifecycle: Table<MajorRelease> = parse("lifecycle.json", text("lifecycle.json")?)?;
         let azure: Table<AzureOffer> = parse("azure-images.json", text("azure-images.json")?)?;
-        let catalog = Catalog { version: header.version, lifecycle: lifecycle.rows, azure_offers: azure.rows };
+        let licenses: Table<AzureLicenseType> = parse("azure-license-types.json", text("azure-license-types.json")?)?;
+        let catalog = Catalog {
+            version: header.version,
+            lifecycle: lifecycle.rows,
+            azure_offers: azure.rows,
+            azure_license_types: licenses.rows,
+        };
         catalog.check()?;
         Ok(catalog)
     }
@@ -175,7 +206,17 @@ impl Catalog {
             version: self.version.clone(),
             lifecycle: if wants("lifecycle") { self.lifecycle.clone() } else { Vec::new() },
             azure_offers: if wants("azure-images") { self.azure_offers.clone() } else { Vec::new() },
+            azure_license_types: if wants("azure-license-types") {
+                self.azure_license_types.clone()
+            } else {
+                Vec::new()
+            },
         }
+    }
+
+    /// The `licenseType` row for an exact (case-sensitive) value.
+    pub fn azure_license_type(&self, value: &str) -> Option<&AzureLicenseType> {
+        self.azure_license_types.iter().find(|l| l.value == value)
     }
 
     /// The lifecycle row of a major release.
@@ -232,6 +273,13 @@ impl Catalog {
             }
             if row.billing == crate::model::BillingModel::Unknown {
                 return fail("azure-images.json", format!("{at}: `billing` must be payg or byos"));
+            }
+        }
+        let mut values = std::collections::BTreeSet::new();
+        for (i, row) in self.azure_license_types.iter().enumerate() {
+            if !values.insert(row.value.as_str()) || !row.source.starts_with("https://") {
+                let why = "appears twice or has no https source";
+                return fail("azure-license-types.json", format!("row {} ({}): {why}", i + 1, row.value));
             }
         }
         Ok(())

@@ -163,3 +163,37 @@ pub(crate) fn apply_own_azure_image(w: &mut Workload, catalog: &Catalog) {
     let offer = w.provenance.get("image.offer").cloned().unwrap_or_else(|| sku.clone());
     apply_azure_image(w, &image, catalog, sku, offer);
 }
+
+/// Azure Hybrid Benefit: a `licenseType` (exact, case-sensitive catalog value)
+/// switches a RHEL workload's billing and may add add-ons. An invalid value, or one
+/// for another distribution, changes nothing (Azure rejects or ignores it); the
+/// evidence says which.
+pub(crate) fn apply_license_type(w: &mut Workload, value: &str, at: Source, catalog: &Catalog) {
+    let Some(row) = catalog.azure_license_type(value) else {
+        w.evidence.push(format!(
+            "licenseType {value} is not a valid Azure value (values are case-sensitive), so it changes no billing"
+        ));
+        return;
+    };
+    let (Some(distro), Some(billing)) = (&row.distro, row.billing) else { return };
+    match w.os.product.as_deref() {
+        Some(product) if product == distro => {
+            w.billing.model = billing;
+            w.unknown.remove("billing.model");
+            for addon in &row.addons {
+                if !w.addons.contains(addon) {
+                    w.addons.push(addon.clone());
+                }
+            }
+            w.evidence.push(format!("licenseType {value} (Azure Hybrid Benefit): {}", row.meaning));
+            w.provenance.insert("billing.model".into(), at.clone());
+            w.provenance.insert("addons".into(), at);
+        }
+        Some(product) => w.evidence.push(format!(
+            "licenseType {value} is for {distro}, not {product}: Azure ignores it and bills as the image does"
+        )),
+        None => w.evidence.push(format!(
+            "licenseType {value} is for {distro}; the image's OS is not known, so its effect is not either"
+        )),
+    }
+}

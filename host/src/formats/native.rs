@@ -18,7 +18,7 @@ use entitle_sdk::{Catalog, Workload};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{apply_own_azure_image, source};
+use super::{apply_license_type, apply_own_azure_image, source};
 use crate::document::Document;
 use crate::{Error, ErrorKind, Phase};
 
@@ -168,8 +168,11 @@ fn workload(path: &str, at: &str, n: NativeWorkload, catalog: &Catalog) -> Resul
             w.provenance.insert("billing.model".into(), here("billing/model"));
         }
         if let Some(lt) = billing.license_type {
-            *license_type = Some(lt);
+            *license_type = Some(lt.clone());
             w.provenance.insert("billing.license_type".into(), here("billing/license_type"));
+            if billing.model.is_none() {
+                apply_license_type(&mut w, &lt, here("billing/license_type"), catalog);
+            }
         }
     }
     for addon in n.addons {

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use entitle_sdk::model::{BillingModel, BootConfig, Plan};
+use entitle_sdk::model::{BootConfig, Plan};
 use entitle_sdk::{Catalog, Workload};
 use serde_json::Value;
 
@@ -13,7 +13,7 @@ use super::fields::{Resolved, record_str, resolve};
 use super::resources::{Found, ResourceKind, display, with_frames};
 use super::value::{Kind, source};
 use crate::classify::AzureImage;
-use crate::formats::{apply_azure_image, apply_own_azure_image};
+use crate::formats::{apply_azure_image, apply_license_type, apply_own_azure_image};
 
 /// The workload for `found` (not for extensions: see [`boot_entry`]), and the root
 /// parameters its image, plan and licence type read.
@@ -102,8 +102,8 @@ fn compute(w: &mut Workload, found: &Found, profile: &[&str], catalog: &Catalog)
     plan(w, found)?;
     let license = resolve(t, &found.pointer, &[profile, &["licenseType"]].concat())?;
     if let Some(value) = record_str(w, t, "billing.license_type", &license, None) {
-        license_override(w, &value, &license.edit, t);
-        w.billing.license_type = Some(value);
+        w.billing.license_type = Some(value.clone());
+        apply_license_type(w, &value, source(&t.file.display, &license.edit), catalog);
     }
     let custom = resolve(t, &found.pointer, &[profile, &["osProfile", "customData"]].concat())?;
     if let Some(value) = &custom.value {
@@ -170,22 +170,6 @@ fn plan(w: &mut Workload, found: &Found) -> Result<(), EvalError> {
         }
     }
     Ok(())
-}
-
-/// Azure Hybrid Benefit: `RHEL_BYOS` bills RHEL to a Red Hat subscription, the
-/// other `RHEL_*` types to Azure.
-fn license_override(w: &mut Workload, value: &str, edit: &str, t: &super::template::Template) {
-    let upper = value.to_ascii_uppercase();
-    let model = match upper.as_str() {
-        "RHEL_BYOS" => BillingModel::Byos,
-        u if u.starts_with("RHEL_") => BillingModel::Payg,
-        _ => return,
-    };
-    w.billing.model = model;
-    w.unknown.remove("billing.model");
-    let how = if model == BillingModel::Byos { "switches billing to BYOS" } else { "bills RHEL through Azure" };
-    w.evidence.push(format!("licenseType {value} {how} (Azure Hybrid Benefit)"));
-    w.provenance.insert("billing.model".into(), source(&t.file.display, edit));
 }
 
 fn gallery_image(w: &mut Workload, found: &Found, catalog: &Catalog) -> Result<(), EvalError> {
