@@ -41,12 +41,19 @@ pub fn enumerate(root: &Rc<Template>, items: &mut [Item], catalog: &Catalog) -> 
         return Ok(());
     }
     let mut outcomes: Vec<Vec<(Workload, Vec<Assignment>)>> = items.iter().map(|_| Vec::new()).collect();
+    // Root parameter (lower case) → the items that read it.
+    let mut dependents: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, item) in items.iter().enumerate() {
+        for dep in &item.deps {
+            dependents.entry(dep.clone()).or_default().push(i);
+        }
+    }
     let mut budget = MAX_ASSIGNMENTS;
     let mut capped = false;
     match all_combinations(&choices) {
         Some(combos) => {
             for assignment in combos {
-                evaluate(root, items, catalog, &assignment, &mut outcomes);
+                evaluate(root, items, &dependents, catalog, &assignment, &mut outcomes);
             }
         }
         None => {
@@ -60,8 +67,14 @@ pub fn enumerate(root: &Rc<Template>, items: &mut [Item], catalog: &Catalog) -> 
                         break;
                     }
                     budget -= 1;
-                    let changed =
-                        evaluate(root, items, catalog, &vec![(name.clone(), (*value).clone())], &mut outcomes);
+                    let changed = evaluate(
+                        root,
+                        items,
+                        &dependents,
+                        catalog,
+                        &vec![(name.clone(), (*value).clone())],
+                        &mut outcomes,
+                    );
                     if i == 0 && !changed {
                         break;
                     }
@@ -98,21 +111,49 @@ type Assignment = Vec<(String, Val)>;
 fn evaluate(
     root: &Rc<Template>,
     items: &[Item],
+    dependents: &BTreeMap<String, Vec<usize>>,
     catalog: &Catalog,
     assignment: &Assignment,
     outcomes: &mut [Vec<(Workload, Vec<Assignment>)>],
 ) -> bool {
     let overrides: BTreeMap<String, Val> =
         assignment.iter().map(|(n, v)| (n.to_ascii_lowercase(), v.clone())).collect();
+    let mut affected_items: Vec<usize> =
+        overrides.keys().flat_map(|n| dependents.get(n).into_iter().flatten().copied()).collect();
+    affected_items.sort_unstable();
+    affected_items.dedup();
     let alt_root = root.with_overrides(overrides);
-    // A choice that breaks the template deploys nothing to model.
-    let Ok(found) = resources::collect(&alt_root) else { return false };
-    let mut changed = false;
-    for (item, groups) in items.iter().zip(outcomes.iter_mut()) {
-        if !assignment.iter().any(|(n, _)| item.deps.contains(&n.to_ascii_lowercase())) {
-            continue;
+    // Resources of the root template are re-built in the new scope directly; a
+    // resource inside a nested or linked template needs the whole walk again.
+    let in_root = |f: &Found| Rc::ptr_eq(&f.template, root) && f.frames.iter().all(|fr| Rc::ptr_eq(&fr.template, root));
+    let walked = if affected_items.iter().all(|&i| in_root(&items[i].found)) {
+        Vec::new()
+    } else {
+        // A choice that breaks the template deploys nothing to model.
+        match resources::collect(&alt_root) {
+            Ok(found) => found,
+            Err(_) => return false,
         }
-        let Some(same) = found.iter().find(|f| same_resource(f, &item.found)) else { continue };
+    };
+    let mut changed = false;
+    for &i in &affected_items {
+        let (item, groups) = (&items[i], &mut outcomes[i]);
+        let rebuilt;
+        let same = if in_root(&item.found) {
+            let frames = item
+                .found
+                .frames
+                .iter()
+                .map(|f| resources::Frame { template: alt_root.clone(), name: f.name.clone() })
+                .collect();
+            rebuilt = Found { template: alt_root.clone(), frames, ..item.found.clone() };
+            &rebuilt
+        } else {
+            match walked.iter().find(|f| same_resource(f, &item.found)) {
+                Some(f) => f,
+                None => continue,
+            }
+        };
         let Ok((alt, _)) = workload::build(same, catalog) else { continue };
         if same_deployment(&item.workload, &alt) {
             continue;

@@ -17,6 +17,7 @@ mod template;
 mod value;
 mod workload;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -66,9 +67,14 @@ pub fn workloads(
             Err(e) => errors.push(resource_error(f, &e)),
         }
     }
+    let index = VmIndex::new(&items);
     for f in found.iter().filter(|f| f.kind == ResourceKind::Extension) {
         match workload::boot_entry(f) {
-            Ok(entry) => attach(&mut items, f, entry),
+            Ok(entry) => {
+                if let Some(i) = index.find(f) {
+                    items[i].workload.boot.push(entry);
+                }
+            }
             Err(e) => errors.push(resource_error(f, &e)),
         }
     }
@@ -119,21 +125,33 @@ fn resource_error(f: &resources::Found, e: &expr::EvalError) -> Error {
         .pointer(&f.pointer)
 }
 
-/// Adds an extension's boot entry to its VM: the parent resource, or the VM whose
-/// name is the extension name's prefix (`vm1/installer`).
-fn attach(items: &mut [Item], ext: &resources::Found, entry: entitle_sdk::model::BootConfig) {
-    let by_parent = ext.parent.as_ref().and_then(|p| {
-        items.iter().position(|i| &i.found.pointer == p && i.found.template.file.display == ext.template.file.display)
-    });
-    let by_name = || {
-        let name = ext.template.node(&format!("{}/name", ext.pointer)).and_then(|n| n.as_str()).unwrap_or_default();
-        let vm = name.split('/').next().unwrap_or_default();
-        items.iter().position(|i| {
-            i.workload.resource.rsplit('/').next() == Some(vm) || i.workload.resource.ends_with(&format!("/{vm}"))
+/// Finds an extension's VM: its parent resource, or the VM whose name is the
+/// extension name's prefix (`vm1/installer`).
+struct VmIndex {
+    by_pointer: HashMap<(String, String), usize>,
+    by_name: HashMap<String, usize>,
+}
+
+impl VmIndex {
+    fn new(items: &[Item]) -> VmIndex {
+        let mut index = VmIndex { by_pointer: HashMap::new(), by_name: HashMap::new() };
+        for (i, item) in items.iter().enumerate() {
+            let key = (item.found.template.file.display.to_string(), item.found.pointer.clone());
+            index.by_pointer.insert(key, i);
+            if let Some(name) = item.workload.resource.rsplit('/').next() {
+                index.by_name.entry(name.to_owned()).or_insert(i);
+            }
+        }
+        index
+    }
+
+    fn find(&self, ext: &resources::Found) -> Option<usize> {
+        let by_parent =
+            ext.parent.as_ref().and_then(|p| self.by_pointer.get(&(ext.template.file.display.to_string(), p.clone())));
+        by_parent.copied().or_else(|| {
+            let name = ext.template.node(&format!("{}/name", ext.pointer)).and_then(|n| n.as_str()).unwrap_or_default();
+            self.by_name.get(name.split('/').next().unwrap_or_default()).copied()
         })
-    };
-    if let Some(i) = by_parent.or_else(by_name) {
-        items[i].workload.boot.push(entry);
     }
 }
 
