@@ -9,9 +9,10 @@ use crate::{Error, ErrorKind, Phase};
 use entitle_sdk::Catalog;
 use entitle_sdk::catalog::CATALOG_FILES;
 
-const BUILTIN: [(&str, &str); 4] = [
+const BUILTIN: [(&str, &str); 5] = [
     ("catalog.json", include_str!("../../policies/catalog/catalog.json")),
     ("lifecycle.json", include_str!("../../policies/catalog/lifecycle.json")),
+    ("minor-releases.json", include_str!("../../policies/catalog/minor-releases.json")),
     ("azure-images.json", include_str!("../../policies/catalog/azure-images.json")),
     ("azure-license-types.json", include_str!("../../policies/catalog/azure-license-types.json")),
 ];
@@ -76,7 +77,7 @@ mod tests {
     #[test]
     fn a_bad_row_names_file_and_row() {
         let bad = BUILTIN[1].1.replacen("\"2020-11-30\"", "\"2020-13-30\"", 1);
-        let files = [BUILTIN[0], ("lifecycle.json", bad.as_str()), BUILTIN[2], BUILTIN[3]];
+        let files = [BUILTIN[0], ("lifecycle.json", bad.as_str()), BUILTIN[2], BUILTIN[3], BUILTIN[4]];
         let err = from_texts(&files, "x").unwrap_err();
         assert!(err.to_string().contains("lifecycle.json"), "{err}");
         assert!(err.to_string().contains("line"), "{err}");

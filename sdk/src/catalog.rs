@@ -69,6 +69,35 @@ pub struct MajorRelease {
     pub last_minor: Option<u32>,
 }
 
+/// One RHEL minor release's update streams (domain reference §3.2).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MinorRelease {
+    /// Major release.
+    pub major: u32,
+    /// Minor release.
+    pub minor: u32,
+    /// Whether Extended Update Support exists for it.
+    pub eus: bool,
+    /// Whether Update Services for SAP Solutions exists for it.
+    pub e4s: bool,
+    /// The final minor of its major (follows Maintenance Support).
+    #[serde(default)]
+    pub last: bool,
+    /// End of EUS, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eus_end: Option<DatedFact>,
+    /// End of Enhanced EUS (RHEL 9 and later), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enhanced_eus_end: Option<DatedFact>,
+    /// End of E4S, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub e4s_end: Option<DatedFact>,
+    /// Anything a reader should know.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
 /// How an Azure marketplace offer is billed and what it includes (domain reference §5.1).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -108,6 +137,9 @@ pub struct AzureLicenseType {
     /// Add-ons it brings (`eus`, `sap`, `ha`, `els`).
     #[serde(default)]
     pub addons: Vec<String>,
+    /// The update stream it connects the VM to (`eus`, `e4s`, `els`), if it changes it.
+    #[serde(default)]
+    pub stream: Option<String>,
     /// What it does, per Microsoft.
     pub meaning: String,
     /// Source URL.
@@ -125,6 +157,13 @@ pub struct Catalog {
     /// RHEL major releases (`lifecycle.json`, table `lifecycle`).
     #[serde(default)]
     pub lifecycle: Vec<MajorRelease>,
+    /// Majors whose minors are all listed in `minor_releases` (an unlisted minor of
+    /// these has no EUS or E4S).
+    #[serde(default)]
+    pub minor_release_majors: Vec<u32>,
+    /// RHEL minor releases with EUS / E4S (`minor-releases.json`, table `minor-releases`).
+    #[serde(default)]
+    pub minor_releases: Vec<MinorRelease>,
     /// Azure marketplace offers (`azure-images.json`, table `azure-images`).
     #[serde(default)]
     pub azure_offers: Vec<AzureOffer>,
@@ -134,7 +173,7 @@ pub struct Catalog {
 }
 
 /// Names of the catalog's tables, as a policy lists them in `policy.json`.
-pub const CATALOG_TABLES: [&str; 3] = ["lifecycle", "azure-images", "azure-license-types"];
+pub const CATALOG_TABLES: [&str; 4] = ["lifecycle", "minor-releases", "azure-images", "azure-license-types"];
 
 /// A catalog file that failed to parse or check, naming the file and row.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -154,8 +193,8 @@ impl std::fmt::Display for CatalogError {
 impl std::error::Error for CatalogError {}
 
 /// The files a catalog directory must hold.
-pub const CATALOG_FILES: [&str; 4] =
-    ["catalog.json", "lifecycle.json", "azure-images.json", "azure-license-types.json"];
+pub const CATALOG_FILES: [&str; 5] =
+    ["catalog.json", "lifecycle.json", "minor-releases.json", "azure-images.json", "azure-license-types.json"];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -164,6 +203,16 @@ struct Header {
     #[serde(default)]
     #[allow(dead_code)]
     description: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MinorTable {
+    #[serde(default)]
+    #[allow(dead_code)]
+    description: String,
+    majors: Vec<u32>,
+    rows: Vec<MinorRelease>,
 }
 
 #[derive(Deserialize)]
@@ -189,9 +238,12 @@ impl Catalog {
         let lifecycle: Table<MajorRelease> = parse("lifecycle.json", text("lifecycle.json")?)?;
         let azure: Table<AzureOffer> = parse("azure-images.json", text("azure-images.json")?)?;
         let licenses: Table<AzureLicenseType> = parse("azure-license-types.json", text("azure-license-types.json")?)?;
+        let minors: MinorTable = parse("minor-releases.json", text("minor-releases.json")?)?;
         let catalog = Catalog {
             version: header.version,
             lifecycle: lifecycle.rows,
+            minor_release_majors: minors.majors,
+            minor_releases: minors.rows,
             azure_offers: azure.rows,
             azure_license_types: licenses.rows,
         };
@@ -202,9 +254,12 @@ impl Catalog {
     /// A copy holding only `tables` (all of them when `tables` is empty).
     pub fn subset(&self, tables: &[String]) -> Catalog {
         let wants = |t: &str| tables.is_empty() || tables.iter().any(|x| x == t);
+        let minors = wants("minor-releases");
         Catalog {
             version: self.version.clone(),
             lifecycle: if wants("lifecycle") { self.lifecycle.clone() } else { Vec::new() },
+            minor_release_majors: if minors { self.minor_release_majors.clone() } else { Vec::new() },
+            minor_releases: if minors { self.minor_releases.clone() } else { Vec::new() },
             azure_offers: if wants("azure-images") { self.azure_offers.clone() } else { Vec::new() },
             azure_license_types: if wants("azure-license-types") {
                 self.azure_license_types.clone()
@@ -217,6 +272,11 @@ impl Catalog {
     /// The `licenseType` row for an exact (case-sensitive) value.
     pub fn azure_license_type(&self, value: &str) -> Option<&AzureLicenseType> {
         self.azure_license_types.iter().find(|l| l.value == value)
+    }
+
+    /// The row of a minor release, if it has EUS or E4S.
+    pub fn minor(&self, major: u32, minor: u32) -> Option<&MinorRelease> {
+        self.minor_releases.iter().find(|r| r.major == major && r.minor == minor)
     }
 
     /// The lifecycle row of a major release.
@@ -273,6 +333,20 @@ impl Catalog {
             }
             if row.billing == crate::model::BillingModel::Unknown {
                 return fail("azure-images.json", format!("{at}: `billing` must be payg or byos"));
+            }
+        }
+        let mut minors = std::collections::BTreeSet::new();
+        for (i, row) in self.minor_releases.iter().enumerate() {
+            let at = format!("row {} (RHEL {}.{})", i + 1, row.major, row.minor);
+            if !minors.insert((row.major, row.minor)) || !self.minor_release_majors.contains(&row.major) {
+                return fail("minor-releases.json", format!("{at}: appears twice, or its major is not in `majors`"));
+            }
+            let facts = [&row.eus_end, &row.enhanced_eus_end, &row.e4s_end];
+            if let Some(bad) = facts.into_iter().flatten().find(|f| !f.source.starts_with("https://")) {
+                return fail("minor-releases.json", format!("{at}: source `{}` is not a URL", bad.source));
+            }
+            if (row.eus_end.is_some() && !row.eus) || (row.e4s_end.is_some() && !row.e4s) {
+                return fail("minor-releases.json", format!("{at}: an end date for a stream it does not have"));
             }
         }
         let mut values = std::collections::BTreeSet::new();

@@ -242,7 +242,8 @@ mod tests {
     /// Classifies `Publisher:Offer:SKU:Version` (`-` marks an absent part) and summarises the result as
     /// `vendor/product major.minor stream billing [addons]`, `?` for an absent value.
     fn classify(urn: &str) -> (String, Classification) {
-        let catalog = entitle_sdk::testing::catalog_from_dir(Path::new("/work/main/policies/catalog"));
+        let catalog =
+            entitle_sdk::testing::catalog_from_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies/catalog"));
         let mut parts = urn.split(':').map(|p| Some(p).filter(|p| *p != "-"));
         let mut next = || parts.next().flatten();
         let mut image = AzureImage::default();

@@ -185,6 +185,11 @@ pub(crate) fn apply_license_type(w: &mut Workload, value: &str, at: Source, cata
                     w.addons.push(addon.clone());
                 }
             }
+            if let Some(stream) = &row.stream {
+                w.os.stream = Some(stream.clone());
+                w.unknown.remove("os.stream");
+                w.provenance.insert("os.stream".into(), at.clone());
+            }
             w.evidence.push(format!("licenseType {value} (Azure Hybrid Benefit): {}", row.meaning));
             w.provenance.insert("billing.model".into(), at.clone());
             w.provenance.insert("addons".into(), at);
