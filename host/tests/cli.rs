@@ -266,3 +266,12 @@ fn compiled_policies_are_cached_and_a_damaged_cache_is_recompiled() {
     assert_eq!(run().status.code(), Some(1));
     assert!(std::fs::metadata(&cached[0]).unwrap().len() > 1000, "the damaged entry was rewritten");
 }
+
+#[test]
+fn a_run_without_any_policy_is_an_error_not_a_pass() {
+    let dir = scratch("nopolicy");
+    std::fs::write(dir.join("vm.json"), arm_vm("7.2")).unwrap();
+    let out = entitle(&dir, &["check", "--no-builtin", "--format", "json", "--as-of", "2026-11-25", "vm.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(json(&out)["errors"][0]["message"].as_str().unwrap().contains("no policy is loaded"));
+}

@@ -24,6 +24,11 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     };
     let (policies, load_errors) = entitle::load_policies(&runtime, !args.engine.no_builtin, &args.engine.policies);
     errors.extend(load_errors);
+    if policies.is_empty() && errors.iter().all(|e| e.phase != entitle::Phase::Load) {
+        // Checking with no rules at all would pass everything: never a silent allow.
+        let none = entitle::ErrorKind::Config("no policy is loaded, so nothing can be checked".into());
+        errors.push(entitle::Error::new(entitle::Phase::Load, none));
+    }
     let settings = match &args.settings {
         Some(path) => match common::side_file(path, "settings") {
             Ok(serde_json::Value::Object(map)) => map.into_iter().collect(),
