@@ -9,12 +9,14 @@ use crate::{Error, ErrorKind, Phase};
 use entitle_sdk::Catalog;
 use entitle_sdk::catalog::CATALOG_FILES;
 
-const BUILTIN: [(&str, &str); 5] = [
+const BUILTIN: [(&str, &str); 7] = [
     ("catalog.json", include_str!("../../policies/catalog/catalog.json")),
     ("lifecycle.json", include_str!("../../policies/catalog/lifecycle.json")),
     ("minor-releases.json", include_str!("../../policies/catalog/minor-releases.json")),
     ("azure-images.json", include_str!("../../policies/catalog/azure-images.json")),
     ("azure-license-types.json", include_str!("../../policies/catalog/azure-license-types.json")),
+    ("gcp-images.json", include_str!("../../policies/catalog/gcp-images.json")),
+    ("aws-images.json", include_str!("../../policies/catalog/aws-images.json")),
 ];
 
 /// A checked catalog and the sha256 of its files.
@@ -71,13 +73,27 @@ mod tests {
     fn builtin_catalog_is_valid() {
         let loaded = from_texts(&BUILTIN, "builtin").unwrap();
         assert!(loaded.catalog.major(7).is_some());
+        assert!(loaded.catalog.gcp_project("rhel-cloud").is_some());
+        assert!(loaded.catalog.aws_owner("309956199498").is_some());
+        assert!(loaded.catalog.aws_name_token("Access2").is_some());
+        assert!(loaded.catalog.aws_usage_operation("RunInstances:00g0").is_some());
         assert_eq!(loaded.sha256.len(), 64);
+    }
+
+    #[test]
+    fn an_image_row_without_an_https_source_names_its_file() {
+        let bad = BUILTIN[6].1.replacen("\"https://access.redhat.com/solutions/15356\"", "\"KB 15356\"", 1);
+        let mut files: [(&str, &str); 7] = BUILTIN;
+        files[6] = ("aws-images.json", bad.as_str());
+        let err = from_texts(&files, "x").unwrap_err().to_string();
+        assert!(err.contains("aws-images.json") && err.contains("https"), "{err}");
     }
 
     #[test]
     fn a_bad_row_names_file_and_row() {
         let bad = BUILTIN[1].1.replacen("\"2020-11-30\"", "\"2020-13-30\"", 1);
-        let files = [BUILTIN[0], ("lifecycle.json", bad.as_str()), BUILTIN[2], BUILTIN[3], BUILTIN[4]];
+        let files =
+            [BUILTIN[0], ("lifecycle.json", bad.as_str()), BUILTIN[2], BUILTIN[3], BUILTIN[4], BUILTIN[5], BUILTIN[6]];
         let err = from_texts(&files, "x").unwrap_err();
         assert!(err.to_string().contains("lifecycle.json"), "{err}");
         assert!(err.to_string().contains("line"), "{err}");

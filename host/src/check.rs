@@ -312,7 +312,8 @@ fn place(
             evidence
                 .insert(0, format!("alternative deployment: {when} (the template's default deploys something else)"));
         }
-        let fingerprint = fingerprint(&f.rule, &loaded.path, &workload.id, &f.field, when.as_deref());
+        let seen = view.deployment.workloads.iter().find(|w| w.id == f.workload).unwrap_or(workload);
+        let fingerprint = fingerprint(&f.rule, &loaded.path, &workload.id, &f.field, when.as_deref(), &values(seen));
         placed.push(report::Finding {
             rule: f.rule,
             policy: policy.id().to_owned(),
@@ -327,6 +328,7 @@ fn place(
             evidence,
             fix: f.fix,
             fingerprint,
+            suppression: None,
         });
     }
     Ok(placed)
@@ -358,9 +360,28 @@ fn location(source: &entitle_sdk::model::Source) -> report::Location {
     }
 }
 
-/// Stable across edits that move lines: rule, file, workload, field and choice only.
-fn fingerprint(rule: &str, path: &str, workload: &str, field: &str, when: Option<&str>) -> String {
-    let mut text = format!("{rule}\0{path}\0{workload}\0{field}");
+/// The resolved values a lifecycle or licensing finding rests on: image, OS,
+/// billing and add-ons. Part of the fingerprint, so a changed image is a new finding.
+fn values(w: &Workload) -> String {
+    let image = w.image.urn().or_else(|| w.image.id.clone()).or_else(|| w.image.reference.clone()).unwrap_or_default();
+    let mut addons = w.addons.clone();
+    addons.sort();
+    format!(
+        "{image}|{}|{:?}|{:?}|{}|{:?}|{:?}|{}",
+        w.os.product.as_deref().unwrap_or_default(),
+        w.os.major,
+        w.os.minor,
+        w.os.stream.as_deref().unwrap_or_default(),
+        w.billing.model,
+        w.billing.license_type,
+        addons.join(",")
+    )
+}
+
+/// Stable when lines move; different when the rule, file, resource, field, choice or
+/// the values the finding rests on change.
+fn fingerprint(rule: &str, path: &str, workload: &str, field: &str, when: Option<&str>, values: &str) -> String {
+    let mut text = format!("{rule}\0{path}\0{workload}\0{field}\0{values}");
     if let Some(when) = when {
         text.push_str(&format!("\0{when}"));
     }

@@ -22,6 +22,7 @@ pub mod classify;
 pub mod document;
 mod error;
 mod formats;
+pub mod gate;
 mod input;
 mod policies;
 pub mod report;

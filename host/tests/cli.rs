@@ -117,7 +117,10 @@ fn json_report_has_the_documented_shape() {
     assert_eq!(report["catalog"]["sha256"].as_str().unwrap().len(), 64);
     assert_eq!(report["policies"][0]["id"], "rhel-lifecycle");
     assert_eq!(report["inputs"][0], serde_json::json!({"path": "vm.json", "format": "arm", "workloads": 1}));
-    assert_eq!(report["summary"], serde_json::json!({"error": 1, "warning": 0, "info": 0, "waived": 0, "errors": 0}));
+    assert_eq!(
+        report["summary"],
+        serde_json::json!({"error": 1, "warning": 0, "info": 0, "waived": 0, "baselined": 0, "errors": 0})
+    );
     let f = &report["findings"][0];
     for key in ["rule", "policy", "severity", "message", "resource", "location", "evidence", "fix", "fingerprint"] {
         assert!(f.get(key).is_some(), "finding lacks {key}");

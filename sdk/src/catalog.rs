@@ -148,6 +148,95 @@ pub struct AzureLicenseType {
     pub confidence: Confidence,
 }
 
+/// A Google Cloud image project that publishes RHEL images (domain reference §1.4). The family
+/// grammar (release, stream, `byos` and SAP words) is parsed by the host; this row gives the
+/// project's own billing and add-ons.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GcpProject {
+    /// The project id (`rhel-cloud`), compared case-insensitively.
+    pub project: String,
+    /// OS vendor (`redhat`).
+    pub vendor: String,
+    /// OS product (`rhel`).
+    pub product: String,
+    /// `payg` or `byos`: the billing of the project's images. A family with a `byos` word, or a
+    /// BYOS licence on the image, is BYOS whatever this says.
+    pub billing: crate::model::BillingModel,
+    /// Add-ons every image of the project includes (`sap`).
+    #[serde(default)]
+    pub addons: Vec<String>,
+    /// Source URL.
+    pub source: String,
+    /// How sure we are.
+    pub confidence: Confidence,
+    /// Anything a reader should know.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// An AWS account (or owner alias) whose AMIs are not custom images (domain reference §1.3, rule 18).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AwsOwner {
+    /// The account id (`309956199498`) or owner alias (`aws-marketplace`), compared exactly.
+    pub owner: String,
+    /// Who publishes there: `redhat` for Red Hat's own accounts, `aws-marketplace` for the
+    /// Marketplace alias (listings sold by AWS or by Red Hat).
+    pub publisher: String,
+    /// Where the account publishes: `commercial`, `govcloud`, `china` or `all`.
+    pub partition: String,
+    /// Source URL.
+    pub source: String,
+    /// How sure we are.
+    pub confidence: Confidence,
+    /// Anything a reader should know.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A billing word in a Red Hat AMI name (`Hourly2`, `Access2`; domain reference §1.3, §5.2).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AwsNameToken {
+    /// The word, exactly as it appears between `-` in the name (case-sensitive, as AWS name filters are).
+    pub token: String,
+    /// `payg` or `byos`.
+    pub billing: crate::model::BillingModel,
+    /// The billing products an instance of such an AMI carries in its identity document.
+    #[serde(default)]
+    pub billing_products: Vec<String>,
+    /// Source URL.
+    pub source: String,
+    /// How sure we are.
+    pub confidence: Confidence,
+    /// Anything a reader should know.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// An EC2 usage operation of a RHEL AMI or instance, with its platform details (domain reference §1.3).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AwsUsageOperation {
+    /// The usage operation (`RunInstances:0010`), compared case-insensitively.
+    pub usage_operation: String,
+    /// The platform details AWS shows with it (`Red Hat Enterprise Linux`), compared case-insensitively.
+    pub platform_details: String,
+    /// `payg` or `byos`.
+    pub billing: crate::model::BillingModel,
+    /// Add-ons it bills for (`ha`).
+    #[serde(default)]
+    pub addons: Vec<String>,
+    /// Source URL.
+    pub source: String,
+    /// How sure we are.
+    pub confidence: Confidence,
+    /// Anything a reader should know.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
 /// All reference data, as handed to policies. A policy receives only the tables its
 /// metadata names (the others are empty).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -170,10 +259,23 @@ pub struct Catalog {
     /// Azure `licenseType` values (`azure-license-types.json`, table `azure-license-types`).
     #[serde(default)]
     pub azure_license_types: Vec<AzureLicenseType>,
+    /// Google Cloud RHEL image projects (`gcp-images.json`, table `gcp-images`).
+    #[serde(default)]
+    pub gcp_projects: Vec<GcpProject>,
+    /// AWS accounts and aliases whose AMIs are not custom images (`aws-images.json`, table `aws-images`).
+    #[serde(default)]
+    pub aws_owners: Vec<AwsOwner>,
+    /// Billing words in Red Hat AMI names (`aws-images.json`, table `aws-images`).
+    #[serde(default)]
+    pub aws_name_tokens: Vec<AwsNameToken>,
+    /// RHEL usage operations and platform details (`aws-images.json`, table `aws-images`).
+    #[serde(default)]
+    pub aws_usage_operations: Vec<AwsUsageOperation>,
 }
 
 /// Names of the catalog's tables, as a policy lists them in `policy.json`.
-pub const CATALOG_TABLES: [&str; 4] = ["lifecycle", "minor-releases", "azure-images", "azure-license-types"];
+pub const CATALOG_TABLES: [&str; 6] =
+    ["lifecycle", "minor-releases", "azure-images", "azure-license-types", "gcp-images", "aws-images"];
 
 /// A catalog file that failed to parse or check, naming the file and row.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -193,8 +295,15 @@ impl std::fmt::Display for CatalogError {
 impl std::error::Error for CatalogError {}
 
 /// The files a catalog directory must hold.
-pub const CATALOG_FILES: [&str; 5] =
-    ["catalog.json", "lifecycle.json", "minor-releases.json", "azure-images.json", "azure-license-types.json"];
+pub const CATALOG_FILES: [&str; 7] = [
+    "catalog.json",
+    "lifecycle.json",
+    "minor-releases.json",
+    "azure-images.json",
+    "azure-license-types.json",
+    "gcp-images.json",
+    "aws-images.json",
+];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -224,6 +333,17 @@ struct Table<T> {
     rows: Vec<T>,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AwsTable {
+    #[serde(default)]
+    #[allow(dead_code)]
+    description: String,
+    owners: Vec<AwsOwner>,
+    name_tokens: Vec<AwsNameToken>,
+    usage_operations: Vec<AwsUsageOperation>,
+}
+
 impl Catalog {
     /// Builds a catalog from `(file name, text)` pairs, one for each of [`CATALOG_FILES`].
     pub fn from_files(files: &[(&str, &str)]) -> Result<Catalog, CatalogError> {
@@ -239,6 +359,8 @@ impl Catalog {
         let azure: Table<AzureOffer> = parse("azure-images.json", text("azure-images.json")?)?;
         let licenses: Table<AzureLicenseType> = parse("azure-license-types.json", text("azure-license-types.json")?)?;
         let minors: MinorTable = parse("minor-releases.json", text("minor-releases.json")?)?;
+        let gcp: Table<GcpProject> = parse("gcp-images.json", text("gcp-images.json")?)?;
+        let aws: AwsTable = parse("aws-images.json", text("aws-images.json")?)?;
         let catalog = Catalog {
             version: header.version,
             lifecycle: lifecycle.rows,
@@ -246,6 +368,10 @@ impl Catalog {
             minor_releases: minors.rows,
             azure_offers: azure.rows,
             azure_license_types: licenses.rows,
+            gcp_projects: gcp.rows,
+            aws_owners: aws.owners,
+            aws_name_tokens: aws.name_tokens,
+            aws_usage_operations: aws.usage_operations,
         };
         catalog.check()?;
         Ok(catalog)
@@ -254,7 +380,7 @@ impl Catalog {
     /// A copy holding only `tables` (all of them when `tables` is empty).
     pub fn subset(&self, tables: &[String]) -> Catalog {
         let wants = |t: &str| tables.is_empty() || tables.iter().any(|x| x == t);
-        let minors = wants("minor-releases");
+        let (minors, aws) = (wants("minor-releases"), wants("aws-images"));
         Catalog {
             version: self.version.clone(),
             lifecycle: if wants("lifecycle") { self.lifecycle.clone() } else { Vec::new() },
@@ -266,6 +392,10 @@ impl Catalog {
             } else {
                 Vec::new()
             },
+            gcp_projects: if wants("gcp-images") { self.gcp_projects.clone() } else { Vec::new() },
+            aws_owners: if aws { self.aws_owners.clone() } else { Vec::new() },
+            aws_name_tokens: if aws { self.aws_name_tokens.clone() } else { Vec::new() },
+            aws_usage_operations: if aws { self.aws_usage_operations.clone() } else { Vec::new() },
         }
     }
 
@@ -289,6 +419,31 @@ impl Catalog {
         self.azure_offers
             .iter()
             .find(|o| o.publisher.eq_ignore_ascii_case(publisher) && o.offer.eq_ignore_ascii_case(offer))
+    }
+
+    /// The Google Cloud image project row (case-insensitive).
+    pub fn gcp_project(&self, project: &str) -> Option<&GcpProject> {
+        self.gcp_projects.iter().find(|p| p.project.eq_ignore_ascii_case(project.trim()))
+    }
+
+    /// The AWS owner row for an account id or alias (exact).
+    pub fn aws_owner(&self, owner: &str) -> Option<&AwsOwner> {
+        self.aws_owners.iter().find(|o| o.owner == owner.trim())
+    }
+
+    /// The row of an AMI-name billing word (exact, case-sensitive).
+    pub fn aws_name_token(&self, token: &str) -> Option<&AwsNameToken> {
+        self.aws_name_tokens.iter().find(|t| t.token == token)
+    }
+
+    /// The row of a usage operation (case-insensitive).
+    pub fn aws_usage_operation(&self, usage_operation: &str) -> Option<&AwsUsageOperation> {
+        self.aws_usage_operations.iter().find(|u| u.usage_operation.eq_ignore_ascii_case(usage_operation.trim()))
+    }
+
+    /// The usage-operation row whose platform details are `details` (case-insensitive).
+    pub fn aws_platform_details(&self, details: &str) -> Option<&AwsUsageOperation> {
+        self.aws_usage_operations.iter().find(|u| u.platform_details.eq_ignore_ascii_case(details.trim()))
     }
 
     fn check(&self) -> Result<(), CatalogError> {
@@ -356,8 +511,53 @@ impl Catalog {
                 return fail("azure-license-types.json", format!("row {} ({}): {why}", i + 1, row.value));
             }
         }
+        let gcp = self.gcp_projects.iter().map(|r| (r.project.as_str(), r.source.as_str(), Some(r.billing)));
+        unique_rows("gcp-images.json", "project", gcp)?;
+        let owners = self.aws_owners.iter().map(|r| (r.owner.as_str(), r.source.as_str(), None));
+        unique_rows("aws-images.json", "owner", owners)?;
+        if let Some((i, row)) = self.aws_owners.iter().enumerate().find(|(_, r)| r.publisher.trim().is_empty()) {
+            return fail("aws-images.json", format!("owner row {} ({}): `publisher` is empty", i + 1, row.owner));
+        }
+        let tokens = self.aws_name_tokens.iter().map(|r| (r.token.as_str(), r.source.as_str(), Some(r.billing)));
+        unique_rows("aws-images.json", "name token", tokens)?;
+        if let Some(row) = self.aws_name_tokens.iter().find(|r| r.token.contains(['-', '_', '*', '?'])) {
+            return fail("aws-images.json", format!("name token `{}` must be one word (no - _ * ?)", row.token));
+        }
+        let ops = || self.aws_usage_operations.iter();
+        let by_operation = ops().map(|r| (r.usage_operation.as_str(), r.source.as_str(), Some(r.billing)));
+        unique_rows("aws-images.json", "usage operation", by_operation)?;
+        let by_details = ops().map(|r| (r.platform_details.as_str(), r.source.as_str(), None));
+        unique_rows("aws-images.json", "platform details", by_details)?;
         Ok(())
     }
+}
+
+/// Checks rows given as (key, source, billing): keys non-empty and unique (case-insensitive),
+/// sources https URLs, billing (where the row has one) payg or byos.
+fn unique_rows<'a>(
+    file: &str,
+    what: &str,
+    rows: impl Iterator<Item = (&'a str, &'a str, Option<crate::model::BillingModel>)>,
+) -> Result<(), CatalogError> {
+    let mut keys = std::collections::BTreeSet::new();
+    for (i, (key, source, billing)) in rows.enumerate() {
+        let problem = if key.trim().is_empty() {
+            "is empty"
+        } else if !keys.insert(key.trim().to_ascii_lowercase()) {
+            "appears twice"
+        } else if !source.starts_with("https://") {
+            "has no https source"
+        } else if billing == Some(crate::model::BillingModel::Unknown) {
+            "has no billing model (payg or byos)"
+        } else {
+            continue;
+        };
+        return Err(CatalogError {
+            file: file.to_owned(),
+            message: format!("{what} row {} (`{key}`) {problem}", i + 1),
+        });
+    }
+    Ok(())
 }
 
 fn parse<'a, T: Deserialize<'a>>(file: &str, text: &'a str) -> Result<T, CatalogError> {

@@ -1,27 +1,84 @@
-//! `entitle check`: load policies and catalog, check the inputs, write the report,
+//! `entitle check` and `entitle baseline`: load policies and catalog, check the
+//! inputs, apply the gate (overrides, waivers, baseline), write each requested format,
 //! and turn the outcome into an exit code.
 
 use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
-use anyhow::Context;
-use entitle::report::{HumanStyle, render_human};
-use entitle::{CheckOptions, Checker, FailOn, Runtime};
+use anyhow::{Context, bail};
+use entitle::gate::{Baseline, GateOptions};
+use entitle::report::{HumanStyle, render_github, render_gitlab, render_human, render_junit, render_sarif};
+use entitle::{CheckOptions, Checker, FailOn, Report, Runtime};
 use entitle_sdk::Severity;
 
 use super::common;
-use super::{CheckArgs, FailOnArg, OutputFormat};
+use super::{BaselineArgs, CheckArgs, FailOnArg, OutputFormat, RunArgs};
 
 /// Runs the check; returns the exit code (0, 1 or 2).
 pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
+    let formats = if args.format.is_empty() { vec![OutputFormat::Human] } else { args.format.clone() };
+    if args.output.len() > formats.len() {
+        bail!(
+            "{} --output files for {} --format values: each --output goes with one --format",
+            args.output.len(),
+            formats.len()
+        );
+    }
+    if formats.len() - args.output.len() > 1 {
+        bail!("only one --format can go to stdout; give the others an --output each");
+    }
+    let gate = GateOptions {
+        config: args.run.config.clone().or_else(|| existing("entitle.toml")),
+        waivers: args.waivers.clone().or_else(|| existing(".entitle-waivers.toml")),
+        baseline: args.baseline.clone(),
+    };
+    let mut report = check(&args.run)?;
+    entitle::gate::apply(&mut report, &gate);
+    for (i, format) in formats.iter().enumerate() {
+        let target = args.output.get(i);
+        let text = render(&report, *format, target.is_none());
+        match target {
+            Some(path) => std::fs::write(path, &text).with_context(|| format!("cannot write {}", path.display()))?,
+            None => {
+                let mut out = std::io::stdout().lock();
+                out.write_all(text.as_bytes()).context("cannot write to stdout")?;
+                out.flush().context("cannot write to stdout")?;
+            }
+        }
+    }
+    let fail_on = match args.fail_on {
+        FailOnArg::Error => FailOn::Severity(Severity::Error),
+        FailOnArg::Warning => FailOn::Severity(Severity::Warning),
+        FailOnArg::Info => FailOn::Severity(Severity::Info),
+        FailOnArg::Never => FailOn::Never,
+    };
+    Ok(report.exit_code(fail_on))
+}
+
+/// Writes a baseline of today's findings; exit 2 when something could not be checked
+/// (a baseline taken on a broken run would hide problems).
+pub fn baseline(args: BaselineArgs) -> anyhow::Result<u8> {
+    let mut report = check(&args.run)?;
+    let config = args.run.config.clone().or_else(|| existing("entitle.toml"));
+    entitle::gate::apply(&mut report, &GateOptions { config, ..GateOptions::default() });
+    let baseline = Baseline::of(&report);
+    std::fs::write(&args.output, baseline.to_json())
+        .with_context(|| format!("cannot write {}", args.output.display()))?;
+    eprintln!("entitle: baseline of {} findings written to {}", baseline.findings.len(), args.output.display());
+    for e in &report.errors {
+        eprintln!("entitle: error: {}: {}", e.path.as_deref().unwrap_or("entitle"), e.message);
+    }
+    Ok(if report.errors.is_empty() { 0 } else { 2 })
+}
+
+/// The report of one run, before the gate.
+fn check(args: &RunArgs) -> anyhow::Result<Report> {
     let as_of = common::as_of(args.as_of.as_deref())?;
     let (files, discover_errors) = entitle::discover(&args.paths);
     let runtime = Runtime::new(common::runtime_options(&args.engine, files.len())?)?;
     let mut errors = discover_errors;
-    let catalog = match common::catalog(args.engine.catalog.as_deref()) {
-        Ok(catalog) => catalog,
-        // A broken catalog means nothing can be judged: say so and stop.
-        Err(e) => return Err(anyhow::Error::new(e).context("cannot load the catalog")),
-    };
+    let catalog = common::catalog(args.engine.catalog.as_deref())
+        .map_err(|e| anyhow::Error::new(e).context("cannot load the catalog"))?;
     let (policies, load_errors) = entitle::load_policies(&runtime, !args.engine.no_builtin, &args.engine.policies);
     errors.extend(load_errors);
     if policies.is_empty() && errors.iter().all(|e| e.phase != entitle::Phase::Load) {
@@ -51,29 +108,24 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     let read = entitle::ReadOptions { arm_params: args.params.clone() };
     let options = CheckOptions { as_of, warn_within_days: args.warn_within, settings, context, jobs, read };
     let checker = Checker { runtime, policies, catalog };
-    let report = checker.check(&files, errors, &options);
+    Ok(checker.check(&files, errors, &options))
+}
 
-    let text = match args.format {
+fn render(report: &Report, format: OutputFormat, to_stdout: bool) -> String {
+    match format {
         OutputFormat::Json => report.to_json(),
+        OutputFormat::Sarif => render_sarif(report),
+        OutputFormat::Junit => render_junit(report),
+        OutputFormat::Github => render_github(report),
+        OutputFormat::Gitlab => render_gitlab(report),
         OutputFormat::Human => {
-            let color =
-                args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            render_human(&report, if color { HumanStyle::Color } else { HumanStyle::Plain })
-        }
-    };
-    match &args.output {
-        Some(path) => std::fs::write(path, &text).with_context(|| format!("cannot write {}", path.display()))?,
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes()).context("cannot write to stdout")?;
-            out.flush().context("cannot write to stdout")?;
+            let color = to_stdout && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            render_human(report, if color { HumanStyle::Color } else { HumanStyle::Plain })
         }
     }
-    let fail_on = match args.fail_on {
-        FailOnArg::Error => FailOn::Severity(Severity::Error),
-        FailOnArg::Warning => FailOn::Severity(Severity::Warning),
-        FailOnArg::Info => FailOn::Severity(Severity::Info),
-        FailOnArg::Never => FailOn::Never,
-    };
-    Ok(report.exit_code(fail_on))
+}
+
+/// A default file in the working directory, when it exists.
+fn existing(name: &str) -> Option<PathBuf> {
+    Path::new(name).is_file().then(|| PathBuf::from(name))
 }

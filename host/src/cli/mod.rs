@@ -27,6 +27,8 @@ pub enum Command {
     Facts(FactsArgs),
     /// List loaded policies and their rules.
     Policies(PoliciesArgs),
+    /// Record today's findings, so `check --baseline FILE` fails only on new ones.
+    Baseline(BaselineArgs),
 }
 
 /// Options shared by every command that loads policies or the catalog.
@@ -52,26 +54,17 @@ pub struct EngineArgs {
     pub no_cache: bool,
 }
 
-/// `entitle check`.
+/// What a check run reads and evaluates (shared by `check` and `baseline`).
 #[derive(Debug, clap::Args)]
-pub struct CheckArgs {
+pub struct RunArgs {
     /// Files or directories to check (directories are walked in sorted order).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub engine: EngineArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
-    /// Write the report to this file instead of stdout.
-    #[arg(long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
     /// Evaluation date, YYYY-MM-DD (default: today, UTC).
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
-    /// Lowest severity that fails the run (exit 1).
-    #[arg(long, value_enum, default_value_t = FailOnArg::Error)]
-    pub fail_on: FailOnArg,
     /// Warn about support phases that end within this many days.
     #[arg(long, value_name = "DAYS", default_value_t = 180)]
     pub warn_within: u32,
@@ -87,6 +80,41 @@ pub struct CheckArgs {
     /// ARM parameters file to use for templates (default: X.parameters.json beside X.json).
     #[arg(long, value_name = "FILE")]
     pub params: Option<PathBuf>,
+    /// Rule overrides (default: ./entitle.toml when it exists).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// `entitle check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Output format; repeat it to write several (the Nth --output goes with the Nth --format).
+    #[arg(long, value_enum, action = clap::ArgAction::Append)]
+    pub format: Vec<OutputFormat>,
+    /// Write a format to this file instead of stdout; repeatable, paired with --format.
+    #[arg(long, value_name = "FILE", action = clap::ArgAction::Append)]
+    pub output: Vec<PathBuf>,
+    /// Lowest severity that fails the run (exit 1).
+    #[arg(long, value_enum, default_value_t = FailOnArg::Error)]
+    pub fail_on: FailOnArg,
+    /// Waiver file (default: ./.entitle-waivers.toml when it exists).
+    #[arg(long, value_name = "FILE")]
+    pub waivers: Option<PathBuf>,
+    /// Report only findings that are not in this baseline (from `entitle baseline`).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+}
+
+/// `entitle baseline`.
+#[derive(Debug, clap::Args)]
+pub struct BaselineArgs {
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Where to write the baseline.
+    #[arg(long, value_name = "FILE")]
+    pub output: PathBuf,
 }
 
 /// `entitle facts`.
@@ -123,6 +151,14 @@ pub enum OutputFormat {
     Human,
     /// The JSON report.
     Json,
+    /// SARIF 2.1.0 (code scanning).
+    Sarif,
+    /// JUnit XML (test reports).
+    Junit,
+    /// GitHub Actions annotations.
+    Github,
+    /// GitLab code-quality JSON.
+    Gitlab,
 }
 
 /// `entitle facts` formats.
@@ -151,5 +187,6 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         Command::Check(a) => check::run(a),
         Command::Facts(a) => facts::run(a),
         Command::Policies(a) => policies::run(a),
+        Command::Baseline(a) => check::baseline(a),
     }
 }

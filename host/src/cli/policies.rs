@@ -24,7 +24,7 @@ pub fn run(args: PoliciesArgs) -> anyhow::Result<u8> {
             let errors: Vec<ReportError> = errors.iter().map(ReportError::from).collect();
             format!("{}\n", serde_json::to_string_pretty(&json!({"policies": list, "errors": errors}))?)
         }
-        OutputFormat::Human => {
+        _ => {
             let mut out = String::new();
             for p in &policies {
                 let _ = writeln!(out, "{} {} ({})", p.id(), p.metadata.version, p.origin);

@@ -23,7 +23,7 @@ pub fn render_human(report: &Report, style: HumanStyle) -> String {
         HumanStyle::Plain => severity.to_owned(),
     };
     let mut out = String::new();
-    for f in &report.findings {
+    for f in report.findings.iter().filter(|f| f.suppression.is_none()) {
         let code = match f.severity {
             Severity::Error => "31",
             Severity::Warning => "33",
@@ -49,6 +49,15 @@ pub fn render_human(report: &Report, style: HumanStyle) -> String {
             let _ = writeln!(out, "    fix: {fix}");
         }
     }
+    for f in report.findings.iter() {
+        let Some(s) = &f.suppression else { continue };
+        let loc = &f.location;
+        let how = if s.kind == super::SuppressionKind::Baseline { "baselined" } else { "waived" };
+        let _ = writeln!(out, "{}:{}:{}: {how}[{}] {}", loc.path, loc.line, loc.column, f.rule, f.message);
+        let until = s.expires.map(|d| format!(" (until {d})")).unwrap_or_default();
+        let by = s.owner.as_ref().map(|o| format!(", owner {o}")).unwrap_or_default();
+        let _ = writeln!(out, "    {how}: {}{until}{by}", s.reason);
+    }
     for e in &report.errors {
         let mut at = e.path.clone().unwrap_or_else(|| "entitle".to_owned());
         if let (Some(line), Some(column)) = (e.line, e.column) {
@@ -70,10 +79,14 @@ pub fn render_human(report: &Report, style: HumanStyle) -> String {
     let count = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let _ = writeln!(
         out,
-        "entitle: {}, {}, {}; {}; {}, {}, {}; as of {}; catalog {}",
+        "entitle: {}, {}, {}{}; {}; {}, {}, {}; as of {}; catalog {}",
         count(s.error, "error", "errors"),
         count(s.warning, "warning", "warnings"),
         count(s.info, "info", "info"),
+        match (s.waived, s.baselined) {
+            (0, 0) => String::new(),
+            (w, b) => format!(" ({w} waived, {b} baselined)"),
+        },
         count(s.errors, "check failed", "checks failed"),
         count(report.inputs.len(), "input", "inputs"),
         count(workloads, "workload", "workloads"),

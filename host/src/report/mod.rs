@@ -1,8 +1,12 @@
 //! The report: one findings model that every output format renders.
 
+mod github;
+mod gitlab;
 mod human;
+mod junit;
+mod sarif;
 
-use entitle_sdk::{Date, Severity};
+use entitle_sdk::{Date, RuleMetadata, Severity};
 use serde::Serialize;
 
 use crate::catalog::LoadedCatalog;
@@ -10,7 +14,39 @@ use crate::input::LoadedInput;
 use crate::runtime::Policy;
 use crate::{Error, Phase};
 
+pub use github::render_github;
+pub use gitlab::render_gitlab;
 pub use human::{HumanStyle, render_human};
+pub use junit::render_junit;
+pub use sarif::render_sarif;
+
+/// Policy id of the findings entitle itself makes about waivers.
+pub const HOST_POLICY: &str = "entitle";
+
+/// Rules entitle itself reports (about waivers), for formats that list rules.
+pub fn host_rules() -> Vec<RuleMetadata> {
+    let rule = |id: &str, title: &str, severity, description: &str| RuleMetadata {
+        id: id.into(),
+        title: title.into(),
+        severity,
+        description: description.into(),
+        help_url: None,
+    };
+    vec![
+        rule(
+            "ENTITLE-WAIVER-EXPIRED",
+            "A waiver has expired",
+            Severity::Warning,
+            "A waiver's expiry date has passed: it no longer waives anything. Renew it with a reason, or fix the finding.",
+        ),
+        rule(
+            "ENTITLE-WAIVER-UNUSED",
+            "A waiver matches no finding",
+            Severity::Info,
+            "A waiver matched no finding in this run: the problem was fixed, or the waiver's rule, path or resource is wrong.",
+        ),
+    ]
+}
 
 /// Version of the JSON report shape.
 pub const REPORT_VERSION: u32 = 1;
@@ -28,6 +64,10 @@ pub struct Report {
     pub catalog: CatalogInfo,
     /// The policies that ran.
     pub policies: Vec<PolicyInfo>,
+    /// Every rule of the policies that ran (for formats that list rules), with
+    /// entitle's own waiver rules; the effective severity after overrides.
+    #[serde(skip)]
+    pub rules: Vec<(String, RuleMetadata)>,
     /// Every input read.
     pub inputs: Vec<InputInfo>,
     /// Findings, sorted by location.
@@ -132,8 +172,45 @@ pub struct Finding {
     /// What to change.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<String>,
-    /// Stable id for baselines and SARIF (rule, file, workload, field).
+    /// Stable id for baselines and SARIF: rule, file, workload, field and the
+    /// resolved values the finding rests on (lines may move; values may not).
     pub fingerprint: String,
+    /// Why the finding does not fail the gate (a waiver or a baseline), if it does not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppression: Option<Suppression>,
+}
+
+/// Where a suppression comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SuppressionKind {
+    /// A `[[waiver]]` in the waiver file.
+    Waiver,
+    /// An `entitle:ignore` comment or `metadata.entitle.ignore` in the descriptor.
+    Inline,
+    /// The finding was already in the `--baseline` file.
+    Baseline,
+}
+
+/// An accepted finding: reported, but not failing the gate.
+#[derive(Clone, Debug, Serialize)]
+pub struct Suppression {
+    /// Waiver file, inline, or baseline.
+    pub kind: SuppressionKind,
+    /// Why it is accepted (the waiver's reason).
+    pub reason: String,
+    /// Who owns the decision.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// A ticket tracking it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<String>,
+    /// When the waiver stops applying.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<Date>,
+    /// Where the waiver is written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
 }
 
 /// Something that could not be checked.
@@ -172,17 +249,19 @@ impl From<&Error> for ReportError {
     }
 }
 
-/// Counts by severity, plus errors.
+/// Counts by severity (of findings that are not suppressed), plus errors.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Summary {
-    /// Findings at `error`.
+    /// Active findings at `error`.
     pub error: usize,
-    /// Findings at `warning`.
+    /// Active findings at `warning`.
     pub warning: usize,
-    /// Findings at `info`.
+    /// Active findings at `info`.
     pub info: usize,
-    /// Findings waived.
+    /// Findings waived (waiver file or inline).
     pub waived: usize,
+    /// Findings already in the baseline.
+    pub baselined: usize,
     /// Things that could not be checked.
     pub errors: usize,
 }
@@ -211,6 +290,11 @@ impl Report {
                     version: p.metadata.version.clone(),
                     sha256: p.sha256.clone(),
                 })
+                .collect(),
+            rules: policies
+                .iter()
+                .flat_map(|p| p.metadata.rules.iter().map(move |r| (p.id().to_owned(), r.clone())))
+                .chain(host_rules().into_iter().map(|r| (HOST_POLICY.to_owned(), r)))
                 .collect(),
             inputs: Vec::new(),
             findings: Vec::new(),
@@ -246,6 +330,17 @@ impl Report {
         });
         let mut summary = Summary { errors: self.errors.len(), ..Summary::default() };
         for f in &self.findings {
+            match f.suppression.as_ref().map(|s| s.kind) {
+                Some(SuppressionKind::Baseline) => {
+                    summary.baselined += 1;
+                    continue;
+                }
+                Some(_) => {
+                    summary.waived += 1;
+                    continue;
+                }
+                None => {}
+            }
             match f.severity {
                 Severity::Error => summary.error += 1,
                 Severity::Warning => summary.warning += 1,
@@ -263,7 +358,7 @@ impl Report {
         }
         let failing = match fail_on {
             FailOn::Never => false,
-            FailOn::Severity(min) => self.findings.iter().any(|f| f.severity >= min),
+            FailOn::Severity(min) => self.findings.iter().any(|f| f.suppression.is_none() && f.severity >= min),
         };
         u8::from(failing)
     }

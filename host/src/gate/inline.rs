@@ -1,0 +1,155 @@
+//! Inline waivers, written next to what they waive: a comment on the finding's line or
+//! the line above it (`# entitle:ignore RULE-ID reason until=YYYY-MM-DD` in YAML,
+//! `//` in JSONC ARM templates), or, for strict JSON, the resource's own metadata:
+//! `"metadata": {"entitle": {"ignore": [{"rule", "reason", "until"}]}}` (ARM) or
+//! `"Metadata"` (CloudFormation). Reason and date are required, as in the file.
+
+use std::collections::BTreeMap;
+
+use entitle_sdk::{Date, Severity};
+use serde_json::Value;
+
+use super::waivers::waiver_finding;
+use crate::document::{self, Document};
+use crate::report::{HOST_POLICY, Location, Report, Suppression, SuppressionKind};
+use crate::{Error, ErrorKind, Phase};
+
+/// A descriptor's lines, and its parsed JSON when it is JSON (for `metadata`).
+type Source = (Vec<String>, Option<Document>);
+
+/// One inline waiver and where it is written.
+struct Inline {
+    rule: String,
+    reason: String,
+    until: Date,
+    at: Location,
+}
+
+/// Applies inline waivers to the report's findings; malformed ones are errors.
+pub fn apply_inline(report: &mut Report) -> Vec<Error> {
+    let mut files: BTreeMap<String, Option<Source>> = BTreeMap::new();
+    let (mut errors, mut expired) = (Vec::new(), Vec::new());
+    for f in report.findings.iter_mut().filter(|f| f.suppression.is_none() && f.policy != HOST_POLICY) {
+        let Some((lines, doc)) = files.entry(f.location.path.clone()).or_insert_with(|| read(&f.location.path)) else {
+            continue;
+        };
+        let mut found = comments(lines, &f.location.path, f.location.line, &mut errors);
+        if let Some(doc) = doc {
+            found.extend(metadata(doc, &f.location.path, &f.location.pointer, &mut errors));
+        }
+        if let Some(w) = found.into_iter().find(|w| w.rule == f.rule) {
+            if report.as_of <= w.until {
+                f.suppression = Some(Suppression {
+                    kind: SuppressionKind::Inline,
+                    reason: w.reason,
+                    owner: None,
+                    ticket: None,
+                    expires: Some(w.until),
+                    location: Some(w.at),
+                });
+            } else if !expired.iter().any(|(e, _): &(Inline, String)| e.at == w.at) {
+                let message =
+                    format!("the inline waiver for {} expired on {} and no longer waives anything", w.rule, w.until);
+                expired.push((w, message));
+            }
+        }
+    }
+    for (w, message) in expired {
+        report.findings.push(waiver_finding(
+            "ENTITLE-WAIVER-EXPIRED",
+            Severity::Warning,
+            message,
+            w.at,
+            &w.reason,
+            w.until,
+        ));
+    }
+    errors
+}
+
+fn read(path: &str) -> Option<Source> {
+    let bytes = std::fs::read(path).ok()?;
+    let text = document::decode_text(&bytes).ok()?;
+    let doc = match document::sniff(text) {
+        document::Syntax::Json => document::parse_json(text).ok(),
+        document::Syntax::Yaml => None,
+    };
+    Some((text.lines().map(str::to_owned).collect(), doc))
+}
+
+/// `entitle:ignore` comments on `line` or the line above it.
+fn comments(lines: &[String], path: &str, line: u32, errors: &mut Vec<Error>) -> Vec<Inline> {
+    let mut out = Vec::new();
+    for n in [line.saturating_sub(1), line].into_iter().filter(|n| *n >= 1) {
+        let Some(text) = lines.get(n as usize - 1) else { continue };
+        let Some(at) = text.find("entitle:ignore") else { continue };
+        let marker = &text[..at];
+        if !(marker.contains('#') || marker.contains("//") || marker.contains("/*")) {
+            continue;
+        }
+        let column = text[..at].chars().count() as u32 + 1;
+        let location = Location { path: path.to_owned(), line: n, column, pointer: String::new() };
+        let words: Vec<&str> = text[at + "entitle:ignore".len()..].trim_end_matches("*/").split_whitespace().collect();
+        match parse(&words) {
+            Ok((rule, reason, until)) => out.push(Inline { rule, reason, until, at: location }),
+            Err(why) => {
+                let error = Error::new(Phase::Config, ErrorKind::Config(format!("inline waiver: {why}")))
+                    .path(path)
+                    .at(n, column);
+                if !errors.iter().any(|e| e.path == error.path && e.line == error.line) {
+                    errors.push(error);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `RULE-ID reason words… until=YYYY-MM-DD`.
+fn parse(words: &[&str]) -> Result<(String, String, Date), String> {
+    let rule = words.first().ok_or("`entitle:ignore` needs a rule id, a reason and until=YYYY-MM-DD")?.to_string();
+    let until = words
+        .iter()
+        .find_map(|w| w.strip_prefix("until="))
+        .ok_or(format!("the waiver for {rule} has no until=YYYY-MM-DD"))?;
+    let until = Date::parse(until).map_err(|e| format!("until: {e}"))?;
+    let reason: Vec<&str> = words[1..].iter().filter(|w| !w.starts_with("until=")).copied().collect();
+    if reason.is_empty() {
+        return Err(format!("the waiver for {rule} has no reason"));
+    }
+    Ok((rule, reason.join(" "), until))
+}
+
+/// `metadata.entitle.ignore` (or CloudFormation `Metadata`) of the resource that
+/// contains `pointer`.
+fn metadata(doc: &Document, path: &str, pointer: &str, errors: &mut Vec<Error>) -> Vec<Inline> {
+    let tokens: Vec<&str> = pointer.split('/').collect();
+    let Some(end) = (1..tokens.len()).rev().find(|&i| matches!(tokens[i - 1], "resources" | "Resources")) else {
+        return Vec::new();
+    };
+    let resource = tokens[..=end].join("/");
+    let mut out = Vec::new();
+    for key in ["metadata", "Metadata"] {
+        let base = format!("{resource}/{key}/entitle/ignore");
+        let Some(Value::Array(items)) = doc.value.pointer(&base) else { continue };
+        for (i, item) in items.iter().enumerate() {
+            let at_pointer = format!("{base}/{i}");
+            let position = doc.nearest_position(&at_pointer);
+            let location =
+                Location { path: path.to_owned(), line: position.line, column: position.column, pointer: at_pointer };
+            let field = |k: &str| item.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
+            let words = [field("rule"), field("reason"), format!("until={}", field("until"))];
+            let words: Vec<&str> =
+                words.iter().map(String::as_str).filter(|w| !w.is_empty() && *w != "until=").collect();
+            match parse(&words) {
+                Ok((rule, reason, until)) => out.push(Inline { rule, reason, until, at: location }),
+                Err(why) => errors.push(
+                    Error::new(Phase::Config, ErrorKind::Config(format!("metadata waiver: {why}")))
+                        .path(path)
+                        .at(position.line, position.column),
+                ),
+            }
+        }
+    }
+    out
+}
