@@ -2,6 +2,7 @@
 //! ARM front-end cases, the real corpus with its expected results, and hostile guests.
 
 mod arm_cases;
+mod baseline_corpus;
 mod corpus;
 mod golden;
 mod limits;
