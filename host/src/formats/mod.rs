@@ -16,7 +16,9 @@ use entitle_sdk::{Catalog, Workload};
 use serde_json::Value;
 
 use crate::Error;
-use crate::classify::{AzureImage, classify_azure};
+use crate::classify::{
+    AwsImage, AzureImage, Classification, classify_aws, classify_azure, classify_gcp, parse_gcp_image,
+};
 use crate::document::Document;
 
 /// A descriptor format entitle reads.
@@ -121,6 +123,17 @@ pub(crate) fn source(path: &str, pointer: &str) -> Source {
     Source { path: path.to_owned(), pointer: pointer.to_owned(), line: None, column: None }
 }
 
+/// Classifies a GCP image reference (`projects/rhel-cloud/global/images/family/rhel-9`)
+/// or an AWS AMI name (`RHEL-9.4.0_HVM-…-Hourly2-GP3`) on a workload, by provider.
+pub(crate) fn apply_cloud_image(w: &mut Workload, reference: &str, at: Source, catalog: &Catalog) {
+    let found = match w.provider.as_str() {
+        "gcp" => classify_gcp(&parse_gcp_image(reference), catalog),
+        "aws" => classify_aws(&AwsImage { name: Some(reference), ..AwsImage::default() }, catalog),
+        _ => return,
+    };
+    apply_classification(w, found, at.clone(), at);
+}
+
 /// Applies what an Azure marketplace image says (OS, billing, add-ons, evidence and
 /// what stays unknown) to a workload. OS release fields point at the SKU; product,
 /// vendor, billing and add-ons at the offer. Reasons already recorded are kept.
@@ -131,7 +144,13 @@ pub(crate) fn apply_azure_image(
     sku: Source,
     offer: Source,
 ) {
-    let found = classify_azure(image, catalog);
+    apply_classification(w, classify_azure(image, catalog), sku, offer);
+}
+
+/// Applies a classification: OS release fields point at `sku` (where the release is
+/// written), product, vendor, billing and add-ons at `offer`. Reasons already
+/// recorded are kept.
+fn apply_classification(w: &mut Workload, found: Classification, sku: Source, offer: Source) {
     w.os = found.os;
     w.billing.model = found.billing;
     w.addons = found.addons;

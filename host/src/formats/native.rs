@@ -18,7 +18,7 @@ use entitle_sdk::{Catalog, Workload};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{apply_license_type, apply_own_azure_image, source};
+use super::{apply_cloud_image, apply_license_type, apply_own_azure_image, source};
 use crate::document::Document;
 use crate::{Error, ErrorKind, Phase};
 
@@ -153,7 +153,11 @@ fn workload(path: &str, at: &str, n: NativeWorkload, catalog: &Catalog) -> Resul
         for key in ["reference", "publisher", "offer", "sku", "version", "id", "plan"] {
             w.provenance.insert(format!("image.{key}"), here(&format!("image/{key}")));
         }
-        if w.image.publisher.is_some() && w.image.offer.is_some() {
+        let cloud_ref = w.image.reference.clone().or_else(|| w.image.id.clone());
+        if let (Some(reference), "gcp" | "aws") = (&cloud_ref, w.provider.as_str()) {
+            let field = if w.image.reference.is_some() { "image/reference" } else { "image/id" };
+            apply_cloud_image(&mut w, reference, here(field), catalog);
+        } else if w.image.publisher.is_some() && w.image.offer.is_some() {
             apply_own_azure_image(&mut w, catalog);
         }
     }
