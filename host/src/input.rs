@@ -118,6 +118,10 @@ pub fn load(file: &InputFile, catalog: &Catalog, options: &ReadOptions) -> Resul
     let syntax = |e: document::SyntaxError| {
         Error::new(Phase::Parse, ErrorKind::Syntax(e.message.clone())).path(&file.display).at(e.line, e.column)
     };
+    if bytes.starts_with(b"PK\x03\x04") {
+        let why = "a binary Terraform plan file (or another zip archive): run `terraform show -json PLAN > plan.json` and check plan.json";
+        return Err(Error::new(Phase::Parse, ErrorKind::Shape(why.into())).path(&file.display));
+    }
     let docs = document::parse_bytes(&bytes).map_err(syntax)?;
     load_documents(&file.display, &file.path, docs, file.explicit, catalog, options)
 }

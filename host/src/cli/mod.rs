@@ -77,7 +77,7 @@ pub struct RunArgs {
     /// Worker threads (default: the number of CPUs).
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
-    /// ARM parameters file to use for templates (default: X.parameters.json beside X.json).
+    /// Parameters file: ARM (default: X.parameters.json beside X.json) or CloudFormation (`[{"ParameterKey", "ParameterValue"}]`).
     #[arg(long, value_name = "FILE")]
     pub params: Option<PathBuf>,
     /// Rule overrides (default: ./entitle.toml when it exists).
@@ -129,7 +129,7 @@ pub struct FactsArgs {
     /// Use this catalog directory instead of the built-in one.
     #[arg(long, value_name = "DIR")]
     pub catalog: Option<PathBuf>,
-    /// ARM parameters file to use for templates (default: X.parameters.json beside X.json).
+    /// Parameters file: ARM (default: X.parameters.json beside X.json) or CloudFormation (`[{"ParameterKey", "ParameterValue"}]`).
     #[arg(long, value_name = "FILE")]
     pub params: Option<PathBuf>,
 }

@@ -6,7 +6,9 @@
 
 mod arm;
 pub mod base64;
+pub mod cfn;
 mod native;
+pub mod tfplan;
 
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -75,8 +77,9 @@ pub struct Extracted {
 /// How front-ends read inputs.
 #[derive(Clone, Debug, Default)]
 pub struct ReadOptions {
-    /// An ARM parameters file to use instead of the one beside each template.
-    pub arm_params: Option<PathBuf>,
+    /// A parameters file to use instead of the one beside each template (ARM
+    /// parameters, or CloudFormation's `[{"ParameterKey", "ParameterValue"}]`).
+    pub params: Option<PathBuf>,
 }
 
 /// The workloads of a document in `format` (`path` as shown, `fs_path` on disk).
@@ -89,7 +92,7 @@ pub fn workloads(
     options: &ReadOptions,
 ) -> Result<Extracted, Error> {
     match format {
-        Format::Arm => arm::workloads(path, fs_path, doc, catalog, options.arm_params.as_deref()),
+        Format::Arm => arm::workloads(path, fs_path, doc, catalog, options.params.as_deref()),
         Format::ArmParameters => Ok(Extracted::default()),
         Format::Native => {
             let mut workloads = native::workloads(path, &doc, catalog)?;
