@@ -72,7 +72,7 @@ fn run_case(checker: &Checker, case: &Path, shown: &str) -> String {
         ..CheckOptions::new(as_of.parse().unwrap())
     };
     let read = entitle::ReadOptions::default();
-    let report = match entitle::load_documents(shown, case, vec![input], true, &checker.catalog.catalog, &read) {
+    let report = match entitle::load_documents(shown, case, &text, vec![input], true, &checker.catalog.catalog, &read) {
         Ok(loaded) => serde_json::to_value(checker.check_loaded(loaded, &options)).unwrap(),
         Err(e) => json!({"findings": [], "errors": [entitle::report::ReportError::from(&e)]}),
     };

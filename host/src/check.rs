@@ -170,7 +170,7 @@ impl Checker {
                         }
                     }
                     match place(policy, loaded, &view, evaluated.findings) {
-                        Ok(found) => outcome.findings.extend(found),
+                        Ok(found) => outcome.findings.extend(drop_repeated_alternatives(found)),
                         Err(e) => outcome.errors.push(e),
                     }
                 }
@@ -235,6 +235,17 @@ pub fn read_all(
     let mut loaded: Vec<LoadedInput> = loaded.into_iter().filter_map(|r| r.map_err(|e| errors.push(e)).ok()).collect();
     mark_included(&mut loaded);
     loaded
+}
+
+/// A choice that fails a rule the default deployment already fails adds nothing but
+/// noise (a per-region AMI, say): keep the default's finding only.
+fn drop_repeated_alternatives(found: Vec<report::Finding>) -> Vec<report::Finding> {
+    let defaults: std::collections::BTreeSet<(String, String)> =
+        found.iter().filter(|f| f.alternative.is_none()).map(|f| (f.workload.clone(), f.rule.clone())).collect();
+    found
+        .into_iter()
+        .filter(|f| f.alternative.is_none() || !defaults.contains(&(f.workload.clone(), f.rule.clone())))
+        .collect()
 }
 
 /// Runs `f` on every item with `jobs` threads; results keep the items' order.

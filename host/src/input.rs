@@ -122,14 +122,21 @@ pub fn load(file: &InputFile, catalog: &Catalog, options: &ReadOptions) -> Resul
         let why = "a binary Terraform plan file (or another zip archive): run `terraform show -json PLAN > plan.json` and check plan.json";
         return Err(Error::new(Phase::Parse, ErrorKind::Shape(why.into())).path(&file.display));
     }
-    let docs = document::parse_bytes(&bytes).map_err(syntax)?;
-    load_documents(&file.display, &file.path, docs, file.explicit, catalog, options)
+    let text = document::decode_text(&bytes).map_err(syntax)?;
+    let (docs, text) = match formats::tfplan::unwrap_setup_terraform(text) {
+        // Output captured through hashicorp/setup-terraform's wrapper: the plan inside.
+        Some(Ok(clean)) => (vec![document::parse_json(&clean).map_err(syntax)?], clean),
+        Some(Err(why)) => return Err(Error::new(Phase::Parse, ErrorKind::Shape(why)).path(&file.display)),
+        None => (document::parse_bytes(&bytes).map_err(syntax)?, text.to_owned()),
+    };
+    load_documents(&file.display, &file.path, &text, docs, file.explicit, catalog, options)
 }
 
 /// Models already parsed documents of one file (also used by the golden-case runner).
 pub fn load_documents(
     path: &str,
     fs_path: &Path,
+    text: &str,
     docs: Vec<Document>,
     explicit: bool,
     catalog: &Catalog,
@@ -139,7 +146,7 @@ pub fn load_documents(
     for doc in docs {
         if let Some(format) = formats::detect(&doc) {
             loaded.format.get_or_insert(format);
-            let found = formats::workloads(format, path, fs_path, std::rc::Rc::new(doc), catalog, options)?;
+            let found = formats::workloads(format, path, fs_path, text, std::rc::Rc::new(doc), catalog, options)?;
             loaded.workloads.extend(found.workloads);
             loaded.errors.extend(found.errors);
             loaded.includes.extend(found.includes);
@@ -147,7 +154,7 @@ pub fn load_documents(
         }
     }
     if loaded.format.is_none() {
-        let why = "not a descriptor entitle reads (an ARM template or an entitle descriptor)";
+        let why = "not a descriptor entitle reads (an ARM template, a Terraform plan, a CloudFormation template or an entitle descriptor)";
         if explicit {
             return Err(Error::new(Phase::Parse, ErrorKind::Shape(format!("{why}; nothing was checked"))).path(path));
         }

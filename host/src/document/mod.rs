@@ -14,7 +14,7 @@ use std::fmt::{self, Write};
 
 pub use json::parse_json;
 pub use text::{decode_text, sniff};
-pub use yaml::parse_yaml;
+pub use yaml::{parse_yaml, parse_yaml_cfn};
 
 /// 1-based line and column; column counts Unicode scalar values (chars) from the line start; a UTF-8 BOM is not
 /// counted.

@@ -5,11 +5,14 @@
 //! but counted in chars, so only line and column are used (the `marker_convention` test pins this). A block mapping's
 //! mark is its first `:`, so a mapping is placed at its first key instead; a block scalar is placed at its first
 //! content line, a quoted one at its opening quote, an absent value (`key:`) at its key.
+//!
+//! [`parse_yaml_cfn`] reads CloudFormation templates: the same, with short-form function tags mapped to their long
+//! forms and YAML 1.1 booleans.
 
 use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser, Tag};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 use super::scalar::plain_scalar;
@@ -37,6 +40,92 @@ pub fn parse_yaml(text: &str) -> Result<Vec<Document>, SyntaxError> {
     }
     loaded.map_err(|error| SyntaxError::at(position(error.marker()), error.info()))?;
     Ok(builder.roots.into_iter().map(finish).collect())
+}
+
+/// [`parse_yaml`] for CloudFormation templates: the short-form function tags become their long forms (`!Ref x` →
+/// `{"Ref": "x"}`, `!Condition c` → `{"Condition": "c"}`, any other `!Name v` → `{"Fn::Name": v}`, so `!Sub`,
+/// `!FindInMap`, `!If`, `!Join`, `!Select`, `!Split`, `!Equals`, `!Not`, `!And`, `!Or`, `!Base64`, `!ImportValue`,
+/// `!GetAZs`, `!Cidr`, `!Transform` and the rules functions (`!Contains`, `!EachMemberEquals`, `!EachMemberIn`,
+/// `!RefAll`, `!ValueOf`, `!ValueOfAll`) all work); the scalar `!GetAtt a.b.c` becomes `{"Fn::GetAtt": ["a", "b.c"]}`.
+/// The long-form wrapper object is placed at its tag; the tagged value keeps its own position. A tagged scalar is
+/// always a string. Plain YAML 1.1 booleans (`yes`/`no`/`on`/`off` in any of their three cases) are booleans, as
+/// CloudFormation reads them (so an unquoted `Yes` reaches the template as `true`).
+pub fn parse_yaml_cfn(text: &str) -> Result<Vec<Document>, SyntaxError> {
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let tags = Some(TagFinder::new(text));
+    let mut builder = Builder { alias_budget: (1 << 20) + text.len() / 4, tags, ..Builder::default() };
+    let loaded = Parser::new_from_str(text).load(&mut builder, true);
+    if let Some(error) = builder.error {
+        return Err(error);
+    }
+    loaded.map_err(|error| SyntaxError::at(position(error.marker()), error.info()))?;
+    Ok(builder.roots.into_iter().map(finish).collect())
+}
+
+/// The long-form key of a CloudFormation short-form tag (`Ref`, `Condition`, `Fn::Name`), or `None` for YAML's own
+/// tags (`!!str`) and the non-specific `!`.
+fn cfn_function(tag: Option<&Tag>) -> Option<Box<str>> {
+    let tag = tag?;
+    if tag.handle != "!" || tag.suffix.is_empty() || !tag.suffix.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return None;
+    }
+    Some(match tag.suffix.as_str() {
+        "Ref" | "Condition" => tag.suffix.clone().into_boxed_str(),
+        other => format!("Fn::{other}").into_boxed_str(),
+    })
+}
+
+/// YAML 1.1 booleans that YAML 1.2 reads as strings, as CloudFormation reads them.
+fn yaml11_bool(text: &str) -> Option<&'static str> {
+    match text {
+        "yes" | "Yes" | "YES" | "on" | "On" | "ON" => Some("true"),
+        "no" | "No" | "NO" | "off" | "Off" | "OFF" => Some("false"),
+        _ => None,
+    }
+}
+
+/// Finds where a tag was written: the parser marks a tagged node at its content, after the tag.
+struct TagFinder<'a> {
+    text: &'a str,
+    /// Byte offset of each line's start.
+    starts: Vec<usize>,
+}
+
+impl<'a> TagFinder<'a> {
+    /// How far before its content a tag is looked for (comments may sit between them).
+    const WINDOW: usize = 1 << 16;
+
+    fn new(text: &'a str) -> TagFinder<'a> {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        for (i, &byte) in bytes.iter().enumerate() {
+            if byte == b'\n' || (byte == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+                starts.push(i + 1);
+            }
+        }
+        TagFinder { text, starts }
+    }
+
+    /// The position of the last `!suffix` written before the node at `content`, else `content` itself.
+    fn tag_position(&self, suffix: &str, content: Position) -> Position {
+        let line = usize::try_from(content.line).unwrap_or(usize::MAX).saturating_sub(1);
+        let Some(&start) = self.starts.get(line) else { return content };
+        let column = usize::try_from(content.column).unwrap_or(0).saturating_sub(1);
+        let offset = self.text[start..].char_indices().nth(column).map_or(self.text.len(), |(i, _)| start + i);
+        let mut from = offset.saturating_sub(Self::WINDOW);
+        while !self.text.is_char_boundary(from) {
+            from -= 1;
+        }
+        let Some(found) = self.text[from..offset].rfind(&format!("!{suffix}")).map(|i| from + i) else {
+            return content;
+        };
+        let line = self.starts.partition_point(|&s| s <= found) - 1;
+        let column = self.text[self.starts[line]..found].chars().count() + 1;
+        Position {
+            line: u32::try_from(line + 1).unwrap_or(u32::MAX),
+            column: u32::try_from(column).unwrap_or(u32::MAX),
+        }
+    }
 }
 
 fn position(mark: &Marker) -> Position {
@@ -69,18 +158,25 @@ enum Frame {
     Mapping { position: Position, anchor: usize, members: Vec<(Box<str>, Node)>, merges: Vec<Node>, key: Option<Node> },
 }
 
+/// A CloudFormation long-form wrapper to put around a node when it is complete: its key and the tag's position.
+type Wrap = Option<(Box<str>, Position)>;
+
 /// Receives parser events and assembles documents; an error stops the building and is reported after the parse.
 #[derive(Default)]
-struct Builder {
+struct Builder<'a> {
     stack: Vec<Frame>,
     anchors: HashMap<usize, Node>,
     roots: Vec<Node>,
     /// How many more nodes alias copies may create, against "billion laughs" streams.
     alias_budget: usize,
     error: Option<SyntaxError>,
+    /// CloudFormation mode ([`parse_yaml_cfn`]): where tags were written.
+    tags: Option<TagFinder<'a>>,
+    /// In CloudFormation mode, the wrapper of each open collection (parallel to `stack`).
+    wraps: Vec<Wrap>,
 }
 
-impl MarkedEventReceiver for Builder {
+impl MarkedEventReceiver for Builder<'_> {
     fn on_event(&mut self, event: Event, mark: Marker) {
         if self.error.is_some() {
             return;
@@ -88,24 +184,45 @@ impl MarkedEventReceiver for Builder {
         let position = position(&mark);
         let result = match event {
             Event::Scalar(text, style, anchor, tag) => {
-                let string_tag = tag.is_some_and(|tag| {
-                    (tag.handle == "tag:yaml.org,2002:" && tag.suffix == "str")
-                        || (tag.handle.is_empty() && tag.suffix == "!")
-                });
+                let wrap = self.wrap(tag.as_ref(), position);
+                let string_tag = wrap.is_some()
+                    || tag.is_some_and(|tag| {
+                        (tag.handle == "tag:yaml.org,2002:" && tag.suffix == "str")
+                            || (tag.handle.is_empty() && tag.suffix == "!")
+                    });
                 let typed = style == TScalarStyle::Plain && !string_tag;
-                let node = Node { position, kind: Kind::Scalar { text: text.into_boxed_str(), typed } };
-                self.complete(node, anchor);
+                let text = match yaml11_bool(&text) {
+                    Some(boolean) if typed && self.tags.is_some() => boolean.to_owned(),
+                    _ => text,
+                };
+                let node = match wrap {
+                    Some((ref function, _)) if &**function == "Fn::GetAtt" => {
+                        let parts = match text.split_once('.') {
+                            Some((resource, attribute)) => vec![resource.to_owned(), attribute.to_owned()],
+                            None => vec![text],
+                        };
+                        let scalar = |text: String| Node { position, kind: Kind::Scalar { text: text.into(), typed } };
+                        Node { position, kind: Kind::Sequence(parts.into_iter().map(scalar).collect()) }
+                    }
+                    _ => Node { position, kind: Kind::Scalar { text: text.into_boxed_str(), typed } },
+                };
+                self.complete(wrapped(node, wrap), anchor);
                 Ok(())
             }
-            Event::SequenceStart(anchor, _) => self.open(Frame::Sequence { position, anchor, items: Vec::new() }),
-            Event::MappingStart(anchor, _) => {
+            Event::SequenceStart(anchor, tag) => {
+                let wrap = self.wrap(tag.as_ref(), position);
+                self.open(Frame::Sequence { position, anchor, items: Vec::new() }, wrap)
+            }
+            Event::MappingStart(anchor, tag) => {
+                let wrap = self.wrap(tag.as_ref(), position);
                 let (members, merges, key) = (Vec::new(), Vec::new(), None);
-                self.open(Frame::Mapping { position, anchor, members, merges, key })
+                self.open(Frame::Mapping { position, anchor, members, merges, key }, wrap)
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 if let Some(frame) = self.stack.pop() {
+                    let wrap = self.wraps.pop().flatten();
                     let (node, anchor) = close(frame);
-                    self.complete(node, anchor);
+                    self.complete(wrapped(node, wrap), anchor);
                 }
                 Ok(())
             }
@@ -122,13 +239,22 @@ impl MarkedEventReceiver for Builder {
     }
 }
 
-impl Builder {
-    fn open(&mut self, frame: Frame) -> Result<(), String> {
+impl Builder<'_> {
+    fn open(&mut self, frame: Frame, wrap: Wrap) -> Result<(), String> {
         if self.stack.len() >= MAX_DEPTH {
             return Err(format!("nesting is deeper than {MAX_DEPTH} levels"));
         }
         self.stack.push(frame);
+        self.wraps.push(wrap);
         Ok(())
+    }
+
+    /// In CloudFormation mode, the long-form wrapper a tag asks for, placed at the tag.
+    fn wrap(&self, tag: Option<&Tag>, content: Position) -> Wrap {
+        let finder = self.tags.as_ref()?;
+        let function = cfn_function(tag)?;
+        let suffix = tag.map(|t| t.suffix.as_str()).unwrap_or_default();
+        Some((function, finder.tag_position(suffix, content)))
     }
 
     fn alias(&mut self, anchor: usize, position: Position) -> Result<(), String> {
@@ -169,6 +295,14 @@ impl Builder {
                 }
             },
         }
+    }
+}
+
+/// `node` inside its long-form wrapper (`{"Fn::If": node}`), when it has one.
+fn wrapped(node: Node, wrap: Wrap) -> Node {
+    match wrap {
+        Some((function, position)) => Node { position, kind: Kind::Mapping(vec![(function, node)]) },
+        None => node,
     }
 }
 
@@ -354,6 +488,59 @@ mod tests {
         assert!(parse_yaml(&deep).expect_err("deep").message.contains("nesting is deeper"));
         let deep = format!("{}{}", "[".repeat(600), "]".repeat(600));
         assert!(parse_yaml(&deep).expect_err("deep flow").message.contains("recursion limit"));
+    }
+
+    #[test]
+    fn cloudformation_short_forms() {
+        let text = "Conditions:\n  Custom: !Not [!Equals [!Ref AmiId, '']]\n  Prod: !Equals [!Ref Env, prod]\n\
+            Resources:\n  Vm:\n    Properties:\n      ImageId: !If\n        - Custom\n        - !Ref AmiId\n\
+            \x20       - !FindInMap [Map, !Ref 'AWS::Region', AMI]\n      Sg: !GetAtt Stack.Outputs.Sg\n\
+            \x20     Data: !Base64\n        Fn::Sub: |\n          echo ${AWS::Region}\n\
+            \x20     Flags: {a: yes, b: No, c: 'Yes', d: !Condition Prod, e: !GetAZs, f: !Ref 12, g: on}\n\
+            \x20     Plain: !!str true\n";
+        let doc = &parse_yaml_cfn(text).expect("parses")[0];
+        let props = &doc.value["Resources"]["Vm"]["Properties"];
+        let image = json!({"Fn::If": ["Custom", {"Ref": "AmiId"},
+            {"Fn::FindInMap": ["Map", {"Ref": "AWS::Region"}, "AMI"]}]});
+        assert_eq!(props["ImageId"], image);
+        assert_eq!(props["Sg"], json!({"Fn::GetAtt": ["Stack", "Outputs.Sg"]}));
+        assert_eq!(props["Data"], json!({"Fn::Base64": {"Fn::Sub": "echo ${AWS::Region}\n"}}));
+        let flags = json!({"a": true, "b": false, "c": "Yes", "d": {"Condition": "Prod"}, "e": {"Fn::GetAZs": ""},
+            "f": {"Ref": "12"}, "g": true});
+        assert_eq!(props["Flags"], flags);
+        assert_eq!(props["Plain"], json!("true"));
+        assert_eq!(doc.value["Conditions"]["Custom"], json!({"Fn::Not": [{"Fn::Equals": [{"Ref": "AmiId"}, ""]}]}));
+        let at = "/Resources/Vm/Properties";
+        assert_positions(
+            doc,
+            &[
+                ("/Conditions/Custom", 2, 11),
+                ("/Conditions/Custom/Fn::Not", 2, 16),
+                ("/Conditions/Custom/Fn::Not/0", 2, 17),
+                ("/Conditions/Custom/Fn::Not/0/Fn::Equals/0", 2, 26),
+                ("/Conditions/Custom/Fn::Not/0/Fn::Equals/0/Ref", 2, 31),
+                (&format!("{at}/ImageId"), 7, 16),
+                (&format!("{at}/ImageId/Fn::If"), 8, 9),
+                (&format!("{at}/ImageId/Fn::If/1"), 9, 11),
+                (&format!("{at}/ImageId/Fn::If/1/Ref"), 9, 16),
+                (&format!("{at}/ImageId/Fn::If/2"), 10, 11),
+                (&format!("{at}/ImageId/Fn::If/2/Fn::FindInMap/1"), 10, 28),
+                (&format!("{at}/ImageId/Fn::If/2/Fn::FindInMap/1/Ref"), 10, 33),
+                (&format!("{at}/Sg"), 11, 11),
+                (&format!("{at}/Sg/Fn::GetAtt/1"), 11, 19),
+                (&format!("{at}/Data"), 12, 13),
+                (&format!("{at}/Flags/d"), 15, 43),
+                (&format!("{at}/Flags/d/Condition"), 15, 54),
+            ],
+        );
+        // The plain parser keeps its behaviour: tags are dropped, YAML 1.2 booleans only.
+        let plain = &parse_yaml(text).expect("parses")[0];
+        assert_eq!(plain.value["Resources"]["Vm"]["Properties"]["Flags"]["a"], json!("yes"));
+        assert_eq!(plain.value["Resources"]["Vm"]["Properties"]["Sg"], json!("Stack.Outputs.Sg"));
+        // Anchors keep the wrapper; several documents stay several.
+        let docs = parse_yaml_cfn("a: &x !Ref B\nb: *x\n---\nc: !Sub [x, {}]\n").expect("parses");
+        assert_eq!(docs[0].value, json!({"a": {"Ref": "B"}, "b": {"Ref": "B"}}));
+        assert_eq!(docs[1].value, json!({"c": {"Fn::Sub": ["x", {}]}}));
     }
 
     #[test]

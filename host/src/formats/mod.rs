@@ -32,6 +32,10 @@ pub enum Format {
     ArmParameters,
     /// entitle's own descriptor.
     Native,
+    /// A Terraform / OpenTofu plan or state as JSON (`terraform show -json`).
+    TerraformPlan,
+    /// An AWS CloudFormation template (JSON or YAML).
+    CloudFormation,
 }
 
 impl Format {
@@ -41,6 +45,8 @@ impl Format {
             Format::Arm => "arm",
             Format::ArmParameters => "arm-parameters",
             Format::Native => "native",
+            Format::TerraformPlan => "terraform-plan",
+            Format::CloudFormation => "cloudformation",
         }
     }
 }
@@ -57,6 +63,12 @@ pub fn detect(doc: &Document) -> Option<Format> {
     }
     if schema.contains("deploymenttemplate") || (top.contains_key("resources") && top.contains_key("contentVersion")) {
         return Some(Format::Arm);
+    }
+    if tfplan::detect(doc) {
+        return Some(Format::TerraformPlan);
+    }
+    if cfn::detect(doc) {
+        return Some(Format::CloudFormation);
     }
     None
 }
@@ -82,11 +94,14 @@ pub struct ReadOptions {
     pub params: Option<PathBuf>,
 }
 
-/// The workloads of a document in `format` (`path` as shown, `fs_path` on disk).
+/// The workloads of a document in `format` (`path` as shown, `fs_path` on disk, `text`
+/// the file's text, which CloudFormation re-reads for YAML short-form tags).
+#[allow(clippy::too_many_arguments)]
 pub fn workloads(
     format: Format,
     path: &str,
     fs_path: &Path,
+    text: &str,
     doc: Rc<Document>,
     catalog: &Catalog,
     options: &ReadOptions,
@@ -94,6 +109,8 @@ pub fn workloads(
     match format {
         Format::Arm => arm::workloads(path, fs_path, doc, catalog, options.params.as_deref()),
         Format::ArmParameters => Ok(Extracted::default()),
+        Format::TerraformPlan => tfplan::workloads(path, &doc, catalog),
+        Format::CloudFormation => cfn::workloads(path, text, &doc, catalog, options.params.as_deref()),
         Format::Native => {
             let mut workloads = native::workloads(path, &doc, catalog)?;
             locate(&mut workloads, &[(path.to_owned(), &*doc)]);

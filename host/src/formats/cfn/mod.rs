@@ -1,1 +1,216 @@
-//! Front-end in progress.
+//! AWS CloudFormation templates (JSON, or YAML with short-form tags): an evaluator of
+//! the intrinsic functions over parameters (a parameters file over `Default`), mappings
+//! and conditions; the compute resources (instances, launch templates and
+//! configurations with the Auto Scaling groups and fleets that launch them, Spot Fleet
+//! specifications, Image Builder recipes); AMI identity from the template's own AMI
+//! names; per-region and per-parameter alternatives; and boot scripts as evidence.
+
+mod ami;
+mod boot;
+mod choices;
+mod count;
+mod distro;
+mod eval;
+mod image;
+mod params;
+mod resources;
+mod strings;
+mod template;
+mod value;
+
+use std::path::{Path, PathBuf};
+
+use entitle_sdk::{Catalog, Workload};
+use serde_json::Value;
+
+use super::Extracted;
+use crate::document::{Document, Syntax, parse_yaml_cfn, sniff};
+use crate::{Error, ErrorKind, Phase};
+use eval::{Eval, Scope};
+use params::Given;
+use resources::{Compute, Launcher, Target};
+use template::Template;
+use value::source;
+
+/// `AWSTemplateFormatVersion`, or `Resources.*.Type` starting with `AWS::`.
+pub fn detect(doc: &Document) -> bool {
+    let Value::Object(top) = &doc.value else { return false };
+    top.contains_key("AWSTemplateFormatVersion")
+        || top.get("Resources").and_then(Value::as_object).is_some_and(|resources| {
+            resources.values().any(|r| r.get("Type").and_then(Value::as_str).is_some_and(|t| t.starts_with("AWS::")))
+        })
+}
+
+/// The workloads of a template. `text` is the file's text (YAML templates are re-parsed
+/// with CloudFormation's short-form tags mapped to long forms); `params` an optional CLI
+/// parameters file (`[{"ParameterKey","ParameterValue"}]`).
+pub fn workloads(
+    path: &str,
+    text: &str,
+    doc: &Document,
+    catalog: &Catalog,
+    params: Option<&Path>,
+) -> Result<Extracted, Error> {
+    let reparsed = match sniff(text) {
+        Syntax::Yaml => {
+            let docs = parse_yaml_cfn(text).map_err(|e| {
+                Error::new(Phase::Parse, ErrorKind::Syntax(e.message.clone())).path(path).at(e.line, e.column)
+            })?;
+            // The document the host passed, in a stream of several: the one that starts at the same place.
+            let start = doc.position("");
+            let (same, others): (Vec<Document>, Vec<Document>) =
+                docs.into_iter().filter(detect).partition(|d| d.position("") == start);
+            same.into_iter().next().or(others.into_iter().next())
+        }
+        Syntax::Json => None,
+    };
+    let doc = reparsed.as_ref().unwrap_or(doc);
+    let mut out = Extracted::default();
+    let (given, params_display) = match params {
+        Some(file) => {
+            let display = file.display().to_string();
+            let given = Given::read(file, &display)
+                .map_err(|m| Error::new(Phase::Parse, ErrorKind::Shape(m)).path(&display))?;
+            out.includes.push(PathBuf::from(file));
+            (given, Some(display))
+        }
+        None => (Given::default(), None),
+    };
+    let (t, undeclared) = Template::new(path, doc.value.clone(), &given);
+    for name in undeclared {
+        let message = format!("the parameters file gives {name}, which the template does not declare");
+        out.errors
+            .push(Error::new(Phase::Model, ErrorKind::Shape(message)).path(params_display.clone().unwrap_or_default()));
+    }
+    let scope = Scope::default();
+    let eval = Eval::new(&t, &scope);
+    let found = resources::walk(&eval);
+    let mut workloads = Vec::new();
+    for compute in &found.computes {
+        let launchers: Vec<&Launcher> =
+            found.launchers.iter().filter(|l| l.target == Target::Resource(compute.logical.clone())).collect();
+        let (w, fail) = build(&t, &eval, compute, &launchers, catalog);
+        if let Some(reason) = fail {
+            let message = format!("{} {}: the template cannot deploy it: {reason}", compute.ty, compute.id);
+            out.errors.push(Error::new(Phase::Model, ErrorKind::Shape(message)).path(path).pointer(&compute.image));
+        }
+        workloads.push(w);
+    }
+    for l in &found.launchers {
+        if let Target::External(what) = &l.target {
+            workloads.push(external(&eval, l, what));
+        }
+    }
+    for (pointer, message) in found.problems {
+        out.errors.push(Error::new(Phase::Model, ErrorKind::Shape(message)).path(path).pointer(pointer));
+    }
+    out.notes.extend(found.skipped.iter().map(|s| format!("{path}: {s}")));
+    if let Some(transform) = t.root.get("Transform") {
+        out.notes.push(format!(
+            "{path}: the template declares Transform {transform}; macros run at deployment and are not expanded here"
+        ));
+    }
+    if workloads.iter().any(|w| w.unknown.get("os.product").is_some_and(|r| r.contains("AMI catalogues"))) {
+        out.notes.push(format!(
+            "{path}: some AMI ids have no name in the template; an offline AMI catalogue (--ami-catalog) is not supported yet"
+        ));
+    }
+    let mut docs: Vec<(String, &Document)> = vec![(path.to_owned(), doc)];
+    if let (Some(display), Some(d)) = (&params_display, &given.document) {
+        docs.push((display.clone(), d));
+    }
+    super::locate(&mut workloads, &docs);
+    for e in &mut out.errors {
+        if let (Some(pointer), Some(p)) = (&e.pointer, &e.path)
+            && p == path
+        {
+            let at = doc.nearest_position(pointer);
+            (e.line, e.column) = (Some(at.line), Some(at.column));
+        }
+    }
+    out.workloads = workloads;
+    Ok(out)
+}
+
+/// The workload of one compute resource: identity, image facts with alternatives, count
+/// and boot configuration; and why the template cannot deploy it, if it cannot.
+fn build(
+    t: &Template,
+    eval: &Eval<'_>,
+    compute: &Compute,
+    launchers: &[&Launcher],
+    catalog: &Catalog,
+) -> (Workload, Option<String>) {
+    let recipe = compute.kind == "image_recipe";
+    let base = choices::spread(t, &Scope::default(), &compute.image, recipe, catalog);
+    let (alternatives, capped) = choices::alternatives(t, &base, &compute.image, recipe, catalog);
+    let fail = base.facts.fail.clone();
+    let mut w = Workload {
+        id: compute.id.clone(),
+        kind: compute.kind.to_owned(),
+        provider: "aws".to_owned(),
+        resource: format!("{}/{}", compute.ty, compute.id),
+        source: source(&t.path, &compute.pointer),
+        alternatives,
+        ..base.facts.w
+    };
+    w.evidence.splice(0..0, compute.notes.iter().map(|n| format!("the resource: {n}")));
+    if capped {
+        w.evidence.push("alternatives: capped; other parameter values were not tried".to_owned());
+    }
+    region(&mut w);
+    count::set(&mut w, eval, compute, launchers);
+    w.boot.extend(compute.user_data.as_deref().and_then(|p| boot::user_data(eval, p)));
+    w.boot.extend(boot::cfn_init(eval, &compute.pointer));
+    for l in launchers {
+        w.boot.extend(l.user_data.as_deref().and_then(|p| boot::user_data(eval, p)));
+        if l.ty == "AWS::EC2::Instance" {
+            w.boot.extend(boot::cfn_init(eval, &l.pointer));
+        }
+    }
+    (w, fail)
+}
+
+/// A template never fixes its region.
+fn region(w: &mut Workload) {
+    w.region = None;
+    w.unknown.insert("region".into(), "a stack's region (AWS::Region) is chosen at deployment".into());
+}
+
+/// A launcher whose launch template or configuration is not in this template.
+fn external(eval: &Eval<'_>, l: &Launcher, what: &str) -> Workload {
+    let kind = match l.ty.as_str() {
+        "AWS::AutoScaling::AutoScalingGroup" => "scale_set",
+        "AWS::EC2::Instance" => "vm",
+        _ => "fleet",
+    };
+    let mut w = Workload {
+        id: l.logical.clone(),
+        kind: kind.to_owned(),
+        provider: "aws".to_owned(),
+        resource: format!("{}/{}", l.ty, l.logical),
+        source: source(&eval.t.path, &l.pointer),
+        ..Workload::default()
+    };
+    w.unknown.insert("image".into(), format!("it launches {what}, which is not defined in this template"));
+    w.provenance.insert("image".into(), source(&eval.t.path, &l.at));
+    region(&mut w);
+    let compute = Compute {
+        id: l.logical.clone(),
+        logical: l.logical.clone(),
+        ty: l.ty.clone(),
+        kind: "launched",
+        pointer: l.pointer.clone(),
+        image: l.at.clone(),
+        user_data: None,
+        notes: Vec::new(),
+    };
+    count::set(&mut w, eval, &compute, &[l]);
+    w.boot.extend(l.user_data.as_deref().and_then(|p| boot::user_data(eval, p)));
+    w
+}
+
+#[cfg(test)]
+mod corpus_tests;
+#[cfg(test)]
+mod synthetic_tests;

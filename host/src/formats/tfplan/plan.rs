@@ -1,0 +1,213 @@
+//! The plan or state document as entitle reads it: its format version, its resource instances
+//! (`resource_changes`, else `planned_values`, else a state's `values`), and the data sources
+//! read during planning (`prior_state`) or pending in the plan.
+
+use serde_json::Value;
+
+use super::address::index_text;
+use super::entry::Entry;
+
+/// Where the instances come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// `resource_changes[]`: the planned deployment.
+    Changes,
+    /// `planned_values.root_module` only: the planned deployment without change details.
+    Planned,
+    /// A state (`values.root_module`): what runs now.
+    State,
+}
+
+/// A plan or state document.
+pub struct Plan<'a> {
+    /// The file as shown.
+    pub path: &'a str,
+    /// The whole document.
+    pub root: &'a Value,
+    /// Where the instances come from.
+    pub shape: Shape,
+    /// The resource instances, in document order.
+    pub entries: Vec<Entry<'a>>,
+    /// Data sources whose values were read during planning (or are in the state).
+    pub read: Vec<Entry<'a>>,
+}
+
+impl<'a> Plan<'a> {
+    /// Reads the document's parts; `Err` says why it is not a plan or state entitle can read.
+    pub fn new(path: &'a str, root: &'a Value) -> Result<Plan<'a>, String> {
+        check_version(root.get("format_version"))?;
+        let mut plan = Plan { path, root, shape: Shape::Changes, entries: Vec::new(), read: Vec::new() };
+        if let Some(changes) = root.get("resource_changes") {
+            let changes = changes.as_array().ok_or("`resource_changes` is not an array")?;
+            for (i, change) in changes.iter().enumerate() {
+                if let Some(mut entry) = change_entry(i, change) {
+                    entry.number = plan.entries.len();
+                    plan.entries.push(entry);
+                }
+            }
+        } else if let Some(tree) = root.pointer("/planned_values/root_module") {
+            plan.shape = Shape::Planned;
+            tree_entries(tree, "/planned_values/root_module", &mut plan.entries);
+        } else if let Some(tree) = root.pointer("/values/root_module") {
+            plan.shape = Shape::State;
+            tree_entries(tree, "/values/root_module", &mut plan.entries);
+        } else if root.get("planned_values").is_none() {
+            return Err("it has neither `resource_changes`, `planned_values` nor a state's `values.root_module`".into());
+        }
+        if plan.shape == Shape::State {
+            plan.read = plan.entries.iter().filter(|e| e.mode == "data").cloned().collect();
+        } else if let Some(tree) = root.pointer("/prior_state/values/root_module") {
+            tree_entries(tree, "/prior_state/values/root_module", &mut plan.read);
+            plan.read.retain(|e| e.mode == "data");
+        }
+        Ok(plan)
+    }
+
+    /// The data source `ty.name` of module `module` (narrowed by `key`, else by `like`):
+    /// its values read during planning (`true`), else its pending read in the plan (`false`).
+    pub fn data_source(
+        &self,
+        module: &str,
+        ty: &str,
+        name: &str,
+        key: Option<&str>,
+        like: Option<&Value>,
+    ) -> Option<(&Entry<'a>, bool)> {
+        if let Some(found) = pick(&self.read, module, "data", ty, name, key, like) {
+            return Some((found, true));
+        }
+        pick(&self.entries, module, "data", ty, name, key, like).map(|e| (e, false))
+    }
+
+    /// The managed resource instance `ty.name` of module `module` (narrowed by `key`, else by
+    /// `like`), when that names one instance.
+    pub fn resource(
+        &self,
+        module: &str,
+        ty: &str,
+        name: &str,
+        key: Option<&str>,
+        like: Option<&Value>,
+    ) -> Option<&Entry<'a>> {
+        pick(&self.entries, module, "managed", ty, name, key, like)
+    }
+}
+
+/// Accepts format versions 0.x and 1.x (hashicorp/terraform-json reads `>= 0.1, < 2.0`).
+fn check_version(version: Option<&Value>) -> Result<(), String> {
+    let text = match version {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => return Err("it has no `format_version`".into()),
+    };
+    match text.split('.').next().map(str::trim) {
+        Some("0" | "1") => Ok(()),
+        _ => Err(format!("format_version {text} is not one entitle reads (0.1 to 1.x); this may be a newer Terraform")),
+    }
+}
+
+/// The instance a `resource_changes` element describes (its `after`), or `None` when malformed.
+fn change_entry(i: usize, change: &Value) -> Option<Entry<'_>> {
+    let text = |key: &str| change.get(key).and_then(Value::as_str);
+    let at = format!("/resource_changes/{i}");
+    let actions = change
+        .pointer("/change/actions")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    Some(Entry {
+        number: i,
+        module: text("module_address").unwrap_or(""),
+        mode: text("mode").unwrap_or("managed"),
+        ty: text("type")?,
+        name: text("name")?,
+        index: change.get("index"),
+        values: change.pointer("/change/after").unwrap_or(&Value::Null),
+        values_at: format!("{at}/change/after"),
+        unknown: change.pointer("/change/after_unknown"),
+        sensitive: change.pointer("/change/after_sensitive"),
+        at,
+        actions,
+    })
+}
+
+/// The resources of a module tree (`root_module` with `resources` and `child_modules`), recursively.
+fn tree_entries<'a>(module: &'a Value, at: &str, out: &mut Vec<Entry<'a>>) {
+    let address = module.get("address").and_then(Value::as_str).unwrap_or("");
+    for (i, resource) in module.get("resources").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        let text = |key: &str| resource.get(key).and_then(Value::as_str);
+        let (Some(ty), Some(name)) = (text("type"), text("name")) else { continue };
+        let here = format!("{at}/resources/{i}");
+        out.push(Entry {
+            number: out.len(),
+            module: address,
+            mode: text("mode").unwrap_or("managed"),
+            ty,
+            name,
+            index: resource.get("index"),
+            values: resource.get("values").unwrap_or(&Value::Null),
+            values_at: format!("{here}/values"),
+            unknown: None,
+            sensitive: resource.get("sensitive_values"),
+            at: here,
+            actions: Vec::new(),
+        });
+    }
+    for (i, child) in module.get("child_modules").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        tree_entries(child, &format!("{at}/child_modules/{i}"), out);
+    }
+}
+
+/// The one instance of `mode ty.name` in `module` that `key` (else `like`, else uniqueness) names.
+fn pick<'e, 'a>(
+    entries: &'e [Entry<'a>],
+    module: &str,
+    mode: &str,
+    ty: &str,
+    name: &str,
+    key: Option<&str>,
+    like: Option<&Value>,
+) -> Option<&'e Entry<'a>> {
+    let all: Vec<&Entry> =
+        entries.iter().filter(|e| e.module == module && e.mode == mode && e.ty == ty && e.name == name).collect();
+    if let Some(key) = key {
+        return all.into_iter().find(|e| index_text(e.index) == key);
+    }
+    if let [only] = all[..] {
+        return Some(only);
+    }
+    let like = like?;
+    all.into_iter().find(|e| e.index == Some(like))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn checks_format_versions() {
+        for ok in ["0.1", "0.2", "1.0", "1.2", "1.10"] {
+            assert!(check_version(Some(&json!(ok))).is_ok(), "{ok}");
+        }
+        assert!(check_version(Some(&json!("2.0"))).unwrap_err().contains("2.0"));
+        assert!(check_version(None).is_err());
+    }
+
+    #[test]
+    fn reads_state_documents() {
+        let state = json!({"format_version": "1.0", "values": {"root_module": {
+            "resources": [{"address": "data.aws_ami.a", "mode": "data", "type": "aws_ami", "name": "a", "values": {}}],
+            "child_modules": [{"address": "module.m[0]", "resources": [
+                {"mode": "managed", "type": "aws_instance", "name": "i", "values": {"ami": "ami-1"}}
+            ]}]
+        }}});
+        let plan = Plan::new("s.json", &state).unwrap();
+        assert_eq!(plan.shape, Shape::State);
+        assert_eq!(plan.entries.len(), 2);
+        assert_eq!(plan.entries[1].address(), "module.m[0].aws_instance.i");
+        assert_eq!(plan.entries[1].values_at, "/values/root_module/child_modules/0/resources/0/values");
+        assert!(plan.data_source("", "aws_ami", "a", None, None).is_some_and(|(_, read)| read));
+    }
+}
