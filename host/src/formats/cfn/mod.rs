@@ -104,16 +104,17 @@ pub fn workloads(
     for (pointer, message) in found.problems {
         out.errors.push(Error::new(Phase::Model, ErrorKind::Shape(message)).path(path).pointer(pointer));
     }
-    out.notes.extend(found.skipped.iter().map(|s| format!("{path}: {s}")));
+    out.notes.extend(found.skipped);
     if let Some(transform) = t.root.get("Transform") {
         out.notes.push(format!(
-            "{path}: the template declares Transform {transform}; macros run at deployment and are not expanded here"
+            "the template declares Transform {transform}; macros run at deployment and are not expanded here"
         ));
     }
     if workloads.iter().any(|w| w.unknown.get("os.product").is_some_and(|r| r.contains("AMI catalogues"))) {
-        out.notes.push(format!(
-            "{path}: some AMI ids have no name in the template; an offline AMI catalogue (--ami-catalog) is not supported yet"
-        ));
+        out.notes.push(
+            "some AMI ids have no name in the template; an offline AMI catalogue (--ami-catalog) is not supported yet"
+                .into(),
+        );
     }
     let mut docs: Vec<(String, &Document)> = vec![(path.to_owned(), doc)];
     if let (Some(display), Some(d)) = (&params_display, &given.document) {
