@@ -186,6 +186,20 @@ fn apply_classification(w: &mut Workload, found: Classification, sku: Source, of
     }
 }
 
+/// The fields a classification fills.
+pub(crate) const CLASSIFIED: [&str; 7] =
+    ["os.vendor", "os.product", "os.major", "os.minor", "os.stream", "billing.model", "addons"];
+
+/// Applies a classification whose every field points at `at`, keeping `trail`.
+pub(crate) fn apply_classification_at(w: &mut Workload, found: Classification, at: &Source, trail: &[Source]) {
+    apply_classification(w, found, at.clone(), at.clone());
+    if !trail.is_empty() {
+        for field in CLASSIFIED {
+            w.trail.insert(field.to_owned(), trail.to_vec());
+        }
+    }
+}
+
 /// Classifies a workload's own Azure image fields (publisher, offer, sku, version),
 /// pointing OS fields at where `image.sku` and `image.offer` came from (else at the
 /// workload itself).
@@ -240,4 +254,26 @@ pub(crate) fn apply_license_type(w: &mut Workload, value: &str, at: Source, cata
             "licenseType {value} is for {distro}; the image's OS is not known, so its effect is not either"
         )),
     }
+}
+
+/// Every combination of the choices' values except the one equal to `current` in
+/// every position, or `None` when there are more than `max` of them. Shared by the
+/// front-ends that enumerate parameter choices.
+pub(crate) fn combinations<T: Clone>(
+    choices: &[(String, Vec<T>)],
+    is_current: impl Fn(usize, &T) -> bool,
+    max: usize,
+) -> Option<Vec<Vec<(String, T)>>> {
+    let total = choices.iter().try_fold(1usize, |acc, (_, allowed)| acc.checked_mul(allowed.len().max(1)))?;
+    if total > max + 1 {
+        return None;
+    }
+    let mut combos: Vec<Vec<(String, T)>> = vec![Vec::new()];
+    for (name, allowed) in choices {
+        combos = combos
+            .into_iter()
+            .flat_map(|c| allowed.iter().map(move |v| [c.clone(), vec![(name.clone(), v.clone())]].concat()))
+            .collect();
+    }
+    Some(combos.into_iter().filter(|c| c.iter().enumerate().any(|(i, (_, v))| !is_current(i, v))).collect())
 }

@@ -170,20 +170,8 @@ fn evaluate(
 /// Every combination of allowed values except the current one, when there are at
 /// most [`MAX_ASSIGNMENTS`].
 fn all_combinations(choices: &[(String, Vec<Val>, Val)]) -> Option<Vec<Assignment>> {
-    let total = choices.iter().try_fold(1usize, |acc, (_, allowed, _)| acc.checked_mul(allowed.len().max(1)))?;
-    if total > MAX_ASSIGNMENTS + 1 {
-        return None;
-    }
-    let mut combos: Vec<Assignment> = vec![Vec::new()];
-    for (name, allowed, _) in choices {
-        combos = combos
-            .into_iter()
-            .flat_map(|c| allowed.iter().map(move |v| [c.clone(), vec![(name.clone(), v.clone())]].concat()))
-            .collect();
-    }
-    let differs =
-        |c: &Assignment| c.iter().zip(choices).any(|((_, v), (_, _, current))| v.to_json() != current.to_json());
-    Some(combos.into_iter().filter(differs).collect())
+    let lists: Vec<(String, Vec<Val>)> = choices.iter().map(|(n, allowed, _)| (n.clone(), allowed.clone())).collect();
+    crate::formats::combinations(&lists, |i, v| v.to_json() == choices[i].2.to_json(), MAX_ASSIGNMENTS)
 }
 
 /// The parameters that keep one value across every assignment of an outcome

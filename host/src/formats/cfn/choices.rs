@@ -208,17 +208,10 @@ type Assignment = Vec<(String, String)>;
 /// Every combination of other allowed values when there are few, else one parameter
 /// at a time; `capped` when not all were tried.
 fn assignments(choices: &[(String, Vec<String>, Option<String>)], capped: &mut bool) -> Vec<Assignment> {
-    let total = choices.iter().try_fold(1usize, |acc, (_, allowed, _)| acc.checked_mul(allowed.len().max(1)));
-    if total.is_some_and(|n| n <= MAX_ASSIGNMENTS + 1) {
-        let mut combos: Vec<Assignment> = vec![Vec::new()];
-        for (name, allowed, _) in choices {
-            combos = combos
-                .into_iter()
-                .flat_map(|c| allowed.iter().map(move |v| [c.clone(), vec![(name.clone(), v.clone())]].concat()))
-                .collect();
-        }
-        let differs = |c: &Assignment| c.iter().zip(choices).any(|((_, v), (_, _, cur))| Some(v) != cur.as_ref());
-        return combos.into_iter().filter(differs).collect();
+    let lists: Vec<(String, Vec<String>)> =
+        choices.iter().map(|(n, allowed, _)| (n.clone(), allowed.clone())).collect();
+    if let Some(all) = crate::formats::combinations(&lists, |i, v| Some(v) == choices[i].2.as_ref(), MAX_ASSIGNMENTS) {
+        return all;
     }
     let mut out = Vec::new();
     for (name, allowed, current) in choices {

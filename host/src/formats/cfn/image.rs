@@ -23,9 +23,6 @@ pub struct Facts {
 }
 
 /// The fields an image classification fills.
-const CLASSIFIED: [&str; 7] =
-    ["os.vendor", "os.product", "os.major", "os.minor", "os.stream", "billing.model", "addons"];
-
 /// Reads the image at `pointer` (`recipe`: an Image Builder `ParentImage`).
 pub fn read(eval: &Eval<'_>, pointer: &str, recipe: bool, catalog: &Catalog) -> Facts {
     let mut f = Facts::default();
@@ -151,19 +148,7 @@ fn opaque(id: &str, cell: &Cell) -> String {
 
 /// Applies a classification: the fields it fills point at `edit`, with `trail`.
 pub fn apply(w: &mut Workload, c: Classification, edit: &Source, trail: &[Source]) {
-    w.os = c.os;
-    w.billing.model = c.billing;
-    w.addons = c.addons;
-    w.evidence.extend(c.evidence);
-    for (field, reason) in c.unknown {
-        w.unknown.entry(field).or_insert(reason);
-    }
-    for field in CLASSIFIED {
-        w.provenance.insert(field.into(), edit.clone());
-        if !trail.is_empty() {
-            w.trail.insert(field.into(), trail.to_vec());
-        }
-    }
+    crate::formats::apply_classification_at(w, c, edit, trail);
 }
 
 /// Image reference and id, OS, billing and add-ons.

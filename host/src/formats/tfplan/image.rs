@@ -7,25 +7,10 @@ use entitle_sdk::model::Source;
 use crate::classify::Classification;
 
 /// The workload fields a classification fills.
-const CLASSIFIED: [&str; 7] =
-    ["os.vendor", "os.product", "os.major", "os.minor", "os.stream", "billing.model", "addons"];
-
 /// Applies a classification; every classified field points at `at` and keeps `trail`.
 /// Reasons already recorded are kept.
 pub fn apply(w: &mut Workload, found: Classification, at: &Source, trail: &[Source]) {
-    w.os = found.os;
-    w.billing.model = found.billing;
-    w.addons = found.addons;
-    w.evidence.extend(found.evidence);
-    for (field, reason) in found.unknown {
-        w.unknown.entry(field).or_insert(reason);
-    }
-    for field in CLASSIFIED {
-        w.provenance.insert(field.to_owned(), at.clone());
-        if !trail.is_empty() {
-            w.trail.insert(field.to_owned(), trail.to_vec());
-        }
-    }
+    crate::formats::apply_classification_at(w, found, at, trail);
 }
 
 /// Records that the image's identity is not known: the OS and billing stay unknown for `reason`.
