@@ -21,7 +21,7 @@ mod check;
 pub mod classify;
 pub mod document;
 mod error;
-mod formats;
+pub mod formats;
 pub mod gate;
 mod input;
 mod policies;

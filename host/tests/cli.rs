@@ -278,3 +278,33 @@ fn a_run_without_any_policy_is_an_error_not_a_pass() {
     assert_eq!(out.status.code(), Some(2));
     assert!(json(&out)["errors"][0]["message"].as_str().unwrap().contains("no policy is loaded"));
 }
+
+/// `--ami-catalog` names AMI ids that a plan or template leaves opaque, and
+/// `--region` picks one region of a region-keyed mapping (both from the real corpus).
+#[test]
+fn an_ami_catalogue_names_opaque_amis_and_region_picks_one() {
+    let corpus = root().join("../shared/corpus/real");
+    let amis = root().join("host/tests/data/describe-images.json").display().to_string();
+    let plan = corpus.join("terraform-plan/checkov/runner-resources-plan.tfplan.json").display().to_string();
+    let dir = scratch("amis");
+    let without = json(&entitle(&dir, &["check", "--format", "json", "--as-of", "2026-11-25", &plan]));
+    assert_eq!(without["summary"]["error"], 0, "the AMI is opaque without a catalogue");
+    let with = entitle(&dir, &["check", "--format", "json", "--as-of", "2026-11-25", "--ami-catalog", &amis, &plan]);
+    assert_eq!(with.status.code(), Some(1));
+    let f = &json(&with)["findings"][0];
+    assert_eq!(
+        (f["rule"].as_str(), f["resource"].as_str()),
+        (Some("RHEL-LC-MAJOR-EOL"), Some("aws_instance.web_host"))
+    );
+
+    let cfn = corpus
+        .join("cloudformation/aws-cloudformation-templates/AmazonCloudWatchAgent-inline-redhat.json")
+        .display()
+        .to_string();
+    let out = entitle(&dir, &["facts", "--ami-catalog", &amis, "--region", "us-east-1", &cfn]);
+    let w = &json(&out)["workloads"][0];
+    assert_eq!((w["os"]["major"].as_u64(), w["os"]["minor"].as_u64()), (Some(9), Some(4)), "{w}");
+    assert_eq!(w["billing"]["model"], "byos");
+    assert_eq!(w["region"], "us-east-1");
+    assert_eq!(w["alternatives"], Value::Null, "other regions are dropped");
+}

@@ -80,6 +80,12 @@ pub struct RunArgs {
     /// Parameters file: ARM (default: X.parameters.json beside X.json) or CloudFormation (`[{"ParameterKey", "ParameterValue"}]`).
     #[arg(long, value_name = "FILE")]
     pub params: Option<PathBuf>,
+    /// `aws ec2 describe-images` output naming AMI ids that plans and templates leave opaque.
+    #[arg(long, value_name = "FILE")]
+    pub ami_catalog: Option<PathBuf>,
+    /// Consider only this region for region-keyed choices (CloudFormation mappings).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
     /// Rule overrides (default: ./entitle.toml when it exists).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -132,6 +138,12 @@ pub struct FactsArgs {
     /// Parameters file: ARM (default: X.parameters.json beside X.json) or CloudFormation (`[{"ParameterKey", "ParameterValue"}]`).
     #[arg(long, value_name = "FILE")]
     pub params: Option<PathBuf>,
+    /// `aws ec2 describe-images` output naming AMI ids that plans and templates leave opaque.
+    #[arg(long, value_name = "FILE")]
+    pub ami_catalog: Option<PathBuf>,
+    /// Consider only this region for region-keyed choices (CloudFormation mappings).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
 }
 
 /// `entitle policies`.

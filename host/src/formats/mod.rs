@@ -4,6 +4,7 @@
 //! from; [`locate`] then resolves every pointer to line and column, so policies never
 //! deal with positions.
 
+pub mod amis;
 mod arm;
 pub mod base64;
 pub mod cfn;
@@ -92,6 +93,10 @@ pub struct ReadOptions {
     /// A parameters file to use instead of the one beside each template (ARM
     /// parameters, or CloudFormation's `[{"ParameterKey", "ParameterValue"}]`).
     pub params: Option<PathBuf>,
+    /// Names for opaque AMI ids (`--ami-catalog`).
+    pub amis: Option<std::sync::Arc<amis::AmiCatalog>>,
+    /// The one region to consider for region-keyed choices (`--region`).
+    pub region: Option<String>,
 }
 
 /// The workloads of a document in `format` (`path` as shown, `fs_path` on disk, `text`
@@ -109,8 +114,15 @@ pub fn workloads(
     match format {
         Format::Arm => arm::workloads(path, fs_path, doc, catalog, options.params.as_deref()),
         Format::ArmParameters => Ok(Extracted::default()),
-        Format::TerraformPlan => tfplan::workloads(path, &doc, catalog),
-        Format::CloudFormation => cfn::workloads(path, text, &doc, catalog, options.params.as_deref()),
+        Format::TerraformPlan => tfplan::workloads(path, &doc, catalog, options.amis.as_deref()),
+        Format::CloudFormation => {
+            let mut found =
+                cfn::workloads(path, text, &doc, catalog, options.params.as_deref(), options.amis.as_deref())?;
+            if let Some(region) = &options.region {
+                found.workloads.iter_mut().for_each(|w| choose_region(w, region));
+            }
+            Ok(found)
+        }
         Format::Native => {
             let mut workloads = native::workloads(path, &doc, catalog)?;
             locate(&mut workloads, &[(path.to_owned(), &*doc)]);
@@ -276,4 +288,23 @@ pub(crate) fn combinations<T: Clone>(
             .collect();
     }
     Some(combos.into_iter().filter(|c| c.iter().enumerate().any(|(i, (_, v))| !is_current(i, v))).collect())
+}
+
+/// `--region`: the workload as deployed in `region`. The alternative chosen by that
+/// region becomes the default (the region is then known), and the other regions'
+/// alternatives are dropped; choices of other parameters stay.
+fn choose_region(w: &mut Workload, region: &str) {
+    let mentions = |when: &str, r: &str| when.split(['=', ',', ';', ' ']).any(|t| t == r);
+    let is_region_choice = |when: &str| when.starts_with("region ") || when.contains("; or region ");
+    if let Some(alt) =
+        w.alternatives.iter().find(|a| a.when.starts_with("region ") && mentions(&a.when, region)).cloned()
+    {
+        (w.image, w.os, w.billing, w.addons) = (alt.image, alt.os, alt.billing, alt.addons);
+        for field in ["image", "image.id", "region", "os.product", "os.major", "os.minor", "billing.model"] {
+            w.unknown.remove(field);
+        }
+        w.evidence.push(format!("--region {region}: the deployment in that region"));
+    }
+    w.region = Some(region.to_owned());
+    w.alternatives.retain(|a| !is_region_choice(&a.when));
 }

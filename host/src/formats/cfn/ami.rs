@@ -50,6 +50,15 @@ pub fn identify(t: &Template, cell: &Cell) -> Identity {
         id.evidence.push(format!("the template's Metadata {}.Filters.{key} names the AMI: {name}{by}", cell.map));
         (id.name, id.at) = (Some(name.to_owned()), Some(source(&t.path, &format!("{filter}/name"))));
     }
+    let cell_at =
+        format!("/Mappings/{}/{}/{}", escape_token(&cell.map), escape_token(&cell.top), escape_token(&cell.key));
+    let listed =
+        t.amis.as_ref().zip(t.node(&cell_at).and_then(Value::as_str)).and_then(|(c, ami)| c.get(ami).map(|i| (c, i)));
+    if let Some((amis, info)) = listed.filter(|(_, i)| i.name.is_some()) {
+        let name = info.name.clone().unwrap_or_default();
+        id.evidence.push(format!("the AMI catalogue {} names {}: {name}", amis.path, info.image_id));
+        (id.name, id.owner, id.at) = (Some(name), info.owner_id.clone(), Some(source(&t.path, &cell_at)));
+    }
     if id.at.is_none() {
         let cell_at =
             format!("/Mappings/{}/{}/{}", escape_token(&cell.map), escape_token(&cell.top), escape_token(&cell.key));

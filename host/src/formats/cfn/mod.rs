@@ -50,6 +50,7 @@ pub fn workloads(
     doc: &Document,
     catalog: &Catalog,
     params: Option<&Path>,
+    amis: Option<&crate::formats::amis::AmiCatalog>,
 ) -> Result<Extracted, Error> {
     let reparsed = match sniff(text) {
         Syntax::Yaml => {
@@ -76,7 +77,8 @@ pub fn workloads(
         }
         None => (Given::default(), None),
     };
-    let (t, undeclared) = Template::new(path, doc.value.clone(), &given);
+    let (mut t, undeclared) = Template::new(path, doc.value.clone(), &given);
+    t.amis = amis.cloned();
     for name in undeclared {
         let message = format!("the parameters file gives {name}, which the template does not declare");
         out.errors

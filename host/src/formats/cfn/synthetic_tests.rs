@@ -17,7 +17,7 @@ fn model(text: &str, params: Option<&str>) -> Extracted {
         std::fs::write(&file, p).expect("write parameters");
         file
     });
-    let out = super::workloads("t.yaml", text, &doc, catalog(), file.as_deref()).expect("models");
+    let out = super::workloads("t.yaml", text, &doc, catalog(), file.as_deref(), None).expect("models");
     if let Some(file) = file {
         std::fs::remove_file(file).ok();
     }

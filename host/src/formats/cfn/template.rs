@@ -28,6 +28,8 @@ pub struct Template {
     pub root: Value,
     /// Declared parameters by name.
     pub params: BTreeMap<String, Param>,
+    /// Names for opaque AMI ids (`--ami-catalog`).
+    pub amis: Option<crate::formats::amis::AmiCatalog>,
 }
 
 impl Template {
@@ -51,7 +53,7 @@ impl Template {
             params.insert(name.clone(), Param { ty, value, allowed });
         }
         let unknown = given.names().filter(|n| !declared.contains_key(*n)).map(str::to_owned).collect();
-        (Template { path: path.to_owned(), root, params }, unknown)
+        (Template { path: path.to_owned(), root, params, amis: None }, unknown)
     }
 
     /// The node at `pointer`.

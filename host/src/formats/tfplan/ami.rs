@@ -49,6 +49,14 @@ pub fn identify(cx: &Context<'_, '_>, entry: &Entry<'_>, path: &[&str], w: &mut 
             return classify(cx, w, source, None);
         }
     }
+    if let Some((id, info)) = id.as_ref().and_then(|id| cx.amis.and_then(|c| c.get(id)).map(|i| (id, i))) {
+        let name = info.name.as_deref().unwrap_or("no name");
+        w.evidence.push(format!(
+            "the AMI catalogue {} names {id}: {name}",
+            cx.amis.map(|c| c.path.as_str()).unwrap_or_default()
+        ));
+        return apply(w, classify_aws(&info.as_aws(), cx.catalog), &at, &[]);
+    }
     let via = target.as_ref().map(|t| format!(" ({})", t.chain.join(" → "))).unwrap_or_default();
     let reason = match (&id, &pending) {
         (_, Some(filters)) => {

@@ -19,6 +19,8 @@ pub struct Context<'p, 'a> {
     pub config: &'p Config<'a>,
     /// The catalog classifiers read.
     pub catalog: &'p Catalog,
+    /// Names for opaque AMI ids (`--ami-catalog`).
+    pub amis: Option<&'p crate::formats::amis::AmiCatalog>,
 }
 
 impl<'a> Context<'_, 'a> {

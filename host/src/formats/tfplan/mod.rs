@@ -87,14 +87,19 @@ pub fn detect(doc: &Document) -> bool {
 }
 
 /// The workloads of a plan (path as shown; the document already parsed with positions).
-pub fn workloads(path: &str, doc: &Document, catalog: &Catalog) -> Result<Extracted, Error> {
+pub fn workloads(
+    path: &str,
+    doc: &Document,
+    catalog: &Catalog,
+    amis: Option<&crate::formats::amis::AmiCatalog>,
+) -> Result<Extracted, Error> {
     let plan = Plan::new(path, &doc.value).map_err(|why| {
         let at = doc.nearest_position("/format_version");
         let message = format!("not a Terraform plan or state JSON entitle can read: {why}");
         Error::new(Phase::Model, ErrorKind::Shape(message)).path(path).at(at.line, at.column).pointer("/format_version")
     })?;
     let config = Config::new(&doc.value);
-    let cx = Context { plan: &plan, config: &config, catalog };
+    let cx = Context { plan: &plan, config: &config, catalog, amis };
     let mut out = Extracted::default();
     let mut built: Vec<(usize, Workload)> = Vec::new();
     let (mut deleted, mut unmodelled) = (Vec::new(), Vec::new());
