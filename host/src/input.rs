@@ -127,7 +127,7 @@ pub fn load(file: &InputFile, catalog: &Catalog, options: &ReadOptions) -> Resul
         // Output captured through hashicorp/setup-terraform's wrapper: the plan inside.
         Some(Ok(clean)) => (vec![document::parse_json(&clean).map_err(syntax)?], clean),
         Some(Err(why)) => return Err(Error::new(Phase::Parse, ErrorKind::Shape(why)).path(&file.display)),
-        None => (document::parse_bytes(&bytes).map_err(syntax)?, text.to_owned()),
+        None => (document::parse_text(text).map_err(syntax)?, text.to_owned()),
     };
     load_documents(&file.display, &file.path, &text, docs, file.explicit, catalog, options)
 }

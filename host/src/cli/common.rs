@@ -80,14 +80,10 @@ pub fn side_file(path: &Path, what: &str) -> Result<serde_json::Value, entitle::
 }
 
 /// How inputs are read: parameters file, AMI catalogue, region.
-pub fn read_options(
-    params: Option<&Path>,
-    ami_catalog: Option<&Path>,
-    region: Option<&str>,
-) -> anyhow::Result<entitle::ReadOptions> {
-    let amis = match ami_catalog {
+pub fn read_options(args: &super::ReadArgs) -> anyhow::Result<entitle::ReadOptions> {
+    let amis = match &args.ami_catalog {
         Some(path) => Some(std::sync::Arc::new(entitle::formats::amis::AmiCatalog::load(path)?)),
         None => None,
     };
-    Ok(entitle::ReadOptions { params: params.map(Path::to_path_buf), amis, region: region.map(str::to_owned) })
+    Ok(entitle::ReadOptions { params: args.params.clone(), amis, region: args.region.clone() })
 }

@@ -14,7 +14,7 @@ use super::common;
 pub fn run(args: FactsArgs) -> anyhow::Result<u8> {
     let catalog = common::catalog(args.catalog.as_deref()).map_err(anyhow::Error::new)?;
     let (files, mut errors) = entitle::discover(&args.paths);
-    let read = common::read_options(args.params.as_deref(), args.ami_catalog.as_deref(), args.region.as_deref())?;
+    let read = common::read_options(&args.read)?;
     let (mut inputs, mut workloads) = (Vec::new(), Vec::new());
     for loaded in entitle::read_all(&files, &catalog.catalog, &read, 1, &mut errors) {
         inputs.push(json!({

@@ -54,6 +54,20 @@ pub struct EngineArgs {
     pub no_cache: bool,
 }
 
+/// How inputs are read (shared by `check`, `baseline` and `facts`).
+#[derive(Debug, clap::Args)]
+pub struct ReadArgs {
+    /// Parameters file: ARM (default: X.parameters.json beside X.json) or CloudFormation (`[{"ParameterKey", "ParameterValue"}]`).
+    #[arg(long, value_name = "FILE")]
+    pub params: Option<PathBuf>,
+    /// `aws ec2 describe-images` output naming AMI ids that plans and templates leave opaque.
+    #[arg(long, value_name = "FILE")]
+    pub ami_catalog: Option<PathBuf>,
+    /// Consider only this region for region-keyed choices (CloudFormation mappings).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+}
+
 /// What a check run reads and evaluates (shared by `check` and `baseline`).
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {
@@ -77,15 +91,8 @@ pub struct RunArgs {
     /// Worker threads (default: the number of CPUs).
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
-    /// Parameters file: ARM (default: X.parameters.json beside X.json) or CloudFormation (`[{"ParameterKey", "ParameterValue"}]`).
-    #[arg(long, value_name = "FILE")]
-    pub params: Option<PathBuf>,
-    /// `aws ec2 describe-images` output naming AMI ids that plans and templates leave opaque.
-    #[arg(long, value_name = "FILE")]
-    pub ami_catalog: Option<PathBuf>,
-    /// Consider only this region for region-keyed choices (CloudFormation mappings).
-    #[arg(long, value_name = "REGION")]
-    pub region: Option<String>,
+    #[command(flatten)]
+    pub read: ReadArgs,
     /// Rule overrides (default: ./entitle.toml when it exists).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -135,15 +142,8 @@ pub struct FactsArgs {
     /// Use this catalog directory instead of the built-in one.
     #[arg(long, value_name = "DIR")]
     pub catalog: Option<PathBuf>,
-    /// Parameters file: ARM (default: X.parameters.json beside X.json) or CloudFormation (`[{"ParameterKey", "ParameterValue"}]`).
-    #[arg(long, value_name = "FILE")]
-    pub params: Option<PathBuf>,
-    /// `aws ec2 describe-images` output naming AMI ids that plans and templates leave opaque.
-    #[arg(long, value_name = "FILE")]
-    pub ami_catalog: Option<PathBuf>,
-    /// Consider only this region for region-keyed choices (CloudFormation mappings).
-    #[arg(long, value_name = "REGION")]
-    pub region: Option<String>,
+    #[command(flatten)]
+    pub read: ReadArgs,
 }
 
 /// `entitle policies`.

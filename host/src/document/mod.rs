@@ -145,7 +145,11 @@ impl Document {
 /// Escapes one reference token per RFC 6901 (`~` → `~0`, `/` → `~1`).
 /// Decodes and parses a whole file: JSON (one document) or YAML (one or more), by content.
 pub fn parse_bytes(bytes: &[u8]) -> Result<Vec<Document>, SyntaxError> {
-    let text = decode_text(bytes)?;
+    parse_text(decode_text(bytes)?)
+}
+
+/// Parses already decoded text: JSON (one document) or YAML (one or more), by content.
+pub fn parse_text(text: &str) -> Result<Vec<Document>, SyntaxError> {
     match sniff(text) {
         Syntax::Json => Ok(vec![parse_json(text)?]),
         Syntax::Yaml => parse_yaml(text),
