@@ -170,6 +170,20 @@ pub struct BootConfig {
     pub source: Source,
 }
 
+/// Evidence that a workload registers with Red Hat (RHSM, Satellite, `rhc`) or attaches
+/// a subscription when it boots, found in a boot script or a machine's OS settings.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Registration {
+    /// `register`, `attach`, `auto_attach`, `pool`, `activation_key`, `satellite` or
+    /// `rhc_connect`.
+    pub action: String,
+    /// The command or setting as written, with secrets redacted.
+    pub text: String,
+    /// Where it is declared.
+    #[serde(default)]
+    pub source: Source,
+}
+
 /// One compute thing: a VM, scale set, launch template, instance template, pod template, …
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Workload {
@@ -213,6 +227,9 @@ pub struct Workload {
     /// Boot-time configuration (custom data, extensions, startup scripts).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub boot: Vec<BootConfig>,
+    /// Red Hat registration or subscription attach configured for boot.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub registration: Vec<Registration>,
     /// Field path → where its value came from: the place a user would edit.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub provenance: BTreeMap<String, Source>,

@@ -147,6 +147,7 @@ pub fn locate(workloads: &mut [Workload], docs: &[(String, &Document)]) {
         w.provenance.values_mut().for_each(fill);
         w.trail.values_mut().flatten().for_each(fill);
         w.boot.iter_mut().for_each(|b| fill(&mut b.source));
+        w.registration.iter_mut().for_each(|r| fill(&mut r.source));
     }
 }
 
