@@ -234,6 +234,7 @@ pub fn read_all(
     let loaded = parallel(files, jobs, |file| input::load(file, catalog, read));
     let mut loaded: Vec<LoadedInput> = loaded.into_iter().filter_map(|r| r.map_err(|e| errors.push(e)).ok()).collect();
     mark_included(&mut loaded);
+    crate::formats::k8s::resolve_run(&mut loaded, catalog, read);
     loaded
 }
 

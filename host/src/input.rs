@@ -10,8 +10,8 @@ use crate::{Error, ErrorKind, Phase};
 
 /// File endings read when walking a directory (a file named on the command line is
 /// always read, whatever its name; the format is decided by content either way).
-const WALKED_EXTENSIONS: [&str; 9] =
-    ["json", "jsonc", "yaml", "yml", "template", "tf", "tfvars", "bicep", "bicepparam"];
+const WALKED_EXTENSIONS: [&str; 11] =
+    ["json", "jsonc", "yaml", "yml", "template", "tf", "tfvars", "bicep", "bicepparam", "jinja", "py"];
 
 /// Source formats entitle does not read (yet), and what to give it instead.
 fn unread_source(path: &Path) -> Option<&'static str> {
@@ -22,6 +22,7 @@ fn unread_source(path: &Path) -> Option<&'static str> {
         "bicep" | "bicepparam" => {
             Some("Bicep source is not read; compile it (`az bicep build --file main.bicep`) and check the JSON")
         }
+        "jinja" | "py" => Some(formats::gcpdm::TEMPLATE_SOURCE),
         _ => None,
     }
 }
@@ -61,7 +62,11 @@ fn walk(root: &Path, files: &mut Vec<InputFile>, errors: &mut Vec<Error>) {
         match entry {
             Ok(e) if e.file_type().is_file() => {
                 let ext = e.path().extension().map(|x| x.to_string_lossy().to_ascii_lowercase());
-                if ext.is_some_and(|x| WALKED_EXTENSIONS.contains(&x.as_str())) {
+                let template = matches!(ext.as_deref(), Some("jinja" | "py"));
+                // A .jinja / .py file is listed only when it is a Deployment Manager template.
+                let other_code = template
+                    && !std::fs::read_to_string(e.path()).is_ok_and(|t| formats::gcpdm::looks_like_template(&t));
+                if ext.is_some_and(|x| WALKED_EXTENSIONS.contains(&x.as_str())) && !other_code {
                     files.push(InputFile {
                         display: e.path().display().to_string(),
                         path: e.into_path(),
@@ -101,6 +106,8 @@ pub struct LoadedInput {
     pub read_with: Option<String>,
     /// What the reader should know about parts that were not modelled.
     pub notes: Vec<String>,
+    /// What the Kubernetes front-end leaves to the run-wide pass.
+    pub k8s: formats::k8s::RunFacts,
 }
 
 /// Reads, parses and models one file.
@@ -151,10 +158,13 @@ pub fn load_documents(
             loaded.errors.extend(found.errors);
             loaded.includes.extend(found.includes);
             loaded.notes.extend(found.notes);
+            loaded.k8s.links.extend(found.k8s.links);
+            loaded.k8s.tags.extend(found.k8s.tags);
+            loaded.k8s.cluster.merge(&found.k8s.cluster);
         }
     }
     if loaded.format.is_none() {
-        let why = "not a descriptor entitle reads (an ARM template, a Terraform plan, a CloudFormation template or an entitle descriptor)";
+        let why = "not a descriptor entitle reads (an ARM template, a Terraform plan, a CloudFormation template, Kubernetes manifests, a Deployment Manager configuration or an entitle descriptor)";
         if explicit {
             return Err(Error::new(Phase::Parse, ErrorKind::Shape(format!("{why}; nothing was checked"))).path(path));
         }
@@ -175,6 +185,7 @@ impl LoadedInput {
             fs_path: fs_path.to_path_buf(),
             read_with: None,
             notes: Vec::new(),
+            k8s: Default::default(),
         }
     }
 }

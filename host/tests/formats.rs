@@ -328,8 +328,16 @@ fn errors_and_skipped_or_empty_inputs_appear_in_every_format() {
     let invocation = &log["runs"][0]["invocations"][0];
     assert_eq!(invocation["executionSuccessful"], false);
     let notes = invocation["toolExecutionNotifications"].as_array().unwrap();
-    assert!(notes.len() == 2 && notes.iter().all(|n| n["level"] == "error"));
-    let physical = at(notes.iter().find(|n| n["locations"].is_array()).unwrap(), "/locations/0/physicalLocation");
+    let levels: Vec<&str> = notes.iter().map(|n| n["level"].as_str().unwrap()).collect();
+    assert_eq!(levels, ["error", "error", "note"], "two errors, then the input that was not checked");
+    assert_eq!(
+        (at(&notes[2], "/message/text"), at(&notes[2], "/locations/0/physicalLocation/artifactLocation/uri")),
+        (&"not checked: no descriptor".into(), &"examples/notes.yaml".into())
+    );
+    let physical = at(
+        notes.iter().find(|n| n["level"] == "error" && n["locations"].is_array()).unwrap(),
+        "/locations/0/physicalLocation",
+    );
     let region = (at(physical, "/region/startLine"), at(physical, "/region/startColumn"));
     assert_eq!((at(physical, "/artifactLocation/uri"), region), (&broken.into(), (&3.into(), &5.into())));
     let junit = render_junit(&report);
@@ -357,6 +365,13 @@ fn errors_and_skipped_or_empty_inputs_appear_in_every_format() {
     assert_eq!(
         (&b["check_name"], at(b, "/location/path"), at(b, "/location/lines/begin")),
         (&"entitle:parse".into(), &broken.into(), &3.into())
+    );
+    let not_checked: Vec<Value> =
+        issues(&report).into_iter().filter(|g| g["check_name"] == "entitle:not-checked").collect();
+    assert_eq!(not_checked.len(), 1);
+    assert_eq!(
+        (&not_checked[0]["severity"], at(&not_checked[0], "/location/path"), &not_checked[0]["description"]),
+        (&"info".into(), &"examples/notes.yaml".into(), &"not checked: no descriptor".into())
     );
 }
 

@@ -7,6 +7,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::Date;
+use crate::container_images;
+pub use crate::container_images::{ContainerContent, ContainerImageRow, ContainerMatch};
 
 /// How sure the catalog is of a fact.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -271,11 +273,21 @@ pub struct Catalog {
     /// RHEL usage operations and platform details (`aws-images.json`, table `aws-images`).
     #[serde(default)]
     pub aws_usage_operations: Vec<AwsUsageOperation>,
+    /// Container image patterns (`container-images.json`, table `container-images`).
+    #[serde(default)]
+    pub container_images: Vec<ContainerImageRow>,
 }
 
 /// Names of the catalog's tables, as a policy lists them in `policy.json`.
-pub const CATALOG_TABLES: [&str; 6] =
-    ["lifecycle", "minor-releases", "azure-images", "azure-license-types", "gcp-images", "aws-images"];
+pub const CATALOG_TABLES: [&str; 7] = [
+    "lifecycle",
+    "minor-releases",
+    "azure-images",
+    "azure-license-types",
+    "gcp-images",
+    "aws-images",
+    "container-images",
+];
 
 /// A catalog file that failed to parse or check, naming the file and row.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -295,7 +307,7 @@ impl std::fmt::Display for CatalogError {
 impl std::error::Error for CatalogError {}
 
 /// The files a catalog directory must hold.
-pub const CATALOG_FILES: [&str; 7] = [
+pub const CATALOG_FILES: [&str; 8] = [
     "catalog.json",
     "lifecycle.json",
     "minor-releases.json",
@@ -303,6 +315,7 @@ pub const CATALOG_FILES: [&str; 7] = [
     "azure-license-types.json",
     "gcp-images.json",
     "aws-images.json",
+    "container-images.json",
 ];
 
 #[derive(Deserialize)]
@@ -361,6 +374,7 @@ impl Catalog {
         let minors: MinorTable = parse("minor-releases.json", text("minor-releases.json")?)?;
         let gcp: Table<GcpProject> = parse("gcp-images.json", text("gcp-images.json")?)?;
         let aws: AwsTable = parse("aws-images.json", text("aws-images.json")?)?;
+        let containers: Table<ContainerImageRow> = parse(container_images::FILE, text(container_images::FILE)?)?;
         let catalog = Catalog {
             version: header.version,
             lifecycle: lifecycle.rows,
@@ -372,6 +386,7 @@ impl Catalog {
             aws_owners: aws.owners,
             aws_name_tokens: aws.name_tokens,
             aws_usage_operations: aws.usage_operations,
+            container_images: containers.rows,
         };
         catalog.check()?;
         Ok(catalog)
@@ -396,6 +411,7 @@ impl Catalog {
             aws_owners: if aws { self.aws_owners.clone() } else { Vec::new() },
             aws_name_tokens: if aws { self.aws_name_tokens.clone() } else { Vec::new() },
             aws_usage_operations: if aws { self.aws_usage_operations.clone() } else { Vec::new() },
+            container_images: if wants("container-images") { self.container_images.clone() } else { Vec::new() },
         }
     }
 
@@ -528,7 +544,7 @@ impl Catalog {
         unique_rows("aws-images.json", "usage operation", by_operation)?;
         let by_details = ops().map(|r| (r.platform_details.as_str(), r.source.as_str(), None));
         unique_rows("aws-images.json", "platform details", by_details)?;
-        Ok(())
+        container_images::check(&self.container_images)
     }
 }
 

@@ -30,6 +30,7 @@
 
 mod abi;
 pub mod catalog;
+mod container_images;
 mod date;
 mod evaluation;
 mod export;

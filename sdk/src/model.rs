@@ -184,6 +184,21 @@ pub struct Registration {
     pub source: Source,
 }
 
+/// The cluster a Kubernetes, OpenShift or KubeVirt workload (or a cluster's machine) runs on:
+/// stated with `--platform`, or detected from the documents of the run.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cluster {
+    /// `openshift`, `aks`, `eks`, `gke` or `kubernetes` (a cluster of no known distribution).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<String>,
+    /// OpenShift's cluster network type (`OVNKubernetes`, `OpenShiftSDN`), from `Network.operator.openshift.io`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_type: Option<String>,
+    /// Whether OVN-Kubernetes hybrid overlay networking is configured (Windows nodes need it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hybrid_overlay: Option<bool>,
+}
+
 /// One compute thing: a VM, scale set, launch template, instance template, pod template, …
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Workload {
@@ -230,6 +245,10 @@ pub struct Workload {
     /// Red Hat registration or subscription attach configured for boot.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub registration: Vec<Registration>,
+    /// The cluster it runs on (Kubernetes front-end only; `cluster.platform` is unknown with a
+    /// reason when neither the documents nor `--platform` say).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<Cluster>,
     /// Field path → where its value came from: the place a user would edit.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub provenance: BTreeMap<String, Source>,

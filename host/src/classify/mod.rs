@@ -5,11 +5,13 @@
 
 pub mod aws;
 pub mod azure;
+pub mod container;
 pub mod gcp;
 pub mod sku;
 
 pub use aws::{AwsImage, classify_aws};
 pub use azure::{AzureImage, Classification, classify_azure};
+pub use container::{ContainerRef, classify_container, classify_stream_tag, parse_container_image};
 pub use gcp::{GcpImage, classify_gcp, parse_gcp_image};
 
 use entitle_sdk::model::BillingModel;
@@ -71,7 +73,7 @@ fn major_number(s: &str) -> Option<u32> {
 
 /// Shared helpers for the classifier tests.
 #[cfg(test)]
-mod test_support {
+pub(crate) mod test_support {
     use std::path::Path;
 
     use entitle_sdk::Catalog;

@@ -85,5 +85,6 @@ pub fn read_options(args: &super::ReadArgs) -> anyhow::Result<entitle::ReadOptio
         Some(path) => Some(std::sync::Arc::new(entitle::formats::amis::AmiCatalog::load(path)?)),
         None => None,
     };
-    Ok(entitle::ReadOptions { params: args.params.clone(), amis, region: args.region.clone() })
+    let platform = args.platform.map(|p| p.name().to_owned());
+    Ok(entitle::ReadOptions { params: args.params.clone(), amis, region: args.region.clone(), platform })
 }

@@ -66,6 +66,37 @@ pub struct ReadArgs {
     /// Consider only this region for region-keyed choices (CloudFormation mappings).
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
+    /// The cluster Kubernetes manifests run on, when the files cannot say (OpenShift is detected).
+    #[arg(long, value_enum, value_name = "PLATFORM")]
+    pub platform: Option<PlatformArg>,
+}
+
+/// `--platform` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PlatformArg {
+    /// Red Hat OpenShift (RHEL CoreOS nodes).
+    Openshift,
+    /// Azure Kubernetes Service.
+    Aks,
+    /// Amazon Elastic Kubernetes Service.
+    Eks,
+    /// Google Kubernetes Engine.
+    Gke,
+    /// Any other Kubernetes.
+    Kubernetes,
+}
+
+impl PlatformArg {
+    /// The name the model records.
+    pub fn name(self) -> &'static str {
+        match self {
+            PlatformArg::Openshift => "openshift",
+            PlatformArg::Aks => "aks",
+            PlatformArg::Eks => "eks",
+            PlatformArg::Gke => "gke",
+            PlatformArg::Kubernetes => "kubernetes",
+        }
+    }
 }
 
 /// What a check run reads and evaluates (shared by `check` and `baseline`).

@@ -8,6 +8,8 @@ pub mod amis;
 mod arm;
 pub mod base64;
 pub mod cfn;
+pub mod gcpdm;
+pub mod k8s;
 mod native;
 pub mod tfplan;
 
@@ -37,6 +39,10 @@ pub enum Format {
     TerraformPlan,
     /// An AWS CloudFormation template (JSON or YAML).
     CloudFormation,
+    /// Kubernetes / OpenShift / KubeVirt manifests (YAML or JSON, lists and templates).
+    Kubernetes,
+    /// A Google Cloud Deployment Manager configuration (plain or expanded).
+    GcpDeploymentManager,
 }
 
 impl Format {
@@ -48,6 +54,8 @@ impl Format {
             Format::Native => "native",
             Format::TerraformPlan => "terraform-plan",
             Format::CloudFormation => "cloudformation",
+            Format::Kubernetes => "kubernetes",
+            Format::GcpDeploymentManager => "gcp-deployment-manager",
         }
     }
 }
@@ -71,6 +79,12 @@ pub fn detect(doc: &Document) -> Option<Format> {
     if cfn::detect(doc) {
         return Some(Format::CloudFormation);
     }
+    if k8s::detect(doc) {
+        return Some(Format::Kubernetes);
+    }
+    if gcpdm::detect(doc) {
+        return Some(Format::GcpDeploymentManager);
+    }
     None
 }
 
@@ -85,6 +99,8 @@ pub struct Extracted {
     pub includes: Vec<PathBuf>,
     /// What the reader should know about parts that were not modelled.
     pub notes: Vec<String>,
+    /// What the Kubernetes front-end leaves to the run-wide pass.
+    pub k8s: k8s::RunFacts,
 }
 
 /// How front-ends read inputs.
@@ -97,6 +113,8 @@ pub struct ReadOptions {
     pub amis: Option<std::sync::Arc<amis::AmiCatalog>>,
     /// The one region to consider for region-keyed choices (`--region`).
     pub region: Option<String>,
+    /// The cluster platform (`--platform`: openshift, aks, eks, gke, kubernetes).
+    pub platform: Option<String>,
 }
 
 /// The workloads of a document in `format` (`path` as shown, `fs_path` on disk, `text`
@@ -123,6 +141,8 @@ pub fn workloads(
             }
             Ok(found)
         }
+        Format::Kubernetes => Ok(k8s::workloads(path, &doc, catalog)),
+        Format::GcpDeploymentManager => Ok(gcpdm::workloads(path, &doc, catalog)),
         Format::Native => {
             let mut workloads = native::workloads(path, &doc, catalog)?;
             locate(&mut workloads, &[(path.to_owned(), &*doc)]);

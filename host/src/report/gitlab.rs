@@ -1,6 +1,7 @@
 //! GitLab Code Quality output (`--format gitlab`): the JSON array GitLab reads from a
 //! `codequality` report artifact to annotate merge requests. Active findings and
-//! errors with a file only: waived and baselined findings are left out.
+//! errors with a file only, and inputs that were not checked (as `info`): waived and
+//! baselined findings are left out.
 
 use std::collections::HashMap;
 
@@ -45,6 +46,17 @@ pub fn render_gitlab(report: &Report) -> String {
             "fingerprint": fingerprint(&mut seen, &["error", &phase, file, policy, &e.message]),
             "severity": "blocker",
             "location": {"path": path(file), "lines": {"begin": e.line.unwrap_or(1).max(1)}},
+        }));
+    }
+    for input in &report.inputs {
+        let Some(why) = &input.skipped else { continue };
+        issues.push(json!({
+            "type": "issue",
+            "description": format!("not checked: {why}"),
+            "check_name": "entitle:not-checked",
+            "fingerprint": fingerprint(&mut seen, &["not-checked", &input.path]),
+            "severity": "info",
+            "location": {"path": path(&input.path), "lines": {"begin": 1}},
         }));
     }
     let mut text = serde_json::to_string_pretty(&issues).expect("the Code Quality report serialises");

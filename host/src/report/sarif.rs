@@ -33,7 +33,8 @@ pub fn render_sarif(report: &Report) -> String {
         })
         .collect();
     let results: Vec<Value> = report.findings.iter().map(|f| result(report, f)).collect();
-    let notifications: Vec<Value> = report.errors.iter().map(notification).collect();
+    let mut notifications: Vec<Value> = report.errors.iter().map(notification).collect();
+    notifications.extend(report.inputs.iter().filter_map(not_checked));
     let log = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -142,6 +143,17 @@ fn result(report: &Report, f: &Finding) -> Value {
         }
     };
     r
+}
+
+/// A note for an input that was not checked (a source format entitle does not read), with why.
+fn not_checked(input: &super::InputInfo) -> Option<Value> {
+    let why = input.skipped.as_ref()?;
+    Some(json!({
+        "level": "note",
+        "message": {"text": format!("not checked: {why}")},
+        "descriptor": {"id": "entitle:not-checked"},
+        "locations": [{"physicalLocation": {"artifactLocation": artifact(&input.path)}}],
+    }))
 }
 
 fn notification(e: &ReportError) -> Value {

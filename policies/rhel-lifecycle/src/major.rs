@@ -29,9 +29,12 @@ pub fn check(eval: &Evaluation, w: &Workload) -> Option<Finding> {
     );
     Some(
         Finding::new(MAJOR_EOL, w, "os.major", message)
-            .evidence(match &w.image.reference {
-                Some(image) => format!("image {image} resolves to RHEL {release}"),
-                None => format!("the descriptor declares RHEL {release}"),
+            .evidence(match (&w.image.reference, w.unknown.get("image")) {
+                (Some(image), _) => format!("image {image} resolves to RHEL {release}"),
+                (None, Some(why)) => format!(
+                    "the descriptor declares RHEL {release} but the image is not known ({why}): weaker evidence than an image"
+                ),
+                (None, None) => format!("the descriptor declares RHEL {release}"),
             })
             .evidence(fact_line("lifecycle.json", &major.to_string(), "maintenance_end", end))
             .evidence(addons(w))

@@ -95,3 +95,25 @@ fn floating_major_leaving_full_support_is_info() {
     assert_eq!(rule_of(&found), [FULL_SUPPORT_ENDS]);
     assert_eq!(found[0].severity, None);
 }
+
+#[test]
+fn an_os_known_only_from_a_label_is_marked_as_weaker_evidence() {
+    let mut w = rhel("vm", "7.4", &[]);
+    w.image.reference = None;
+    w.unknown.insert("image".into(), "the boot disk is the PersistentVolumeClaim pvc".into());
+    let found = check("2026-12-02", w);
+    assert_eq!(rule_of(&found), [MAJOR_EOL]);
+    assert!(found[0].evidence[0].contains("image is not known (the boot disk is the PersistentVolumeClaim pvc)"));
+    assert!(found[0].evidence[0].contains("weaker evidence"), "{:?}", found[0].evidence);
+    let mut w = rhel("vm", "7.4", &[]);
+    w.image.reference = None;
+    assert_eq!(check("2026-12-02", w)[0].evidence[0], "the descriptor declares RHEL 7.4");
+}
+
+#[test]
+fn a_container_of_a_supported_major_has_no_lifecycle_error() {
+    let mut w = rhel("c", "8", &[]);
+    w.kind = "container".into();
+    w.os.minor = None;
+    assert!(!rule_of(&check("2026-12-02", w)).contains(&MAJOR_EOL));
+}

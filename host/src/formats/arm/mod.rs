@@ -114,7 +114,7 @@ pub fn workloads(
         errors.push(error);
     }
     let includes: Vec<PathBuf> = files.iter().filter(|f| f.fs_path != fs_path).map(|f| f.fs_path.clone()).collect();
-    Ok(Extracted { workloads, errors, includes, notes: session.notes() })
+    Ok(Extracted { workloads, errors, includes, notes: session.notes(), ..Extracted::default() })
 }
 
 /// An error in one resource: the template is broken there (deployment would fail).

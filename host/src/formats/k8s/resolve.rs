@@ -1,0 +1,94 @@
+//! The run-wide pass: once every input is read, an image stream tag named by a container, build,
+//! trigger or alias in one file is looked up among the `ImageStream`s of every file of the run, and
+//! every Kubernetes workload gets the cluster context of the whole run (and `--platform`).
+
+use std::collections::BTreeSet;
+
+use entitle_sdk::Workload;
+
+use super::StreamLink;
+use super::cluster::ClusterSignals;
+use crate::classify::classify_stream_tag;
+use crate::formats::{CLASSIFIED, Format, ReadOptions};
+use crate::input::LoadedInput;
+
+/// Resolves image stream links across `loaded` and sets every Kubernetes workload's cluster.
+pub fn resolve_run(loaded: &mut [LoadedInput], catalog: &entitle_sdk::Catalog, read: &ReadOptions) {
+    let kube = |l: &LoadedInput| l.format == Some(Format::Kubernetes) && l.read_with.is_none();
+    let mut done: BTreeSet<(usize, String)> = BTreeSet::new();
+    let pending = |loaded: &[LoadedInput], done: &BTreeSet<(usize, String)>| {
+        loaded
+            .iter()
+            .enumerate()
+            .flat_map(|(i, l)| l.k8s.links.iter().map(move |link| (i, link.clone())))
+            .filter(|(i, link)| !done.contains(&(*i, link.workload.clone())))
+            .collect::<Vec<_>>()
+    };
+    loop {
+        let mut progress = false;
+        let waiting = pending(loaded, &done);
+        for (i, link) in &waiting {
+            let Some((j, id)) = target(loaded, link) else { continue };
+            if waiting.iter().any(|(k, l)| *k == j && l.workload == id) {
+                continue; // the target waits on a link of its own
+            }
+            let Some(found) = loaded[j].workloads.iter().find(|w| w.id == id).cloned() else { continue };
+            let path = loaded[j].path.clone();
+            if let Some(w) = loaded[*i].workloads.iter_mut().find(|w| w.id == link.workload) {
+                adopt(w, &found, link, &path, catalog);
+            }
+            done.insert((*i, link.workload.clone()));
+            progress = true;
+        }
+        if !progress {
+            break;
+        }
+    }
+    let mut signals = ClusterSignals::default();
+    loaded.iter().filter(|l| kube(l)).for_each(|l| signals.merge(&l.k8s.cluster));
+    for input in loaded.iter_mut().filter(|l| kube(l)) {
+        input.workloads.iter_mut().for_each(|w| signals.apply(w, read.platform.as_deref()));
+    }
+}
+
+/// The input and workload id of the image stream tag a link names.
+fn target(loaded: &[LoadedInput], link: &StreamLink) -> Option<(usize, String)> {
+    loaded.iter().enumerate().find_map(|(j, l)| {
+        l.k8s
+            .tags
+            .iter()
+            .find(|(ns, stream, tag, id)| {
+                *stream == link.stream
+                    && *tag == link.tag
+                    && *id != link.workload
+                    && (ns.is_none() || link.namespace.is_none() || *ns == link.namespace)
+            })
+            .map(|(.., id)| (j, id.clone()))
+    })
+}
+
+/// Takes over the image and what it says from the image stream tag `found` (declared in `path`).
+fn adopt(w: &mut Workload, found: &Workload, link: &StreamLink, path: &str, catalog: &entitle_sdk::Catalog) {
+    let guessed = classify_stream_tag(&link.tag, catalog).evidence;
+    w.evidence
+        .retain(|e| !guessed.contains(e) && !e.starts_with(&format!("image stream {} is not among", link.stream)));
+    let shown = found.image.reference.clone().unwrap_or_else(|| "an image of unknown identity".into());
+    w.evidence
+        .push(format!("image stream tag {}:{} is declared in {path} ({}): {shown}", link.stream, link.tag, found.id));
+    w.evidence.extend(found.evidence.iter().filter(|e| !w.evidence.contains(e)).cloned().collect::<Vec<_>>());
+    (w.image, w.os, w.billing, w.addons) =
+        (found.image.clone(), found.os.clone(), found.billing.clone(), found.addons.clone());
+    let fields = CLASSIFIED.iter().copied().chain(["image"]);
+    for field in fields {
+        w.unknown.remove(field);
+        if let Some(reason) = found.unknown.get(field) {
+            w.unknown.insert(field.to_owned(), reason.clone());
+        }
+        if let Some(at) = found.provenance.get(field) {
+            w.provenance.insert(field.to_owned(), at.clone());
+            let mut trail = vec![link.at.clone()];
+            trail.extend(found.trail.get(field).cloned().unwrap_or_default());
+            w.trail.insert(field.to_owned(), trail);
+        }
+    }
+}
