@@ -5,6 +5,7 @@ mod arm_cases;
 mod baseline_corpus;
 mod corpus;
 mod golden;
+mod k8s_cases;
 mod limits;
 mod summary;
 mod support;

@@ -142,6 +142,11 @@ fn kubermatic(cx: &Cx<'_>, obj: &Obj) -> Option<Workload> {
             w.unknown.insert("os.product".into(), "no operatingSystem is written".into());
         }
     }
+    if w.is_rhel() {
+        let why =
+            "operatingSystem names RHEL, but PAYG or BYOS is decided by the image, which the spec does not identify";
+        w.unknown.insert("billing.model".into(), why.into());
+    }
     registration(cx, obj, &format!("{value}/operatingSystemSpec"), &mut w);
     Some(w)
 }

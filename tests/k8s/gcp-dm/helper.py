@@ -1,0 +1,2 @@
+"""A build helper, not a Deployment Manager template: a walk does not list it."""
+print("hello")
