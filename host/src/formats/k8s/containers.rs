@@ -47,7 +47,7 @@ pub fn pod_workloads(cx: &Cx<'_>, obj: &Obj, links: &mut Vec<StreamLink>) -> Vec
         "CronJob" => ("/spec/jobTemplate/spec/template/spec", Some("/spec/jobTemplate/spec/parallelism")),
         _ => return Vec::new(),
     };
-    let triggers = triggers(obj);
+    let (triggers, problem) = triggers(obj);
     let mut out = Vec::new();
     for list in LISTS {
         let containers = obj.value.pointer(&format!("{spec}/{list}")).and_then(Value::as_array);
@@ -65,6 +65,9 @@ pub fn pod_workloads(cx: &Cx<'_>, obj: &Obj, links: &mut Vec<StreamLink>) -> Vec
                 }
                 (_, Some(at)) => replicas(cx, obj, at, 1, &mut w),
                 (_, None) => w.count = Some(1),
+            }
+            if let Some(problem) = &problem {
+                w.evidence.push(problem.clone());
             }
             if obj.kind == "CronJob" {
                 w.evidence.push("a CronJob runs its pods on a schedule: the count is per run".into());
@@ -170,12 +173,17 @@ pub fn from_reference(
 
 /// The image triggers of `obj`: its `image.openshift.io/triggers` annotation and, on a
 /// DeploymentConfig, `spec.triggers` of type ImageChange.
-fn triggers(obj: &Obj) -> Vec<Trigger> {
+fn triggers(obj: &Obj) -> (Vec<Trigger>, Option<String>) {
     let mut out = Vec::new();
+    let mut problem = None;
     let annotation = obj.value.pointer("/metadata/annotations").and_then(|a| a.get(TRIGGERS)).and_then(Value::as_str);
     if let Some(text) = annotation {
         let at = obj.at(&format!("/metadata/annotations/{}", crate::document::escape_token(TRIGGERS)));
-        let parsed: Vec<Value> = serde_json::from_str(text).unwrap_or_default();
+        let parsed: Vec<Value> = serde_json::from_str(text).unwrap_or_else(|e| {
+            problem =
+                Some(format!("the {TRIGGERS} annotation is not a JSON list of triggers ({e}), so it sets no image"));
+            Vec::new()
+        });
         for t in parsed {
             let from = |k: &str| t.pointer(&format!("/from/{k}")).and_then(Value::as_str).map(str::to_owned);
             let Some((list, container)) = t.get("fieldPath").and_then(Value::as_str).and_then(field_path) else {
@@ -212,7 +220,7 @@ fn triggers(obj: &Obj) -> Vec<Trigger> {
             }
         }
     }
-    out
+    (out, problem)
 }
 
 /// The container a trigger's `fieldPath` sets: `spec.template.spec.containers[?(@.name=="x")].image`

@@ -375,3 +375,14 @@ spec: {template: {spec: {ami: {id: ami-0123456789abcdef0}}}}
     );
     assert!(aws.unknown["os.product"].contains("is an id"));
 }
+
+#[test]
+fn a_malformed_trigger_annotation_is_said_so() {
+    let text = r#"{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d",
+        "annotations": {"image.openshift.io/triggers": "[{not json"}},
+        "spec": {"template": {"spec": {"containers": [{"name": "c", "image": " "}]}}}}"#;
+    let loaded = run(&[("d.json", text)], None);
+    let w = one(&loaded, "Deployment/d/containers/c");
+    assert!(has_evidence(w, "annotation is not a JSON list of triggers"), "{:?}", w.evidence);
+    assert!(w.unknown["image"].contains("blank and no image trigger sets it"));
+}
