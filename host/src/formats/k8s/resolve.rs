@@ -2,7 +2,7 @@
 //! trigger or alias in one file is looked up among the `ImageStream`s of every file of the run, and
 //! every Kubernetes workload gets the cluster context of the whole run (and `--platform`).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use entitle_sdk::Workload;
 
@@ -24,12 +24,14 @@ pub fn resolve_run(loaded: &mut [LoadedInput], catalog: &entitle_sdk::Catalog, r
             .filter(|(i, link)| !done.contains(&(*i, link.workload.clone())))
             .collect::<Vec<_>>()
     };
+    let tags = tag_index(loaded);
     loop {
         let mut progress = false;
         let waiting = pending(loaded, &done);
+        let blocked: BTreeSet<(usize, &str)> = waiting.iter().map(|(k, l)| (*k, l.workload.as_str())).collect();
         for (i, link) in &waiting {
-            let Some((j, id)) = target(loaded, link) else { continue };
-            if waiting.iter().any(|(k, l)| *k == j && l.workload == id) {
+            let Some((j, id)) = target(&tags, *i, link) else { continue };
+            if blocked.contains(&(j, id.as_str())) {
                 continue; // the target waits on a link of its own
             }
             let Some(found) = loaded[j].workloads.iter().find(|w| w.id == id).cloned() else { continue };
@@ -51,20 +53,28 @@ pub fn resolve_run(loaded: &mut [LoadedInput], catalog: &entitle_sdk::Catalog, r
     }
 }
 
+/// (stream, tag) → the inputs, namespaces and workload ids declaring it, in input order.
+type TagIndex = HashMap<(String, String), Vec<(usize, Option<String>, String)>>;
+
+fn tag_index(loaded: &[LoadedInput]) -> TagIndex {
+    let mut index = TagIndex::new();
+    for (j, l) in loaded.iter().enumerate() {
+        for (ns, stream, tag, id) in &l.k8s.tags {
+            index.entry((stream.clone(), tag.clone())).or_default().push((j, ns.clone(), id.clone()));
+        }
+    }
+    index
+}
+
 /// The input and workload id of the image stream tag a link names.
-fn target(loaded: &[LoadedInput], link: &StreamLink) -> Option<(usize, String)> {
-    loaded.iter().enumerate().find_map(|(j, l)| {
-        l.k8s
-            .tags
-            .iter()
-            .find(|(ns, stream, tag, id)| {
-                *stream == link.stream
-                    && *tag == link.tag
-                    && *id != link.workload
-                    && (ns.is_none() || link.namespace.is_none() || *ns == link.namespace)
-            })
-            .map(|(.., id)| (j, id.clone()))
-    })
+fn target(tags: &TagIndex, from: usize, link: &StreamLink) -> Option<(usize, String)> {
+    let declared = tags.get(&(link.stream.clone(), link.tag.clone()))?;
+    declared
+        .iter()
+        .find(|(j, ns, id)| {
+            (*j, id) != (from, &link.workload) && (ns.is_none() || link.namespace.is_none() || *ns == link.namespace)
+        })
+        .map(|(j, _, id)| (*j, id.clone()))
 }
 
 /// Takes over the image and what it says from the image stream tag `found` (declared in `path`).
