@@ -20,12 +20,14 @@ const TEMPLATE_COUNT: &str = "a machine template runs nothing itself: its machin
 const RHEL_SETTINGS: &[(&str, &str, bool)] = &[
     ("rhelSubscriptionManagerUser", "register", false),
     ("rhelSubscriptionManagerPassword", "register", true),
-    ("rhsmOfflineToken", "register", true),
     ("rhelActivationKey", "activation_key", true),
     ("rhelOrganizationName", "activation_key", false),
     ("rhelSatelliteServer", "satellite", false),
     ("rhelUseSatelliteServer", "satellite", false),
 ];
+
+/// What the offline token does on a RHEL machine (it registers nothing itself).
+const OFFLINE_TOKEN: &str = "rhsmOfflineToken is set: the machine controller removes the machine's RHSM subscriptions when the machine is deleted";
 
 /// The workload of a machine object, if it is one entitle reads.
 pub fn machine(cx: &Cx<'_>, obj: &Obj) -> Vec<Workload> {
@@ -168,10 +170,14 @@ fn registration(cx: &Cx<'_>, obj: &Obj, spec: &str, w: &mut Workload) {
             Some((*key, *action, shown, obj.at(&format!("{spec}/{key}"))))
         })
         .collect();
-    if set.is_empty() {
+    let token = obj.text(&format!("{spec}/rhsmOfflineToken")).is_some_and(|t| !t.trim().is_empty());
+    if set.is_empty() && !token {
         return;
     }
-    let keys: Vec<&str> = set.iter().map(|(k, ..)| *k).collect();
+    let mut keys: Vec<&str> = set.iter().map(|(k, ..)| *k).collect();
+    if token {
+        keys.push("rhsmOfflineToken");
+    }
     if !w.is_rhel() {
         let os = w.os.product.clone().map_or("not known to be RHEL".to_owned(), |p| format!("{p}, not RHEL"));
         w.evidence.push(format!(
@@ -179,6 +185,9 @@ fn registration(cx: &Cx<'_>, obj: &Obj, spec: &str, w: &mut Workload) {
             keys.join(", ")
         ));
         return;
+    }
+    if token {
+        w.evidence.push(OFFLINE_TOKEN.into());
     }
     for (key, action, shown, at) in set {
         w.registration.push(Registration {

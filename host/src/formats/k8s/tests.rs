@@ -156,6 +156,7 @@ spec:
             rhelUseSatelliteServer: true
             rhelSatelliteServer: "sat.example.com"
             rhelActivationKey: ""
+            rhsmOfflineToken: "offline-secret"
 "#;
     let loaded = run(&[("md.yaml", text)], None);
     let w = one(&loaded, "MachineDeployment/rhel-workers");
@@ -171,7 +172,8 @@ spec:
         ]
     );
     assert_eq!(w.registration[1].source.line, Some(16));
-    assert!(!regs.iter().any(|(_, t)| t.contains("s3cret")));
+    assert!(!regs.iter().any(|(_, t)| t.contains("s3cret") || t.contains("offline")));
+    assert!(has_evidence(w, "removes the machine's RHSM subscriptions when the machine is deleted"));
 }
 
 #[test]
