@@ -153,6 +153,7 @@ pub fn load_documents(
             loaded.notes.extend(found.notes);
         }
     }
+    crate::registration::scan(&mut loaded.workloads);
     if loaded.format.is_none() {
         let why = "not a descriptor entitle reads (an ARM template, a Terraform plan, a CloudFormation template or an entitle descriptor)";
         if explicit {

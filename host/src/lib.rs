@@ -25,6 +25,7 @@ pub mod formats;
 pub mod gate;
 mod input;
 mod policies;
+mod registration;
 pub mod report;
 mod runtime;
 
