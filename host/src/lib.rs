@@ -19,6 +19,7 @@
 mod catalog;
 mod check;
 pub mod classify;
+pub mod context;
 pub mod document;
 mod error;
 pub mod formats;
@@ -27,6 +28,7 @@ mod input;
 mod policies;
 mod registration;
 pub mod report;
+mod run_scope;
 mod runtime;
 
 pub use catalog::LoadedCatalog;

@@ -106,24 +106,17 @@ fn actions(words: &[String]) -> Vec<&'static str> {
             found.push("satellite");
         }
     }
-    if let Some(at) = words.iter().position(|w| w.rsplit('/').next() == Some("rhc")) {
-        if words.get(at + 1).map(String::as_str) == Some("connect") {
-            found.push("rhc_connect");
-            if words.iter().any(|w| w.starts_with("--activation-key")) {
-                found.push("activation_key");
-            }
+    let rhc = words.iter().position(|w| w.rsplit('/').next() == Some("rhc"));
+    if rhc.is_some_and(|at| words.get(at + 1).map(String::as_str) == Some("connect")) {
+        found.push("rhc_connect");
+        if words.iter().any(|w| w.starts_with("--activation-key")) {
+            found.push("activation_key");
         }
     }
     if words.iter().any(|w| w.contains("katello-ca-consumer")) {
         found.push("satellite");
     }
-    for word in words {
-        if let Some((name, value)) = word.split_once('=') {
-            if let Some(action) = handed_off(name, value) {
-                found.push(action);
-            }
-        }
-    }
+    found.extend(words.iter().filter_map(|w| w.split_once('=')).filter_map(|(name, value)| handed_off(name, value)));
     found.sort_unstable();
     found.dedup();
     found

@@ -271,11 +271,15 @@ pub struct Catalog {
     /// RHEL usage operations and platform details (`aws-images.json`, table `aws-images`).
     #[serde(default)]
     pub aws_usage_operations: Vec<AwsUsageOperation>,
+    /// Subscription units, host-based products, Azure regions without RHEL and AHB
+    /// exclusions (`licensing.json`, table `licensing`).
+    #[serde(default)]
+    pub licensing: crate::licensing::LicensingTable,
 }
 
 /// Names of the catalog's tables, as a policy lists them in `policy.json`.
-pub const CATALOG_TABLES: [&str; 6] =
-    ["lifecycle", "minor-releases", "azure-images", "azure-license-types", "gcp-images", "aws-images"];
+pub const CATALOG_TABLES: [&str; 7] =
+    ["lifecycle", "minor-releases", "azure-images", "azure-license-types", "gcp-images", "aws-images", "licensing"];
 
 /// A catalog file that failed to parse or check, naming the file and row.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -295,7 +299,7 @@ impl std::fmt::Display for CatalogError {
 impl std::error::Error for CatalogError {}
 
 /// The files a catalog directory must hold.
-pub const CATALOG_FILES: [&str; 7] = [
+pub const CATALOG_FILES: [&str; 8] = [
     "catalog.json",
     "lifecycle.json",
     "minor-releases.json",
@@ -303,6 +307,7 @@ pub const CATALOG_FILES: [&str; 7] = [
     "azure-license-types.json",
     "gcp-images.json",
     "aws-images.json",
+    "licensing.json",
 ];
 
 #[derive(Deserialize)]
@@ -361,6 +366,7 @@ impl Catalog {
         let minors: MinorTable = parse("minor-releases.json", text("minor-releases.json")?)?;
         let gcp: Table<GcpProject> = parse("gcp-images.json", text("gcp-images.json")?)?;
         let aws: AwsTable = parse("aws-images.json", text("aws-images.json")?)?;
+        let licensing: crate::licensing::LicensingTable = parse("licensing.json", text("licensing.json")?)?;
         let catalog = Catalog {
             version: header.version,
             lifecycle: lifecycle.rows,
@@ -372,8 +378,10 @@ impl Catalog {
             aws_owners: aws.owners,
             aws_name_tokens: aws.name_tokens,
             aws_usage_operations: aws.usage_operations,
+            licensing,
         };
         catalog.check()?;
+        catalog.licensing.check()?;
         Ok(catalog)
     }
 
@@ -396,6 +404,7 @@ impl Catalog {
             aws_owners: if aws { self.aws_owners.clone() } else { Vec::new() },
             aws_name_tokens: if aws { self.aws_name_tokens.clone() } else { Vec::new() },
             aws_usage_operations: if aws { self.aws_usage_operations.clone() } else { Vec::new() },
+            licensing: if wants("licensing") { self.licensing.clone() } else { Default::default() },
         }
     }
 
