@@ -154,6 +154,7 @@ pub fn load_documents(
         }
     }
     crate::registration::scan(&mut loaded.workloads);
+    crate::billing_evidence::record(&mut loaded.workloads);
     if loaded.format.is_none() {
         let why = "not a descriptor entitle reads (an ARM template, a Terraform plan, a CloudFormation template or an entitle descriptor)";
         if explicit {

@@ -16,6 +16,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod billing_evidence;
 mod catalog;
 mod check;
 pub mod classify;

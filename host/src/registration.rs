@@ -27,6 +27,10 @@ pub fn scan(workloads: &mut [Workload]) {
                 w.registration.push(r);
             }
         }
+        // `registration.N` locates a finding at the command (policies name that field).
+        for (i, r) in w.registration.iter().enumerate() {
+            w.provenance.insert(format!("registration.{i}"), r.source.clone());
+        }
     }
 }
 

@@ -73,6 +73,8 @@ struct NativeImage {
     version: Option<String>,
     id: Option<String>,
     plan: Option<Plan>,
+    owner: Option<String>,
+    usage_operation: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -146,11 +148,13 @@ fn workload(path: &str, at: &str, n: NativeWorkload, catalog: &Catalog) -> Resul
             version: image.version,
             id: image.id,
             plan: image.plan,
+            owner: image.owner,
+            usage_operation: image.usage_operation,
         };
         if w.image.reference.is_none() {
             w.image.reference = w.image.urn();
         }
-        for key in ["reference", "publisher", "offer", "sku", "version", "id", "plan"] {
+        for key in ["reference", "publisher", "offer", "sku", "version", "id", "plan", "owner", "usage_operation"] {
             w.provenance.insert(format!("image.{key}"), here(&format!("image/{key}")));
         }
         let cloud_ref = w.image.reference.clone().or_else(|| w.image.id.clone());
