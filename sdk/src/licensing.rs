@@ -74,6 +74,24 @@ pub struct AhbIneligibleImage {
     pub confidence: Confidence,
 }
 
+/// Who bills for RHEL and who supports it, per cloud and billing model (domain reference §7).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SupportArrangement {
+    /// `azure`, `aws` or `gcp`.
+    pub cloud: String,
+    /// `payg` or `byos`.
+    pub billing: crate::model::BillingModel,
+    /// Who bills for RHEL, as a phrase.
+    pub bills: String,
+    /// Who supports it and where the customer opens a case, as a phrase.
+    pub supports: String,
+    /// Source URL.
+    pub source: String,
+    /// How sure we are.
+    pub confidence: Confidence,
+}
+
 /// The `licensing.json` file.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -89,6 +107,8 @@ pub struct LicensingTable {
     pub azure_regions_without_rhel: Vec<AzureRegion>,
     /// RHEL images Azure Hybrid Benefit excludes.
     pub ahb_ineligible_images: Vec<AhbIneligibleImage>,
+    /// Who bills and who supports, per cloud and model.
+    pub support: Vec<SupportArrangement>,
 }
 
 impl LicensingTable {
@@ -120,6 +140,11 @@ impl LicensingTable {
         })
     }
 
+    /// The arrangement for a cloud and billing model.
+    pub fn support_for(&self, cloud: &str, billing: crate::model::BillingModel) -> Option<&SupportArrangement> {
+        self.support.iter().find(|r| r.cloud.eq_ignore_ascii_case(cloud) && r.billing == billing)
+    }
+
     /// Checks keys are unique and sources are URLs.
     pub fn check(&self) -> Result<(), CatalogError> {
         let fail = |message: String| Err(CatalogError { file: "licensing.json".into(), message });
@@ -144,7 +169,8 @@ impl LicensingTable {
             .map(|r| &r.source)
             .chain(self.host_based_products.iter().map(|r| &r.source))
             .chain(self.azure_regions_without_rhel.iter().map(|r| &r.source))
-            .chain(self.ahb_ineligible_images.iter().map(|r| &r.source));
+            .chain(self.ahb_ineligible_images.iter().map(|r| &r.source))
+            .chain(self.support.iter().map(|r| &r.source));
         for source in sources {
             if !source.starts_with("https://") {
                 return fail(format!("source `{source}` is not an https URL"));

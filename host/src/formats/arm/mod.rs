@@ -12,6 +12,7 @@ mod nested;
 mod outputs;
 mod params;
 mod prep;
+mod profile_extensions;
 mod resources;
 mod session;
 mod template;

@@ -115,6 +115,9 @@ fn compute(w: &mut Workload, found: &Found, profile: &[&str], catalog: &Catalog)
         let source = source(&t.file.display, &custom.edit);
         w.boot.push(BootConfig { kind: "custom_data".into(), text, unknown, source, ..BootConfig::default() });
     }
+    if found.kind == ResourceKind::ScaleSet {
+        super::profile_extensions::add(w, found)?;
+    }
     Ok(())
 }
 
