@@ -52,17 +52,21 @@ fn license_type(
 ) -> Vec<Finding> {
     let Some(row) = eval.catalog.azure_license_type(lt) else { return vec![unknown_type(eval, w, lt)] };
     let Some(distro) = row.distro.as_deref() else { return Vec::new() };
+    // A non-Red Hat or SQL Server image: the switch does nothing.
+    if row.billing == Some(BillingModel::Byos)
+        && distro == "rhel"
+        && let Some(f) = ineligible(eval, w, lt)
+    {
+        return vec![f];
+    }
     if let Some(os) = distro_of(w).filter(|os| *os != distro) {
         return vec![mismatch(eval, w, row, distro, os)];
     }
     let own = own_billing(eval, w);
     let mut out = Vec::new();
     match row.billing {
-        Some(BillingModel::Byos) if distro == "rhel" && w.is_rhel() => {
-            out.extend(ineligible(eval, w, lt));
-            if own != Some(BillingModel::Byos) {
-                out.extend(cloud_access(eval, ctx, w, missing));
-            }
+        Some(BillingModel::Byos) if distro == "rhel" && w.is_rhel() && own != Some(BillingModel::Byos) => {
+            out.extend(cloud_access(eval, ctx, w, missing));
         }
         Some(BillingModel::Payg) if distro == "rhel" => {
             let custom = w.image.offer.is_none() && w.image.id.is_some();
@@ -146,7 +150,7 @@ fn ineligible(eval: &Evaluation, w: &Workload, lt: &str) -> Option<Finding> {
     let excluded = eval.catalog.licensing.ahb_ineligible(publisher, offer);
     let why = match excluded {
         Some(row) => format!("{} images are excluded from Azure Hybrid Benefit", row.what),
-        None if !publisher.eq_ignore_ascii_case("RedHat") => {
+        None if !publisher.eq_ignore_ascii_case("RedHat") && w.is_rhel() => {
             format!("publisher {publisher} is not Red Hat, and only Red Hat-published RHEL images can switch to BYOS")
         }
         None => return None,

@@ -48,7 +48,8 @@ fn start(rule: &str, eval: &Evaluation, w: &Workload, field: &str, message: Stri
 
 fn double(eval: &Evaluation, w: &Workload) -> Option<Finding> {
     let attach = w.registration.iter().position(|r| ATTACHES.contains(&r.action.as_str()));
-    let index = attach.or(if w.registration.is_empty() { None } else { Some(0) })?;
+    let plain = ["register", "rhc_connect"].iter().find_map(|a| w.registration.iter().position(|r| r.action == *a));
+    let index = attach.or(plain).or(if w.registration.is_empty() { None } else { Some(0) })?;
     let r = &w.registration[index];
     let seen = evidence(&w.registration);
     if attach.is_some() {

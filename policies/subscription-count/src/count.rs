@@ -74,11 +74,13 @@ fn total(items: &[(String, Option<u64>)]) -> (u64, bool) {
 struct Supply {
     instances: u64,
     lines: Vec<String>,
+    /// Some subscription counts vCPUs, cores or an unknown unit: not weighed in instances.
+    uncounted: bool,
 }
 
 fn supply(eval: &Evaluation, ctx: &OrgContext) -> Supply {
     let table = &eval.catalog.licensing;
-    let mut s = Supply { instances: 0, lines: Vec::new() };
+    let mut s = Supply { instances: 0, lines: Vec::new(), uncounted: false };
     for sub in &ctx.subscriptions {
         let name = format!("{} {} × {} ({})", sub.sku, sub.quantity, sub.unit, sub.product);
         if table.host_based(&sub.product).is_some() {
@@ -92,11 +94,17 @@ fn supply(eval: &Evaluation, ctx: &OrgContext) -> Supply {
                 let why = format!("catalog licensing.json: {} per unit, {}", u.per_unit, u.confidence.as_str());
                 s.lines.push(format!("{name}: covers {covered} instance(s) ({why})"));
             }
-            Some(u) => s.lines.push(format!(
+            Some(u) => {
+                s.uncounted = true;
+                s.lines.push(format!(
                 "{name}: counts {}; the descriptors do not resolve VM sizes to {}, so no instances are counted against it (no ratio is applied)",
-                u.counts, u.counts
-            )),
-            None => s.lines.push(format!("{name}: unit `{}` is not in the catalog, so it is not counted", sub.unit)),
+                    u.counts, u.counts
+                ));
+            }
+            None => {
+                s.uncounted = true;
+                s.lines.push(format!("{name}: unit `{}` is not in the catalog, so it is not counted", sub.unit));
+            }
         }
     }
     s
@@ -136,11 +144,17 @@ fn finding(
     supply: &Supply,
 ) -> Finding {
     let at_least = if exact { "" } else { "at least " };
-    let message = format!(
+    let mut message = format!(
         "{at_least}{needed} BYOS RHEL instance(s) in this run need Red Hat entitlements, but the subscriptions in the org context cover {}",
         supply.instances
     );
+    if supply.uncounted {
+        message.push_str(" counted in instances; the others count vCPUs, cores or an unknown unit, which the descriptors do not resolve, so the shortfall cannot be confirmed");
+    }
     let mut f = Finding::new(SUBSCRIPTION_COUNT, w, "count", message);
+    if supply.uncounted {
+        f = f.severity(entitle_sdk::Severity::Info);
+    }
     for (id, count) in items {
         let Some(x) = eval.deployment.workloads.iter().find(|x| &x.id == id) else { continue };
         let n = count.map_or_else(|| "an unknown number (counted as 1)".to_owned(), |c| c.to_string());
