@@ -84,6 +84,9 @@ fn not_registered(eval: &Evaluation, w: &Workload) -> Option<Finding> {
     if !w.registration.is_empty() || w.boot.iter().any(|b| b.text.is_none()) {
         return None; // registered, or a boot script we cannot read might register it
     }
+    if eval.deployment.format == "native" {
+        return None; // the entitle descriptor carries no boot scripts: not shown is not absent
+    }
     let scripts = match w.boot.len() {
         0 => "it has no boot script".to_owned(),
         n => format!(

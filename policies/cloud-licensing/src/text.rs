@@ -36,8 +36,12 @@ pub fn name(model: BillingModel) -> &'static str {
     }
 }
 
-/// `image RedHat:RHEL:7-RAW:latest on Microsoft.Compute/virtualMachines/vm1`.
+/// `image RedHat:RHEL:7-RAW:latest on Microsoft.Compute/virtualMachines/vm1`, or the
+/// resource alone when the image is not known.
 pub fn subject(w: &Workload) -> String {
+    if w.image.reference.is_none() && w.image.id.is_none() {
+        return w.resource.clone();
+    }
     format!("{} on {}", image(w), w.resource)
 }
 
