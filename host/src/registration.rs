@@ -12,14 +12,19 @@
 use entitle_sdk::Workload;
 use entitle_sdk::model::{BootConfig, Registration};
 
+/// Where a pointer into the input's own document is (line, column), if it is there.
+pub type Locator<'a> = &'a dyn Fn(&str, &str) -> Option<(u32, u32)>;
+
 /// Fills `registration` of every workload from its boot entries (after any earlier
-/// evidence, such as a machine's OS settings), without repeating an entry.
-pub fn scan(workloads: &mut [Workload]) {
+/// evidence, such as a machine's OS settings), without repeating an entry. A value
+/// handed over as a linked template's parameter is placed at that parameter when
+/// `locate` finds it, else at the boot entry.
+pub fn scan(workloads: &mut [Workload], locate: Locator) {
     for w in workloads {
         let mut found = Vec::new();
         for boot in &w.boot {
             if let Some(text) = &boot.text {
-                found.extend(scan_text(text, boot));
+                found.extend(scan_text(text, boot).into_iter().map(|r| at_parameter(r, boot, locate)));
             }
         }
         for r in found {
@@ -32,6 +37,18 @@ pub fn scan(workloads: &mut [Workload]) {
             w.provenance.insert(format!("registration.{i}"), r.source.clone());
         }
     }
+}
+
+/// A `name=value` line of a linked template's parameters is placed at `…/name`.
+fn at_parameter(mut r: Registration, boot: &BootConfig, locate: Locator) -> Registration {
+    let name = r.text.split_once('=').map(|(n, _)| n);
+    if let (true, Some(name)) = (boot.kind == "linked_template", name) {
+        let pointer = format!("{}/{}", boot.source.pointer, crate::document::escape_token(name));
+        if let Some((line, column)) = locate(&boot.source.path, &pointer) {
+            (r.source.pointer, r.source.line, r.source.column) = (pointer, Some(line), Some(column));
+        }
+    }
+    r
 }
 
 /// The registration evidence in one boot entry's text.

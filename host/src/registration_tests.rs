@@ -15,7 +15,7 @@ fn actions(text: &str) -> Vec<String> {
         }],
         ..Workload::default()
     };
-    scan(std::slice::from_mut(&mut w));
+    scan(std::slice::from_mut(&mut w), &|_, _| None);
     assert!(w.registration.iter().all(|r| r.source.line == Some(3)), "located at the boot entry");
     w.registration.iter().map(|r| r.action.clone()).collect()
 }
@@ -79,7 +79,7 @@ fn secrets_are_redacted() {
         }],
         ..Workload::default()
     };
-    scan(std::slice::from_mut(&mut w));
+    scan(std::slice::from_mut(&mut w), &|_, _| None);
     let text = &w.registration[0].text;
     assert!(!text.contains("hunter2") && !text.contains("abc"), "{text}");
     assert!(text.contains("--password ***") && text.contains("--activationkey=***"), "{text}");
@@ -91,6 +91,6 @@ fn unknown_boot_text_gives_nothing() {
         boot: vec![BootConfig { kind: "extension".into(), unknown: Some("why".into()), ..BootConfig::default() }],
         ..Workload::default()
     };
-    scan(std::slice::from_mut(&mut w));
+    scan(std::slice::from_mut(&mut w), &|_, _| None);
     assert!(w.registration.is_empty());
 }

@@ -44,8 +44,8 @@ fn openshift_on_azure_payg_with_rhsm_pool_is_a_double_subscription() {
     for f in &found {
         assert_eq!(f["severity"], "warning");
         assert!(f["message"].as_str().unwrap().contains("7-RAW"), "{f}");
-        // At the prep deployment's parameters, where rhsmPoolId is handed to the node script.
-        assert!(f["location"]["pointer"].as_str().unwrap().ends_with("/properties/parameters"), "{f}");
+        // At the prep deployment's `rhsmPoolId` parameter, where the pool is handed to the node script.
+        assert!(f["location"]["pointer"].as_str().unwrap().ends_with("/properties/parameters/rhsmPoolId"), "{f}");
         assert!(f["fix"].as_str().unwrap().contains("rhsmPoolId"), "{f}");
     }
 }

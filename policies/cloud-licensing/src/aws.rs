@@ -4,7 +4,7 @@
 
 use entitle_sdk::{Evaluation, Finding, Workload};
 
-use crate::text::{as_deployed, billing_line, image};
+use crate::text::{image, start};
 
 /// Rule id (domain reference rule 18).
 pub const OWNER_NOT_REDHAT: &str = "AWS-AMI-OWNER-NOT-REDHAT";
@@ -17,14 +17,6 @@ pub fn check(eval: &Evaluation, w: &Workload) -> Vec<Finding> {
         return Vec::new();
     }
     owner(eval, w).into_iter().chain(usage(eval, w)).collect()
-}
-
-fn start(rule: &str, eval: &Evaluation, w: &Workload, field: &str, message: String) -> Finding {
-    let mut f = Finding::new(rule, w, field, message);
-    if let Some(line) = billing_line(w) {
-        f = f.evidence(line);
-    }
-    f.evidence(as_deployed(eval, w))
 }
 
 fn owner(eval: &Evaluation, w: &Workload) -> Option<Finding> {

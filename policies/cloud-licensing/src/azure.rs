@@ -9,7 +9,7 @@ use entitle_sdk::model::BillingModel;
 use entitle_sdk::{Evaluation, Finding, Workload};
 
 use crate::missing::Missing;
-use crate::text::{as_billed, as_deployed, billing_line, image, subject};
+use crate::text::{as_billed, image, start, subject};
 
 /// Rule id (domain reference rule 6).
 pub const NEEDS_CLOUDACCESS: &str = "AZ-AHB-BYOS-NEEDS-CLOUDACCESS";
@@ -105,14 +105,6 @@ fn has_ahb_extension(w: &Workload) -> bool {
     })
 }
 
-fn base(rule: &str, eval: &Evaluation, w: &Workload, field: &str, message: String) -> Finding {
-    let mut f = Finding::new(rule, w, field, message);
-    if let Some(line) = billing_line(w) {
-        f = f.evidence(line);
-    }
-    f.evidence(as_deployed(eval, w))
-}
-
 fn unknown_type(eval: &Evaluation, w: &Workload, lt: &str) -> Finding {
     let near = eval.catalog.azure_license_types.iter().find(|r| r.value.eq_ignore_ascii_case(lt));
     let (why, fix) = match near {
@@ -125,7 +117,7 @@ fn unknown_type(eval: &Evaluation, w: &Workload, lt: &str) -> Finding {
             "Remove `licenseType` to keep the image's own billing, or set one of the values in the catalog (RHEL_BYOS to bring a Red Hat subscription; RHEL_BASE, RHEL_EUS, RHEL_SAPAPPS, RHEL_SAPHA, RHEL_BASESAPAPPS, RHEL_BASESAPHA to pay through Azure).".to_owned(),
         ),
     };
-    base(TYPE_UNKNOWN, eval, w, LT, format!("{why} ({})", subject(w)))
+    start(TYPE_UNKNOWN, eval, w, LT, format!("{why} ({})", subject(w)))
         .evidence(format!("catalog azure-license-types.json has {} values", eval.catalog.azure_license_types.len()))
         .fix(fix)
 }
@@ -136,7 +128,7 @@ fn mismatch(eval: &Evaluation, w: &Workload, row: &AzureLicenseType, distro: &st
         "licenseType {lt} is for {distro}, but {} runs {os}: Azure ignores it silently and bills as the image does",
         subject(w)
     );
-    base(TYPE_MISMATCH, eval, w, LT, message)
+    start(TYPE_MISMATCH, eval, w, LT, message)
         .evidence(format!("catalog azure-license-types.json {lt}: distro {distro} ({})", row.confidence.as_str()))
         .fix(format!(
             "Remove `licenseType: {lt}` from {}, or use the {os} image the licence type was meant for.",
@@ -157,7 +149,7 @@ fn ineligible(eval: &Evaluation, w: &Workload, lt: &str) -> Option<Finding> {
     };
     let message = format!("licenseType {lt} on {}: {why}, so the switch does nothing", subject(w));
     Some(
-        base(INELIGIBLE_IMAGE, eval, w, LT, message)
+        start(INELIGIBLE_IMAGE, eval, w, LT, message)
             .fix(format!("Remove `licenseType: {lt}`; to bring a Red Hat subscription, deploy a Red Hat image (offer rhel-byos with its plan, or offer RHEL with licenseType {lt})."))
     )
 }
@@ -185,7 +177,7 @@ fn cloud_access(eval: &Evaluation, ctx: Option<&OrgContext>, w: &Workload, missi
         not_enrolled.join(", ")
     );
     Some(
-        base(NEEDS_CLOUDACCESS, eval, w, LT, message)
+        start(NEEDS_CLOUDACCESS, eval, w, LT, message)
             .evidence(as_billed(eval, w, BillingModel::Byos))
             .evidence(format!("org context: cloud_access false for {}", not_enrolled.join(", ")))
             .fix(format!("{ENROL}; or remove `licenseType: RHEL_BYOS` to stay PAYG.")),
@@ -198,7 +190,7 @@ fn needs_extension(eval: &Evaluation, w: &Workload, lt: &str, custom: bool) -> F
         "licenseType {lt} switches {} ({what}) to PAYG, but no AHBForRHEL extension is deployed with it",
         subject(w)
     );
-    base(NEEDS_EXTENSION, eval, w, LT, message).fix(format!(
+    start(NEEDS_EXTENSION, eval, w, LT, message).fix(format!(
         "Add the extension to {} before the licence type takes effect: {{\"type\": \"Microsoft.Compute/virtualMachines/extensions\", \"name\": \"<vm>/AHBForRHEL\", \"properties\": {{\"publisher\": \"Microsoft.Azure.AzureHybridBenefit\", \"type\": \"AHBForRHEL\", \"typeHandlerVersion\": \"1.0\"}}}}; or remove `licenseType: {lt}` to stay BYOS.",
         w.resource
     ))
@@ -228,7 +220,7 @@ fn csp(eval: &Evaluation, ctx: Option<&OrgContext>, w: &Workload, missing: &mut 
         csp.join(", ")
     );
     Some(
-        base(BYOS_CSP, eval, w, "image.offer", message)
+        start(BYOS_CSP, eval, w, "image.offer", message)
             .evidence(format!("org context: offer_type csp for {}", csp.join(", ")))
             .fix("Deploy into a non-CSP subscription (EA, MCA or pay-as-you-go) enrolled in Cloud Access, or use the PAYG offer RHEL (drop the `plan` block and set the image offer to RHEL with a matching SKU)."),
     )
@@ -247,7 +239,7 @@ fn region(eval: &Evaluation, w: &Workload) -> Option<Finding> {
         row.cloud
     );
     Some(
-        base(REGION_21VIANET, eval, w, "region", message)
+        start(REGION_21VIANET, eval, w, "region", message)
             .evidence(format!("catalog licensing.json region {}: {} ({})", row.region, row.cloud, row.confidence.as_str()))
             .fix(format!("Deploy {} in a global Azure region (or Azure Government), or upload your own RHEL image (BYOS, with a Red Hat subscription) if it must run in {}.", w.resource, row.cloud)),
     )

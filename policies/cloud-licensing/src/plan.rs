@@ -4,7 +4,7 @@
 use entitle_sdk::model::BillingModel;
 use entitle_sdk::{Evaluation, Finding, Workload};
 
-use crate::text::{as_deployed, billing_line, plan_block, subject};
+use crate::text::{plan_block, start, subject};
 
 /// Rule id (domain reference rule 11).
 pub const PLAN_MISSING: &str = "AZ-BYOS-PLAN-MISSING";
@@ -46,13 +46,9 @@ pub fn check(eval: &Evaluation, w: &Workload) -> Option<Finding> {
         subject(w),
         w.resource
     );
-    let mut f = Finding::new(PLAN_MISSING, w, "image.plan", message);
-    if let Some(line) = billing_line(w) {
-        f = f.evidence(line);
-    }
     let sku_text = sku.unwrap_or("<sku>");
     Some(
-        f.evidence(as_deployed(eval, w))
+        start(PLAN_MISSING, eval, w, "image.plan", message)
             .evidence(format!("catalog azure-images.json {}:{}: {} ({})", row.publisher, row.offer, row.note.as_deref().unwrap_or("BYOS"), row.confidence.as_str()))
             .fix(format!("Add to {} (beside `properties`): {}. Accept the terms once per Azure subscription (`az vm image terms accept --publisher redhat --offer {} --plan {}`).", w.resource, plan_block(sku_text), offer.to_ascii_lowercase(), sku_text.to_ascii_lowercase())),
     )

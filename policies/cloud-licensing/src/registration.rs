@@ -7,7 +7,7 @@ use entitle_sdk::context::OrgContext;
 use entitle_sdk::model::{BillingModel, Registration};
 use entitle_sdk::{Evaluation, Finding, Severity, Workload};
 
-use crate::text::{as_deployed, billing_line, subject};
+use crate::text::{start, subject};
 
 /// Rule id (domain reference rule 15).
 pub const DOUBLE_SUBSCRIPTION: &str = "PAYG-DOUBLE-SUBSCRIPTION";
@@ -36,14 +36,6 @@ pub fn check(eval: &Evaluation, ctx: Option<&OrgContext>, w: &Workload) -> Vec<F
         BillingModel::Unknown => {}
     }
     out
-}
-
-fn start(rule: &str, eval: &Evaluation, w: &Workload, field: &str, message: String) -> Finding {
-    let mut f = Finding::new(rule, w, field, message);
-    if let Some(line) = billing_line(w) {
-        f = f.evidence(line);
-    }
-    f.evidence(as_deployed(eval, w))
 }
 
 fn double(eval: &Evaluation, w: &Workload) -> Option<Finding> {

@@ -3,7 +3,7 @@
 //! and the host's billing evidence line.
 
 use entitle_sdk::model::BillingModel;
-use entitle_sdk::{Evaluation, Workload};
+use entitle_sdk::{Evaluation, Finding, Workload};
 
 /// `as deployed: Microsoft bills …; supported by …` for the workload's cloud and model.
 pub fn as_deployed(eval: &Evaluation, w: &Workload) -> String {
@@ -61,4 +61,14 @@ pub fn plan_block(sku: &str) -> String {
     format!(
         "\"plan\": {{\"publisher\": \"redhat\", \"product\": \"rhel-byos\", \"name\": \"{sku}\"}} (Terraform: plan {{ publisher = \"redhat\", product = \"rhel-byos\", name = \"{sku}\" }})"
     )
+}
+
+/// A finding of `rule` on `field` of `w` that already carries the billing evidence line
+/// and who bills and supports the workload as deployed.
+pub fn start(rule: &str, eval: &Evaluation, w: &Workload, field: &str, message: String) -> Finding {
+    let mut f = Finding::new(rule, w, field, message);
+    if let Some(line) = billing_line(w) {
+        f = f.evidence(line);
+    }
+    f.evidence(as_deployed(eval, w))
 }
