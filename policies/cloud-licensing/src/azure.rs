@@ -158,6 +158,7 @@ fn cloud_access(eval: &Evaluation, ctx: Option<&OrgContext>, w: &Workload, missi
     let accounts = ctx.map(|c| c.accounts_for("azure", &eval.deployment.path)).unwrap_or_default();
     if accounts.is_empty() {
         missing.note(
+            eval,
             NEEDS_CLOUDACCESS,
             w,
             LT,
@@ -203,7 +204,7 @@ fn csp(eval: &Evaluation, ctx: Option<&OrgContext>, w: &Workload, missing: &mut 
     let accounts = ctx.map(|c| c.accounts_for("azure", &eval.deployment.path)).unwrap_or_default();
     if accounts.iter().all(|a| a.offer_type.is_none()) {
         let fix = "Declare the Azure subscription's offer type in the org context: accounts: [{cloud: azure, id: <subscription id>, cloud_access: true, offer_type: ea}]";
-        missing.note(BYOS_CSP, w, "image.offer", "the Azure subscription's offer type (CSP or not)", fix);
+        missing.note(eval, BYOS_CSP, w, "image.offer", "the Azure subscription's offer type (CSP or not)", fix);
         return None;
     }
     let csp: Vec<String> = accounts

@@ -5,7 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use entitle_sdk::{Finding, Severity, Workload};
+use entitle_sdk::{Evaluation, Finding, Severity, Workload};
+
+use crate::text::start;
 
 /// What each rule lacked: the first workload, its field, what was missing, and how many needed it.
 #[derive(Default)]
@@ -15,10 +17,10 @@ pub struct Missing {
 
 impl Missing {
     /// Records that `rule` could not judge `w` because the context lacks `what`.
-    pub fn note(&mut self, rule: &'static str, w: &Workload, field: &str, what: &str, fix: &str) {
+    pub fn note(&mut self, eval: &Evaluation, rule: &'static str, w: &Workload, field: &str, what: &str, fix: &str) {
         let entry = self.by_rule.entry(rule).or_insert_with(|| {
             let message = format!("{rule} cannot be judged: the org context does not give {what} (--context)");
-            (Finding::new(rule, w, field, message).severity(Severity::Info).fix(fix), 0)
+            (start(rule, eval, w, field, message).severity(Severity::Info).fix(fix), 0)
         });
         // Prefer a workload as deployed by default over a parameter choice.
         if entry.0.workload.contains("#alternative-") && !w.id.contains("#alternative-") {

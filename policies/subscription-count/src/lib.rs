@@ -26,9 +26,12 @@ pub fn evaluate(eval: &Evaluation) -> Vec<Finding> {
             "{SUBSCRIPTION_COUNT} cannot be judged: the org context lists no RHEL subscriptions (--context) for the BYOS RHEL instances of this run ({})",
             demand.text()
         );
+        let mut notice = Finding::new(SUBSCRIPTION_COUNT, first, "count", message).severity(Severity::Info);
+        if let Some(row) = eval.catalog.licensing.support_for(&first.provider, entitle_sdk::model::BillingModel::Byos) {
+            notice = notice.evidence(format!("as deployed (BYOS): {}; supported by {}", row.bills, row.supports));
+        }
         return vec![
-            Finding::new(SUBSCRIPTION_COUNT, first, "count", message)
-                .severity(Severity::Info)
+            notice
                 .evidence("said once for the whole run")
                 .fix("List the subscriptions owned in the org context: subscriptions: [{sku: RH00004, product: \"Red Hat Enterprise Linux Server, Standard (Physical or Virtual Nodes)\", unit: Physical or Virtual Nodes, quantity: 1}]"),
         ];
