@@ -32,6 +32,12 @@ pub fn scan(workloads: &mut [Workload], locate: Locator) {
                 w.registration.push(r);
             }
         }
+        let unread = w.boot.iter().find(|b| b.text.is_none());
+        if let (true, Some(boot)) = (w.registration.is_empty(), unread) {
+            let why = boot.unknown.as_deref().unwrap_or("its text is not known");
+            let reason = format!("the {} boot entry might register it: {why}", boot.kind);
+            w.unknown.entry("registration".into()).or_insert(reason);
+        }
         // `registration.N` locates a finding at the command (policies name that field).
         for (i, r) in w.registration.iter().enumerate() {
             w.provenance.insert(format!("registration.{i}"), r.source.clone());
@@ -182,6 +188,11 @@ fn referenced(value: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// A declared command with its secrets redacted (see [`redact`]).
+pub fn redact_text(text: &str) -> String {
+    redact(&words(text))
 }
 
 /// The command with the values of secret-looking options and variables replaced by

@@ -73,13 +73,13 @@ fn double(eval: &Evaluation, w: &Workload) -> Option<Finding> {
 }
 
 fn not_registered(eval: &Evaluation, w: &Workload) -> Option<Finding> {
-    if !w.registration.is_empty() || w.boot.iter().any(|b| b.text.is_none()) {
-        return None; // registered, or a boot script we cannot read might register it
-    }
-    if eval.deployment.format == "native" {
-        return None; // the entitle descriptor carries no boot scripts: not shown is not absent
+    // Registered, or not known either way (a boot script whose text is not known, an
+    // entitle descriptor that does not declare `registration`): not shown is not absent.
+    if !w.registration.is_empty() || w.unknown.contains_key("registration") {
+        return None;
     }
     let scripts = match w.boot.len() {
+        0 if eval.deployment.format == "native" => "its declared `registration` is empty".to_owned(),
         0 => "it has no boot script".to_owned(),
         n => format!(
             "none of its {n} boot entries runs subscription-manager register, rhc connect or a Satellite registration"
