@@ -21,6 +21,15 @@ pub fn record(workloads: &mut [Workload]) {
     }
 }
 
+/// Replaces the billing line of a workload whose image or billing changed (a parameter
+/// choice's deployment, as policies see it).
+pub fn refresh(w: &mut Workload) {
+    w.evidence.retain(|e| !e.starts_with(PREFIX));
+    if let Some(line) = line(w) {
+        w.evidence.push(line);
+    }
+}
+
 fn line(w: &Workload) -> Option<String> {
     let image = &w.image;
     let mut parts = Vec::new();
@@ -85,6 +94,18 @@ mod tests {
             w.evidence,
             ["billing: offer rhel-byos with plan redhat/rhel-byos/rhel-lvm84 and no licenseType → BYOS"]
         );
+    }
+
+    #[test]
+    fn a_parameter_choice_gets_its_own_line() {
+        let mut w = Workload { provider: "azure".into(), ..Workload::default() };
+        w.image.offer = Some("RHEL".into());
+        w.billing.model = BillingModel::Payg;
+        record(std::slice::from_mut(&mut w));
+        w.image.offer = Some("rhel-byos".into());
+        w.billing.model = BillingModel::Byos;
+        refresh(&mut w);
+        assert_eq!(w.evidence, ["billing: offer rhel-byos without a plan and no licenseType → BYOS"]);
     }
 
     #[test]

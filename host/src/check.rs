@@ -212,6 +212,7 @@ impl GuestView {
                 let mut variant = Workload { id, ..plain.clone() };
                 (variant.image, variant.os, variant.billing, variant.addons) =
                     (alt.image.clone(), alt.os.clone(), alt.billing.clone(), alt.addons.clone());
+                crate::billing_evidence::refresh(&mut variant);
                 variant.unknown.retain(|field, _| {
                     !field.starts_with("image") && !field.starts_with("os") && !field.starts_with("billing")
                 });
