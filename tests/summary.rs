@@ -96,5 +96,6 @@ fn workload(w: &Workload, relative: &dyn Fn(&str) -> String) -> Value {
         "unknown": w.unknown,
         "alternatives": alternatives,
         "boot": w.boot.iter().map(|b| json!({"kind": b.kind, "type": b.extension_type, "text": b.text, "unknown": b.unknown})).collect::<Vec<_>>(),
+        "registration": w.registration.iter().map(|r| json!({"action": r.action, "text": r.text, "at": format!("{}:{}", relative(&r.source.path), r.source.line.unwrap_or(0))})).collect::<Vec<_>>(),
     })
 }

@@ -61,11 +61,11 @@ pub struct Checker {
 
 /// The part of every request that is the same for all policies of one input.
 #[derive(Serialize)]
-struct Shared<'a> {
-    as_of: Date,
-    warn_within_days: u32,
-    context: &'a Value,
-    deployment: &'a Deployment,
+pub(crate) struct Shared<'a> {
+    pub as_of: Date,
+    pub warn_within_days: u32,
+    pub context: &'a Value,
+    pub deployment: &'a Deployment,
 }
 
 /// Everything policies produced for one input.
@@ -89,6 +89,9 @@ impl Checker {
             report.findings.extend(outcome.findings);
             errors.extend(outcome.errors);
         }
+        let (found, failed) = crate::run_scope::evaluate(self, &loaded.iter().collect::<Vec<_>>(), &runnable, options);
+        report.findings.extend(found);
+        errors.extend(failed);
         report.add_errors(errors);
         report.finish();
         report
@@ -104,6 +107,9 @@ impl Checker {
         errors.extend(loaded.errors.iter().map(Error::copy));
         report.findings.extend(outcome.findings);
         errors.extend(outcome.errors);
+        let (found, failed) = crate::run_scope::evaluate(self, &[&loaded], &runnable, options);
+        report.findings.extend(found);
+        errors.extend(failed);
         report.add_errors(errors);
         report.finish();
         report
@@ -157,7 +163,7 @@ impl Checker {
             deployment: &view.deployment,
         };
         let shared = serde_json::to_vec(&shared).expect("the model serialises");
-        for (index, prefix) in runnable {
+        for (index, prefix) in runnable.iter().filter(|(i, _)| !crate::run_scope::is_run_scoped(self, *i)) {
             let policy = &self.policies[*index];
             let mut request = Vec::with_capacity(prefix.len() + shared.len());
             request.extend_from_slice(prefix);
@@ -183,14 +189,14 @@ impl Checker {
 
 /// What guests see of an input: workloads without provenance (the host's business),
 /// and one extra workload per alternative deployment, whose id maps back.
-struct GuestView {
-    deployment: Deployment,
+pub(crate) struct GuestView {
+    pub deployment: Deployment,
     /// Guest id of an alternative → (index of the real workload, its `when`).
     alternatives: BTreeMap<String, (usize, String)>,
 }
 
 impl GuestView {
-    fn new(loaded: &LoadedInput) -> GuestView {
+    pub fn new(loaded: &LoadedInput) -> GuestView {
         let mut workloads = Vec::with_capacity(loaded.workloads.len());
         let mut alternatives = BTreeMap::new();
         for (i, w) in loaded.workloads.iter().enumerate() {
@@ -206,6 +212,7 @@ impl GuestView {
                 let mut variant = Workload { id, ..plain.clone() };
                 (variant.image, variant.os, variant.billing, variant.addons) =
                     (alt.image.clone(), alt.os.clone(), alt.billing.clone(), alt.addons.clone());
+                crate::billing_evidence::refresh(&mut variant);
                 variant.unknown.retain(|field, _| {
                     !field.starts_with("image") && !field.starts_with("os") && !field.starts_with("billing")
                 });
@@ -292,7 +299,7 @@ fn mark_included(loaded: &mut [LoadedInput]) {
 
 /// Checks a policy's findings against its metadata and the input, and resolves each
 /// field path to a location. One bad finding makes the whole reply malformed.
-fn place(
+pub(crate) fn place(
     policy: &Policy,
     loaded: &LoadedInput,
     view: &GuestView,

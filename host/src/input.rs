@@ -150,10 +150,13 @@ pub fn load_documents(
     options: &ReadOptions,
 ) -> Result<LoadedInput, Error> {
     let mut loaded = LoadedInput::empty(path, fs_path);
+    let mut read = Vec::new();
     for doc in docs {
         if let Some(format) = formats::detect(&doc) {
             loaded.format.get_or_insert(format);
-            let found = formats::workloads(format, path, fs_path, text, std::rc::Rc::new(doc), catalog, options)?;
+            let doc = std::rc::Rc::new(doc);
+            read.push(doc.clone());
+            let found = formats::workloads(format, path, fs_path, text, doc, catalog, options)?;
             loaded.workloads.extend(found.workloads);
             loaded.errors.extend(found.errors);
             loaded.includes.extend(found.includes);
@@ -163,6 +166,13 @@ pub fn load_documents(
             loaded.k8s.cluster.merge(&found.k8s.cluster);
         }
     }
+    // Pointers into this file's one document (a multi-document file's pointers are ambiguous).
+    let locate = |file: &str, pointer: &str| match read.as_slice() {
+        [doc] if file == path => doc.position(pointer).map(|at| (at.line, at.column)),
+        _ => None,
+    };
+    crate::registration::scan(&mut loaded.workloads, &locate);
+    crate::billing_evidence::record(&mut loaded.workloads);
     if loaded.format.is_none() {
         let why = "not a descriptor entitle reads (an ARM template, a Terraform plan, a CloudFormation template, Kubernetes manifests, a Deployment Manager configuration or an entitle descriptor)";
         if explicit {

@@ -16,16 +16,20 @@
 //! ```
 #![deny(missing_docs)]
 
+mod billing_evidence;
 mod catalog;
 mod check;
 pub mod classify;
+pub mod context;
 pub mod document;
 mod error;
 pub mod formats;
 pub mod gate;
 mod input;
 mod policies;
+mod registration;
 pub mod report;
+mod run_scope;
 mod runtime;
 
 pub use catalog::LoadedCatalog;

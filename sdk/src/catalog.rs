@@ -276,10 +276,14 @@ pub struct Catalog {
     /// Container image patterns (`container-images.json`, table `container-images`).
     #[serde(default)]
     pub container_images: Vec<ContainerImageRow>,
+    /// Subscription units, host-based products, Azure regions without RHEL and AHB
+    /// exclusions (`licensing.json`, table `licensing`).
+    #[serde(default)]
+    pub licensing: crate::licensing::LicensingTable,
 }
 
 /// Names of the catalog's tables, as a policy lists them in `policy.json`.
-pub const CATALOG_TABLES: [&str; 7] = [
+pub const CATALOG_TABLES: [&str; 8] = [
     "lifecycle",
     "minor-releases",
     "azure-images",
@@ -287,6 +291,7 @@ pub const CATALOG_TABLES: [&str; 7] = [
     "gcp-images",
     "aws-images",
     "container-images",
+    "licensing",
 ];
 
 /// A catalog file that failed to parse or check, naming the file and row.
@@ -307,7 +312,7 @@ impl std::fmt::Display for CatalogError {
 impl std::error::Error for CatalogError {}
 
 /// The files a catalog directory must hold.
-pub const CATALOG_FILES: [&str; 8] = [
+pub const CATALOG_FILES: [&str; 9] = [
     "catalog.json",
     "lifecycle.json",
     "minor-releases.json",
@@ -316,6 +321,7 @@ pub const CATALOG_FILES: [&str; 8] = [
     "gcp-images.json",
     "aws-images.json",
     "container-images.json",
+    "licensing.json",
 ];
 
 #[derive(Deserialize)]
@@ -375,6 +381,7 @@ impl Catalog {
         let gcp: Table<GcpProject> = parse("gcp-images.json", text("gcp-images.json")?)?;
         let aws: AwsTable = parse("aws-images.json", text("aws-images.json")?)?;
         let containers: Table<ContainerImageRow> = parse(container_images::FILE, text(container_images::FILE)?)?;
+        let licensing: crate::licensing::LicensingTable = parse("licensing.json", text("licensing.json")?)?;
         let catalog = Catalog {
             version: header.version,
             lifecycle: lifecycle.rows,
@@ -387,8 +394,10 @@ impl Catalog {
             aws_name_tokens: aws.name_tokens,
             aws_usage_operations: aws.usage_operations,
             container_images: containers.rows,
+            licensing,
         };
         catalog.check()?;
+        catalog.licensing.check()?;
         Ok(catalog)
     }
 
@@ -412,6 +421,7 @@ impl Catalog {
             aws_name_tokens: if aws { self.aws_name_tokens.clone() } else { Vec::new() },
             aws_usage_operations: if aws { self.aws_usage_operations.clone() } else { Vec::new() },
             container_images: if wants("container-images") { self.container_images.clone() } else { Vec::new() },
+            licensing: if wants("licensing") { self.licensing.clone() } else { Default::default() },
         }
     }
 

@@ -31,10 +31,12 @@
 mod abi;
 pub mod catalog;
 mod container_images;
+pub mod context;
 mod date;
 mod evaluation;
 mod export;
 mod finding;
+pub mod licensing;
 pub mod log;
 mod metadata;
 pub mod model;
@@ -44,7 +46,7 @@ pub use catalog::Catalog;
 pub use date::{Date, DateError};
 pub use evaluation::{Evaluation, EvaluationReply, SettingsReply};
 pub use finding::Finding;
-pub use metadata::{ABI_VERSION, METADATA_SECTION, PolicyMetadata, RuleMetadata, Severity};
+pub use metadata::{ABI_VERSION, METADATA_SECTION, PolicyMetadata, RuleMetadata, Scope, Severity};
 pub use model::{Deployment, Workload};
 
 #[doc(hidden)]

@@ -60,6 +60,28 @@ pub struct PolicyMetadata {
     /// host sends only these, which keeps every request small. Empty means all.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub catalog: Vec<String>,
+    /// What one evaluation sees: one input (the default) or the whole run.
+    #[serde(default, skip_serializing_if = "Scope::is_input")]
+    pub scope: Scope,
+}
+
+/// What one evaluation of a policy covers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// Evaluated once per input file (most rules).
+    #[default]
+    Input,
+    /// Evaluated once over the workloads of every input of the run (counting rules); the
+    /// deployment's `path` is empty, `format` is `run`, and each workload's id is
+    /// `<input number>:<id>` (its `source.path` names the input).
+    Run,
+}
+
+impl Scope {
+    fn is_input(&self) -> bool {
+        *self == Scope::Input
+    }
 }
 
 /// One rule of a policy.

@@ -72,6 +72,12 @@ pub struct Image {
     /// Azure marketplace plan (top-level `plan` of the resource).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan: Option<Plan>,
+    /// AWS: the AMI's owner account or alias, when the descriptor shows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// AWS: the AMI's or instance's usage operation (`RunInstances:0010`), when shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage_operation: Option<String>,
 }
 
 impl Image {

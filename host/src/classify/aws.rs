@@ -59,7 +59,11 @@ struct AmiName {
 
 /// Classifies an AMI against the catalog.
 pub fn classify_aws(image: &AwsImage<'_>, catalog: &Catalog) -> Classification {
-    let mut c = Classification::default();
+    let mut c = Classification {
+        owner: present(image.owner).map(str::to_owned),
+        usage_operation: present(image.usage_operation).map(str::to_owned),
+        ..Classification::default()
+    };
     let name = present(image.name);
     let parsed = name.and_then(parse_ami_name);
     let usage = present(image.usage_operation);

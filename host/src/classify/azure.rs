@@ -65,6 +65,10 @@ pub struct Classification {
     pub evidence: Vec<String>,
     /// (field path, reason) for each value the image does not show.
     pub unknown: Vec<(String, String)>,
+    /// AWS: the owner the AMI was read with, if any.
+    pub owner: Option<String>,
+    /// AWS: the usage operation the AMI was read with, if any.
+    pub usage_operation: Option<String>,
 }
 
 impl Classification {

@@ -98,7 +98,7 @@ fn check(args: &RunArgs) -> anyhow::Result<Report> {
         None => Default::default(),
     };
     let context = match &args.context {
-        Some(path) => common::side_file(path, "context").unwrap_or_else(|e| {
+        Some(path) => entitle::context::read(path).unwrap_or_else(|e| {
             errors.push(e);
             serde_json::Value::Null
         }),

@@ -181,7 +181,16 @@ pub(crate) fn source(path: &str, pointer: &str) -> Source {
 pub(crate) fn apply_cloud_image(w: &mut Workload, reference: &str, at: Source, catalog: &Catalog) {
     let found = match w.provider.as_str() {
         "gcp" => classify_gcp(&parse_gcp_image(reference), catalog),
-        "aws" => classify_aws(&AwsImage { name: Some(reference), ..AwsImage::default() }, catalog),
+        "aws" => {
+            let (owner, usage_operation) = (w.image.owner.clone(), w.image.usage_operation.clone());
+            let image = AwsImage {
+                name: Some(reference),
+                owner: owner.as_deref(),
+                usage_operation: usage_operation.as_deref(),
+                ..AwsImage::default()
+            };
+            classify_aws(&image, catalog)
+        }
         _ => return,
     };
     apply_classification(w, found, at.clone(), at);
@@ -208,6 +217,13 @@ fn apply_classification(w: &mut Workload, found: Classification, sku: Source, of
     w.billing.model = found.billing;
     w.addons = found.addons;
     w.evidence.extend(found.evidence);
+    for (field, value) in [("image.owner", found.owner), ("image.usage_operation", found.usage_operation)] {
+        if let Some(value) = value {
+            let slot = if field == "image.owner" { &mut w.image.owner } else { &mut w.image.usage_operation };
+            *slot = Some(value);
+            w.provenance.entry(field.into()).or_insert_with(|| offer.clone());
+        }
+    }
     for (field, reason) in found.unknown {
         w.unknown.entry(field).or_insert(reason);
     }

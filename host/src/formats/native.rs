@@ -13,7 +13,7 @@
 //!     addons: [els]
 //! ```
 
-use entitle_sdk::model::{Billing, BillingModel, Image, Os, Plan};
+use entitle_sdk::model::{Billing, BillingModel, Image, Os, Plan, Registration};
 use entitle_sdk::{Catalog, Workload};
 use serde::Deserialize;
 use serde_json::Value;
@@ -57,7 +57,22 @@ struct NativeWorkload {
     billing: Option<NativeBilling>,
     #[serde(default)]
     addons: Vec<String>,
+    /// How the workload registers with Red Hat; absent means not declared (unknown).
+    #[serde(default)]
+    registration: Option<Vec<NativeRegistration>>,
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NativeRegistration {
+    action: String,
+    #[serde(default)]
+    text: Option<String>,
+}
+
+/// The registration actions a native descriptor may declare (the model's vocabulary).
+const REGISTRATION_ACTIONS: [&str; 7] =
+    ["register", "attach", "auto_attach", "pool", "activation_key", "satellite", "rhc_connect"];
 
 fn default_kind() -> String {
     "vm".to_owned()
@@ -73,6 +88,8 @@ struct NativeImage {
     version: Option<String>,
     id: Option<String>,
     plan: Option<Plan>,
+    owner: Option<String>,
+    usage_operation: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -146,11 +163,13 @@ fn workload(path: &str, at: &str, n: NativeWorkload, catalog: &Catalog) -> Resul
             version: image.version,
             id: image.id,
             plan: image.plan,
+            owner: image.owner,
+            usage_operation: image.usage_operation,
         };
         if w.image.reference.is_none() {
             w.image.reference = w.image.urn();
         }
-        for key in ["reference", "publisher", "offer", "sku", "version", "id", "plan"] {
+        for key in ["reference", "publisher", "offer", "sku", "version", "id", "plan", "owner", "usage_operation"] {
             w.provenance.insert(format!("image.{key}"), here(&format!("image/{key}")));
         }
         let cloud_ref = w.image.reference.clone().or_else(|| w.image.id.clone());
@@ -189,6 +208,27 @@ fn workload(path: &str, at: &str, n: NativeWorkload, catalog: &Catalog) -> Resul
         }
     }
     w.provenance.insert("addons".into(), here("addons"));
+    match n.registration {
+        None => {
+            let why = "the entitle descriptor does not declare `registration` for this workload";
+            w.unknown.insert("registration".into(), why.into());
+        }
+        Some(declared) => {
+            for (i, r) in declared.into_iter().enumerate() {
+                if !REGISTRATION_ACTIONS.contains(&r.action.as_str()) {
+                    let known = REGISTRATION_ACTIONS.join(", ");
+                    return Err((
+                        format!("registration/{i}/action"),
+                        format!("unknown action `{}` (known: {known})", r.action),
+                    ));
+                }
+                let source = here(&format!("registration/{i}"));
+                w.provenance.insert(format!("registration.{i}"), source.clone());
+                let text = r.text.map_or_else(|| r.action.clone(), |t| crate::registration::redact_text(&t));
+                w.registration.push(Registration { action: r.action, text, source });
+            }
+        }
+    }
     if w.os.product.is_none() && !w.unknown.contains_key("os.product") {
         w.unknown.insert("os.product".into(), "neither `os` nor a recognised image says which OS this is".into());
     }

@@ -11,6 +11,8 @@ mod fields;
 mod nested;
 mod outputs;
 mod params;
+mod prep;
+mod profile_extensions;
 mod resources;
 mod session;
 mod template;
@@ -79,6 +81,7 @@ pub fn workloads(
         }
     }
     choices::enumerate(&root, &mut items, catalog).map_err(|e| model_error(e.0))?;
+    prep::attach(&mut items);
     // A linked template that is not here and is passed no image is most likely
     // networking or storage: say so once, without inventing a workload.
     let (items, plain): (Vec<Item>, Vec<Item>) =

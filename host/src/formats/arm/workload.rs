@@ -115,6 +115,9 @@ fn compute(w: &mut Workload, found: &Found, profile: &[&str], catalog: &Catalog)
         let source = source(&t.file.display, &custom.edit);
         w.boot.push(BootConfig { kind: "custom_data".into(), text, unknown, source, ..BootConfig::default() });
     }
+    if found.kind == ResourceKind::ScaleSet {
+        super::profile_extensions::add(w, found)?;
+    }
     Ok(())
 }
 
@@ -260,18 +263,5 @@ fn count(w: &mut Workload, found: &Found) -> Result<(), EvalError> {
 
 /// The boot entry of an extension resource.
 pub fn boot_entry(found: &Found) -> Result<BootConfig, EvalError> {
-    with_frames(&found.frames, || {
-        let t = &found.template;
-        let mut scratch = Workload::default();
-        let props = resolve(t, &found.pointer, &["properties"])?;
-        let publisher = record_str(&mut scratch, t, "publisher", &props, Some("publisher"));
-        let extension_type = record_str(&mut scratch, t, "type", &props, Some("type"));
-        let settings = resolve(t, &found.pointer, &["properties", "settings", "commandToExecute"])?;
-        let protected = resolve(t, &found.pointer, &["properties", "protectedSettings", "commandToExecute"])?;
-        let command = if settings.value.is_some() { settings } else { protected };
-        let text = record_str(&mut scratch, t, "text", &command, None);
-        let unknown = scratch.unknown.get("text").cloned();
-        let source = source(&t.file.display, &found.pointer);
-        Ok(BootConfig { kind: "extension".into(), publisher, extension_type, text, unknown, source })
-    })
+    with_frames(&found.frames, || super::profile_extensions::read(&found.template, &found.pointer))
 }

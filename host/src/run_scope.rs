@@ -1,0 +1,82 @@
+//! Policies whose metadata says `"scope": "run"` (counting rules such as
+//! `BYOS-SUBSCRIPTION-COUNT`) are evaluated once over the workloads of every input,
+//! not once per input. Each workload's id is made unique across inputs
+//! (`<input number>:<id>`); each finding is mapped back to its input and placed at its
+//! line like any other.
+
+use entitle_sdk::{Deployment, Scope};
+
+use crate::check::{CheckOptions, Checker, GuestView, Shared, place};
+use crate::input::LoadedInput;
+use crate::{Error, report};
+
+/// True when the policy at `index` is evaluated once per run.
+pub fn is_run_scoped(checker: &Checker, index: usize) -> bool {
+    checker.policies[index].metadata.scope == Scope::Run
+}
+
+/// Evaluates the run-scoped policies among `runnable` over all of `loaded`.
+pub fn evaluate(
+    checker: &Checker,
+    loaded: &[&LoadedInput],
+    runnable: &[(usize, Vec<u8>)],
+    options: &CheckOptions,
+) -> (Vec<report::Finding>, Vec<Error>) {
+    let (mut findings, mut errors) = (Vec::new(), Vec::new());
+    let run: Vec<&(usize, Vec<u8>)> = runnable.iter().filter(|(i, _)| is_run_scoped(checker, *i)).collect();
+    if run.is_empty() || loaded.iter().all(|l| l.workloads.is_empty()) {
+        return (findings, errors);
+    }
+    let views: Vec<GuestView> = loaded.iter().map(|l| GuestView::new(l)).collect();
+    let mut workloads = Vec::new();
+    for (n, view) in views.iter().enumerate() {
+        for w in &view.deployment.workloads {
+            let mut w = w.clone();
+            w.id = format!("{n}:{}", w.id);
+            workloads.push(w);
+        }
+    }
+    let deployment = Deployment { path: String::new(), format: "run".into(), workloads };
+    let shared = Shared {
+        as_of: options.as_of,
+        warn_within_days: options.warn_within_days,
+        context: &options.context,
+        deployment: &deployment,
+    };
+    let shared = serde_json::to_vec(&shared).expect("the model serialises");
+    for (index, prefix) in run {
+        let policy = &checker.policies[*index];
+        let mut request = prefix.clone();
+        request.extend_from_slice(&shared[1..]);
+        let evaluated = match policy.evaluate(&checker.runtime, &request, "(all inputs)") {
+            Ok(evaluated) => evaluated,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        let mut per_input: Vec<Vec<entitle_sdk::Finding>> = vec![Vec::new(); loaded.len()];
+        for mut f in evaluated.findings {
+            let Some((n, id)) = f.workload.split_once(':').and_then(|(n, id)| Some((n.parse::<usize>().ok()?, id)))
+            else {
+                let why = format!("finding for workload `{}`, which is not in the run", f.workload);
+                errors.push(Error::new(crate::Phase::Evaluate, crate::ErrorKind::Reply(why)).policy(policy.id()));
+                continue;
+            };
+            if n >= loaded.len() {
+                let why = format!("finding for workload `{}`, which is not in the run", f.workload);
+                errors.push(Error::new(crate::Phase::Evaluate, crate::ErrorKind::Reply(why)).policy(policy.id()));
+                continue;
+            }
+            f.workload = id.to_owned();
+            per_input[n].push(f);
+        }
+        for (n, found) in per_input.into_iter().enumerate().filter(|(_, f)| !f.is_empty()) {
+            match place(policy, loaded[n], &views[n], found) {
+                Ok(placed) => findings.extend(placed),
+                Err(e) => errors.push(e),
+            }
+        }
+    }
+    (findings, errors)
+}

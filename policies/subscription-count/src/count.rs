@@ -1,0 +1,175 @@
+//! Demand (BYOS RHEL instances, by default and under each parameter choice) and supply
+//! (instances the subscriptions owned cover), and the finding when demand is larger.
+
+use entitle_sdk::context::OrgContext;
+use entitle_sdk::model::BillingModel;
+use entitle_sdk::{Evaluation, Finding, Workload};
+
+use crate::SUBSCRIPTION_COUNT;
+
+/// Kinds that describe an image or a disk, not running instances.
+const NOT_INSTANCES: [&str; 3] = ["gallery_image", "image", "disk"];
+
+/// The BYOS RHEL instances of the run.
+pub struct Demand {
+    /// Workload ids (as deployed by default) that are BYOS RHEL, with their counts.
+    pub default: Vec<(String, Option<u64>)>,
+    /// Alternatives that are BYOS RHEL while their default is not: (alternative id, count).
+    pub choices: Vec<(String, Option<u64>)>,
+}
+
+fn byos_rhel(w: &Workload) -> bool {
+    w.is_rhel() && w.billing.model == BillingModel::Byos && !NOT_INSTANCES.contains(&w.kind.as_str())
+}
+
+/// The default workload an alternative's id belongs to.
+fn default_id(id: &str) -> &str {
+    id.split_once("#alternative-").map_or(id, |(base, _)| base)
+}
+
+impl Demand {
+    /// Reads the run's workloads.
+    pub fn of(eval: &Evaluation) -> Demand {
+        let ws = &eval.deployment.workloads;
+        let is_byos = |id: &str| ws.iter().any(|w| w.id == id && byos_rhel(w));
+        let default = ws
+            .iter()
+            .filter(|w| !w.id.contains("#alternative-") && byos_rhel(w))
+            .map(|w| (w.id.clone(), w.count))
+            .collect();
+        let choices = ws
+            .iter()
+            .filter(|w| w.id.contains("#alternative-") && byos_rhel(w) && !is_byos(default_id(&w.id)))
+            .map(|w| (w.id.clone(), w.count))
+            .collect();
+        Demand { default, choices }
+    }
+
+    /// The first workload that any count rests on (where a notice goes).
+    pub fn first_workload<'a>(&self, eval: &'a Evaluation) -> Option<&'a Workload> {
+        let id = self.default.first().or(self.choices.first())?.0.clone();
+        eval.deployment.workloads.iter().find(|w| w.id == id)
+    }
+
+    /// `5 as deployed by default, 2 more under parameter choices` (`at least` where a count is unknown).
+    pub fn text(&self) -> String {
+        let show = |items: &[(String, Option<u64>)]| {
+            let (n, exact) = total(items);
+            if exact { n.to_string() } else { format!("at least {n}") }
+        };
+        let mut text = format!("{} as deployed by default", show(&self.default));
+        if !self.choices.is_empty() {
+            text.push_str(&format!(", {} more under parameter choices", show(&self.choices)));
+        }
+        text
+    }
+}
+
+/// The sum of counts, an unknown count counted as 1; and whether every count was known.
+fn total(items: &[(String, Option<u64>)]) -> (u64, bool) {
+    items.iter().fold((0, true), |(n, exact), (_, c)| (n + c.unwrap_or(1), exact && c.is_some()))
+}
+
+/// What the subscriptions owned cover, in instances, and what they say about themselves.
+struct Supply {
+    instances: u64,
+    lines: Vec<String>,
+    /// Some subscription counts vCPUs, cores or an unknown unit: not weighed in instances.
+    uncounted: bool,
+}
+
+fn supply(eval: &Evaluation, ctx: &OrgContext) -> Supply {
+    let table = &eval.catalog.licensing;
+    let mut s = Supply { instances: 0, lines: Vec::new(), uncounted: false };
+    for sub in &ctx.subscriptions {
+        let name = format!("{} {} × {} ({})", sub.sku, sub.quantity, sub.unit, sub.product);
+        if table.host_based(&sub.product).is_some() {
+            s.lines.push(format!("{name}: host-based, covers no cloud VM"));
+            continue;
+        }
+        match table.unit(&sub.unit) {
+            Some(u) if u.counts == "instances" => {
+                let covered = sub.quantity * u.per_unit;
+                s.instances += covered;
+                let why = format!("catalog licensing.json: {} per unit, {}", u.per_unit, u.confidence.as_str());
+                s.lines.push(format!("{name}: covers {covered} instance(s) ({why})"));
+            }
+            Some(u) => {
+                s.uncounted = true;
+                s.lines.push(format!(
+                "{name}: counts {}; the descriptors do not resolve VM sizes to {}, so no instances are counted against it (no ratio is applied)",
+                    u.counts, u.counts
+                ));
+            }
+            None => {
+                s.uncounted = true;
+                s.lines.push(format!("{name}: unit `{}` is not in the catalog, so it is not counted", sub.unit));
+            }
+        }
+    }
+    s
+}
+
+/// The findings: one for the default deployment when it needs more than is owned, and
+/// one per parameter choice that would.
+pub fn judge(eval: &Evaluation, ctx: &OrgContext, demand: &Demand) -> Vec<Finding> {
+    let supply = supply(eval, ctx);
+    let (needed, exact) = total(&demand.default);
+    let mut out = Vec::new();
+    if needed > supply.instances
+        && let Some(w) = demand.first_workload(eval).filter(|_| !demand.default.is_empty())
+    {
+        out.push(finding(eval, w, needed, exact, &demand.default, &supply));
+    }
+    for (id, count) in &demand.choices {
+        let mut items = demand.default.clone();
+        items.push((id.clone(), *count));
+        let (with_choice, exact) = total(&items);
+        if with_choice > supply.instances
+            && needed <= supply.instances
+            && let Some(w) = eval.deployment.workloads.iter().find(|w| &w.id == id)
+        {
+            out.push(finding(eval, w, with_choice, exact, &items, &supply));
+        }
+    }
+    out
+}
+
+fn finding(
+    eval: &Evaluation,
+    w: &Workload,
+    needed: u64,
+    exact: bool,
+    items: &[(String, Option<u64>)],
+    supply: &Supply,
+) -> Finding {
+    let at_least = if exact { "" } else { "at least " };
+    let mut message = format!(
+        "{at_least}{needed} BYOS RHEL instance(s) in this run need Red Hat entitlements, but the subscriptions in the org context cover {}",
+        supply.instances
+    );
+    if supply.uncounted {
+        message.push_str(" counted in instances; the others count vCPUs, cores or an unknown unit, which the descriptors do not resolve, so the shortfall cannot be confirmed");
+    }
+    let mut f = Finding::new(SUBSCRIPTION_COUNT, w, "count", message);
+    if supply.uncounted {
+        f = f.severity(entitle_sdk::Severity::Info);
+    }
+    for (id, count) in items {
+        let Some(x) = eval.deployment.workloads.iter().find(|x| &x.id == id) else { continue };
+        let n = count.map_or_else(|| "an unknown number (counted as 1)".to_owned(), |c| c.to_string());
+        f = f.evidence(format!("{}: {} × {n} ({})", x.source.path, x.resource, x.image_display()));
+    }
+    for line in &supply.lines {
+        f = f.evidence(format!("owned: {line}"));
+    }
+    if let Some(row) = eval.catalog.licensing.support_for(&w.provider, BillingModel::Byos) {
+        f = f.evidence(format!("as deployed (BYOS): {}; supported by {}", row.bills, row.supports));
+    }
+    let short = needed - supply.instances;
+    f.fix(format!(
+        "Cover {short} more instance(s): buy {} more Physical or Virtual Nodes subscription(s) (2 VMs each) and enrol them in Cloud Access, reduce the BYOS instances to {}, or deploy the surplus from PAYG images.",
+        short.div_ceil(2),
+        supply.instances
+    ))
+}

@@ -1,0 +1,56 @@
+//! Native unit tests of the count against the real catalog (no wasm).
+
+use super::*;
+use entitle_sdk::Workload;
+use entitle_sdk::model::BillingModel;
+use entitle_sdk::testing::{catalog_from_dir, evaluation, rhel, run};
+use serde_json::json;
+
+fn byos(id: &str, count: Option<u64>) -> Workload {
+    let mut w = rhel(id, "9", &[]);
+    w.billing.model = BillingModel::Byos;
+    w.count = count;
+    w
+}
+
+fn check(workloads: Vec<Workload>, unit: &str, quantity: u64) -> Vec<Finding> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../catalog");
+    let mut eval = evaluation("2026-12-02", catalog_from_dir(&dir), workloads);
+    eval.context = json!({"subscriptions": [{"sku": "RH00004", "product": "Red Hat Enterprise Linux Server, Standard", "unit": unit, "quantity": quantity}]});
+    run(evaluate, &eval)
+}
+
+#[test]
+fn one_physical_or_virtual_nodes_subscription_covers_two_vms() {
+    assert!(check(vec![byos("a", Some(2))], "Physical or Virtual Nodes", 1).is_empty());
+    let found = check(vec![byos("a", Some(2)), byos("b", Some(1))], "Physical or Virtual Nodes", 1);
+    assert_eq!(found.len(), 1);
+    assert!(found[0].message.starts_with("3 BYOS RHEL instance(s)"), "{}", found[0].message);
+    assert!(found[0].message.ends_with("cover 2"), "{}", found[0].message);
+}
+
+#[test]
+fn vcpu_units_are_never_turned_into_instances() {
+    let found = check(vec![byos("a", Some(1))], "vCPU", 64);
+    assert_eq!(found.len(), 1);
+    assert!(found[0].evidence.iter().any(|e| e.contains("no ratio is applied")), "{:?}", found[0].evidence);
+}
+
+#[test]
+fn a_parameter_choice_that_makes_it_byos_is_counted() {
+    let mut payg = byos("a", Some(3));
+    payg.billing.model = BillingModel::Payg;
+    let choice = Workload { id: "a#alternative-1".into(), ..byos("a", Some(3)) };
+    assert_eq!(check(vec![payg.clone(), choice.clone()], "Physical or Virtual Nodes", 1).len(), 1);
+    assert!(check(vec![payg, choice], "Physical or Virtual Nodes", 2).is_empty());
+}
+
+#[test]
+fn without_subscriptions_it_says_so_once() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../catalog");
+    let eval = evaluation("2026-12-02", catalog_from_dir(&dir), vec![byos("a", Some(1)), byos("b", None)]);
+    let found = run(evaluate, &eval);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].severity, Some(Severity::Info));
+    assert!(found[0].message.contains("at least 2 as deployed by default"), "{}", found[0].message);
+}
