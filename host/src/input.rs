@@ -16,9 +16,9 @@ const WALKED_EXTENSIONS: [&str; 9] =
 /// Source formats entitle does not read (yet), and what to give it instead.
 fn unread_source(path: &Path) -> Option<&'static str> {
     match path.extension()?.to_string_lossy().to_ascii_lowercase().as_str() {
-        "tf" | "tfvars" => {
-            Some("Terraform source is not read yet; check the plan instead (`terraform show -json PLAN > plan.json`)")
-        }
+        "tfvars" => Some(
+            "a Terraform variables file is read with its module: `--var-file FILE MODULE_DIR` (or name it terraform.tfvars / *.auto.tfvars beside the .tf files)",
+        ),
         "bicep" | "bicepparam" => {
             Some("Bicep source is not read; compile it (`az bicep build --file main.bicep`) and check the JSON")
         }
@@ -61,7 +61,12 @@ fn walk(root: &Path, files: &mut Vec<InputFile>, errors: &mut Vec<Error>) {
         match entry {
             Ok(e) if e.file_type().is_file() => {
                 let ext = e.path().extension().map(|x| x.to_string_lossy().to_ascii_lowercase());
-                if ext.is_some_and(|x| WALKED_EXTENSIONS.contains(&x.as_str())) {
+                if let Some(dir) = terraform_module(e.path()) {
+                    // A directory of .tf files is one module: one input, its .tfvars read with it.
+                    if !files.iter().any(|f| f.path == dir) {
+                        files.push(InputFile { display: dir.display().to_string(), path: dir, explicit: false });
+                    }
+                } else if ext.is_some_and(|x| WALKED_EXTENSIONS.contains(&x.as_str())) {
                     files.push(InputFile {
                         display: e.path().display().to_string(),
                         path: e.into_path(),
@@ -76,6 +81,18 @@ fn walk(root: &Path, files: &mut Vec<InputFile>, errors: &mut Vec<Error>) {
                 errors.push(Error::new(Phase::Parse, ErrorKind::Io(io)).path(path));
             }
         }
+    }
+}
+
+/// The module directory a walked file belongs to: a `.tf` / `.tf.json` file, or a `.tfvars`
+/// file beside `.tf` files.
+fn terraform_module(file: &Path) -> Option<PathBuf> {
+    let dir = file.parent()?;
+    let tfvars = file.extension().is_some_and(|x| x.eq_ignore_ascii_case("tfvars"));
+    if formats::tfhcl::is_source(file) || (tfvars && formats::tfhcl::holds_sources(dir)) {
+        Some(dir.to_path_buf())
+    } else {
+        None
     }
 }
 
@@ -105,6 +122,14 @@ pub struct LoadedInput {
 
 /// Reads, parses and models one file.
 pub fn load(file: &InputFile, catalog: &Catalog, options: &ReadOptions) -> Result<LoadedInput, Error> {
+    if formats::tfhcl::is_input(&file.path) {
+        let found = formats::tfhcl::load(&file.display, &file.path, catalog, options)?;
+        let mut loaded = LoadedInput::empty(&file.display, &file.path);
+        loaded.format = Some(Format::TerraformHcl);
+        (loaded.workloads, loaded.errors, loaded.includes, loaded.notes) =
+            (found.workloads, found.errors, found.includes, found.notes);
+        return Ok(loaded);
+    }
     if let Some(why) = unread_source(&file.path) {
         if file.explicit {
             return Err(Error::new(Phase::Parse, ErrorKind::Shape(why.to_owned())).path(&file.display));

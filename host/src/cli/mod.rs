@@ -66,6 +66,12 @@ pub struct ReadArgs {
     /// Consider only this region for region-keyed choices (CloudFormation mappings).
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
+    /// Terraform source: a variables file, as `terraform -var-file` (repeatable; a later file wins).
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
+    /// Terraform source: a variable value, as `terraform -var` (repeatable; wins over files).
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
 }
 
 /// What a check run reads and evaluates (shared by `check` and `baseline`).

@@ -9,6 +9,7 @@ mod arm;
 pub mod base64;
 pub mod cfn;
 mod native;
+pub mod tfhcl;
 pub mod tfplan;
 
 use std::path::{Path, PathBuf};
@@ -37,6 +38,8 @@ pub enum Format {
     TerraformPlan,
     /// An AWS CloudFormation template (JSON or YAML).
     CloudFormation,
+    /// Terraform source: a module's `.tf` files, evaluated without a plan.
+    TerraformHcl,
 }
 
 impl Format {
@@ -48,6 +51,7 @@ impl Format {
             Format::Native => "native",
             Format::TerraformPlan => "terraform-plan",
             Format::CloudFormation => "cloudformation",
+            Format::TerraformHcl => "terraform-hcl",
         }
     }
 }
@@ -97,6 +101,10 @@ pub struct ReadOptions {
     pub amis: Option<std::sync::Arc<amis::AmiCatalog>>,
     /// The one region to consider for region-keyed choices (`--region`).
     pub region: Option<String>,
+    /// Terraform variables files (`--var-file`), in the order given.
+    pub var_files: Vec<PathBuf>,
+    /// Terraform variables (`--var NAME=VALUE`), in the order given.
+    pub vars: Vec<(String, String)>,
 }
 
 /// The workloads of a document in `format` (`path` as shown, `fs_path` on disk, `text`
@@ -113,7 +121,7 @@ pub fn workloads(
 ) -> Result<Extracted, Error> {
     match format {
         Format::Arm => arm::workloads(path, fs_path, doc, catalog, options.params.as_deref()),
-        Format::ArmParameters => Ok(Extracted::default()),
+        Format::ArmParameters | Format::TerraformHcl => Ok(Extracted::default()),
         Format::TerraformPlan => tfplan::workloads(path, &doc, catalog, options.amis.as_deref()),
         Format::CloudFormation => {
             let mut found =

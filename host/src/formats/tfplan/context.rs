@@ -49,6 +49,10 @@ impl<'a> Context<'_, 'a> {
         };
         let action = match (self.plan.shape, &entry.actions[..]) {
             (Shape::State, _) => "in the state: it runs now".to_owned(),
+            (Shape::Source, _) => {
+                "read from Terraform source, not a plan: values are evaluated from the configuration and its variables"
+                    .to_owned()
+            }
             (Shape::Planned, _) => "in planned_values: it runs after apply".to_owned(),
             (_, ["no-op"]) => "planned action no-op: it runs now and stays".to_owned(),
             (_, ["create"]) => "planned action create".to_owned(),

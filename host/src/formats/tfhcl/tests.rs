@@ -1,0 +1,70 @@
+//! End-to-end tests of the evaluator on small modules written here: references, locals and
+//! their cycles, count gates, dynamic blocks, data sources and the positions every source ends at.
+
+use std::collections::BTreeMap;
+
+use super::eval::{Eval, Scope};
+use super::files::{Module, parse};
+use super::value::Val;
+
+/// A module of one file `m/main.tf` with `text`.
+pub fn module(text: &str) -> Module {
+    Module {
+        display: "m".into(),
+        dir: ".".into(),
+        files: vec![parse("m/main.tf", text).unwrap()],
+        tfvars: Vec::new(),
+        notes: Vec::new(),
+    }
+}
+
+/// Evaluates `local.NAME` of `text` with variables `vars`.
+pub fn local(text: &str, name: &str, vars: &[(&str, &str)]) -> Val {
+    let m = module(text);
+    let mut values = super::vars::child_values(&m, BTreeMap::new());
+    for (k, v) in vars {
+        values.insert((*k).to_owned(), Val::str(*v, None));
+    }
+    let ev = Eval::new(&m, values, 0, String::new());
+    let file = parse("m/x.tf", &format!("x = local.{name}\n")).unwrap();
+    let attr = file.body.get_attribute("x").unwrap();
+    ev.eval(&file, &attr.value, "/x", &Scope::default())
+}
+
+#[test]
+fn locals_references_and_cycles() {
+    let text = "variable \"os\" {\n  default = \"rhel\"\n}\nlocals {\n  a = \"${var.os}-8\"\n  b = local.a\n  c = local.d\n  d = local.c\n  m = { for k, v in { x = 1, y = 2 } : k => v * 2 if v > 1 }\n  l = [for s in [\"a\", \"b\"] : upper(s)]\n  s = [{ id = 1 }, { id = 2 }][*].id\n}\n";
+    assert_eq!(local(text, "b", &[]).as_text().as_deref(), Some("rhel-8"));
+    assert_eq!(local(text, "b", &[("os", "centos")]).as_text().as_deref(), Some("centos-8"));
+    let cycle = local(text, "c", &[]);
+    assert!(cycle.unknown_reason().unwrap().reason.contains("cycle"), "{cycle:?}");
+    assert_eq!(local(text, "m", &[]).show(), "{y = 4}");
+    assert_eq!(local(text, "l", &[]).show(), "[\"A\", \"B\"]");
+    assert_eq!(local(text, "s", &[]).show(), "[1, 2]");
+}
+
+#[test]
+fn unknowns_carry_their_reason_through_expressions() {
+    let text = "variable \"os\" {}\nlocals {\n  gate = var.os == \"rhel_7\" ? 1 : 0\n  same = var.os == \"x\" ? \"a\" : \"a\"\n  t = try(var.missing.key, \"fallback\")\n  k = try({ a = 1 }.b, \"fallback\")\n  c = can({ a = 1 }.b)\n}\n";
+    let gate = local(text, "gate", &[]);
+    let reason = &gate.unknown_reason().unwrap().reason;
+    assert!(reason.contains("var.os == \"rhel_7\"") && reason.contains("no default"), "{reason}");
+    assert_eq!(local(text, "same", &[]).as_text().as_deref(), Some("a"), "both branches agree");
+    assert!(local(text, "t", &[]).is_unknown(), "an undeclared variable is unknown, not an error try() skips");
+    assert_eq!(local(text, "k", &[]).as_text().as_deref(), Some("fallback"));
+    assert_eq!(local(text, "c", &[]).as_text().as_deref(), Some("false"));
+}
+
+#[test]
+fn literal_positions_are_where_they_are_written() {
+    let text = "variable \"map\" {\n  default = {\n    rhel_sku = \"7.2\"\n  }\n}\nlocals {\n  sku = lookup(var.map, join(\"_sku\", list(\"rhel\", \"\")))\n}\n";
+    let v = local(text, "sku", &[]);
+    assert_eq!(v.as_text().as_deref(), Some("7.2"));
+    let at = v.at.clone().unwrap();
+    assert_eq!(
+        (at.path.as_str(), at.pointer.as_str(), at.line, at.column),
+        ("m/main.tf", "/variable/map/default/rhel_sku", Some(3), Some(16))
+    );
+    let via: Vec<_> = v.via.iter().map(|s| (s.path.as_str(), s.line, s.column)).collect();
+    assert_eq!(via, vec![("m/x.tf", Some(1), Some(5)), ("m/main.tf", Some(7), Some(16))]);
+}
