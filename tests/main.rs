@@ -8,3 +8,4 @@ mod golden;
 mod limits;
 mod summary;
 mod support;
+mod tfhcl_cases;

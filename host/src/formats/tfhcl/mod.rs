@@ -106,20 +106,20 @@ impl Run<'_> {
             let mut w = m.workload;
             let instance = &instances[m.instance];
             counted(&mut w, instance);
-            if let Some(data) = m.image.as_ref().and_then(|v| v.unknown_reason()).and_then(|u| u.data.clone())
-                && let Some(source) =
-                    instances.iter().find(|i| i.mode == "data" && bridge::address(i).starts_with(&data))
+            let data = m.image.as_ref().and_then(|v| v.unknown_reason()).and_then(|u| u.data.clone());
+            let source =
+                data.as_ref().and_then(|d| instances.iter().find(|i| i.mode == "data" && bridge::address(i) == *d));
+            if let (Some(data), Some(source)) = (&data, source)
                 && let Some(id) = data::identity(source, self.catalog)
             {
-                used.insert(data.clone());
-                from_data(&mut w, &data, &id, m.image.as_ref());
+                used.insert(plain(data));
+                from_data(&mut w, data, &id, m.image.as_ref());
             }
             out.workloads.push(w);
         }
         for i in instances.iter().filter(|i| i.mode == "data") {
             let address = bridge::address(i);
-            let plain = address.split('[').next().unwrap_or(&address).to_owned();
-            if used.contains(&plain) {
+            if used.contains(&plain(&address)) {
                 continue;
             }
             if let Some(id) = data::identity(i, self.catalog) {
@@ -146,6 +146,11 @@ impl Run<'_> {
     }
 }
 
+/// An address without its instance key.
+fn plain(address: &str) -> String {
+    address.split('[').next().unwrap_or(address).to_owned()
+}
+
 /// A workload whose instance count is not known says why.
 fn counted(w: &mut Workload, i: &Instance) {
     if let Some((reason, at)) = &i.count_unknown {
@@ -156,8 +161,17 @@ fn counted(w: &mut Workload, i: &Instance) {
 }
 
 /// Fields a data source's identity replaces.
-const FROM_IMAGE: [&str; 8] =
-    ["image", "os.vendor", "os.product", "os.major", "os.minor", "os.stream", "billing.model", "addons"];
+const FROM_IMAGE: [&str; 9] = [
+    "image",
+    "image.reference",
+    "os.vendor",
+    "os.product",
+    "os.major",
+    "os.minor",
+    "os.stream",
+    "billing.model",
+    "addons",
+];
 
 /// A workload whose image attribute refers to an image data source takes the identity the data
 /// source's arguments give; the image id itself stays unknown.

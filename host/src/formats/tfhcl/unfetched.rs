@@ -37,7 +37,12 @@ pub fn provider(source: &str) -> &'static str {
 /// True for an input name that carries an image.
 fn image_like(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
-    n.contains("image") || n == "ami" || n.ends_with("_ami") || n.starts_with("ami_")
+    n.contains("image") || n == "ami" || n.ends_with("_ami") || n.starts_with("ami_") || azure_part(&n).is_some()
+}
+
+/// `(prefix, part)` of an input named like one part of an Azure image (`vm_os_sku` → `vm_os_`, `sku`).
+fn azure_part(name: &str) -> Option<(&str, &str)> {
+    ["publisher", "offer", "sku"].into_iter().find_map(|part| name.strip_suffix(part).map(|prefix| (prefix, part)))
 }
 
 /// The workload of an unfetched module call.
@@ -129,6 +134,18 @@ fn classify(w: &mut Workload, inputs: &BTreeMap<String, Val>, address: &str, at:
                 return;
             }
         }
+    }
+    for (key, value) in inputs {
+        let Some((prefix, "publisher")) = azure_part(key) else { continue };
+        let get = |part: &str| inputs.get(&format!("{prefix}{part}"));
+        let (Some(offer), Some(sku)) = (get("offer"), get("sku")) else { continue };
+        let (Some(p), Some(o), Some(k)) = (value.as_text(), offer.as_text(), sku.as_text()) else { continue };
+        let image = AzureImage { publisher: Some(&p), offer: Some(&o), sku: Some(&k), version: None };
+        w.image.reference = Some(format!("{p}:{o}:{k}:latest"));
+        w.provenance.insert("image".into(), place(value));
+        w.evidence.push(format!("{prefix}publisher, {prefix}offer and {prefix}sku are the image {p}:{o}:{k}"));
+        apply_azure_image(w, &image, catalog, place(sku), place(offer));
+        return;
     }
     let reason =
         format!("{address} is not fetched, and its image-like inputs do not form an image reference entitle reads");
