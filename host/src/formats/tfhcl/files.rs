@@ -57,7 +57,8 @@ pub fn load(path: &Path, display: &str) -> Result<Module, Error> {
     if !path.is_dir() {
         module.dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let text = std::fs::read_to_string(path).map_err(io)?;
-        module.files.push(parse(display, &text)?);
+        let json = display.to_ascii_lowercase().ends_with(".json");
+        module.files.push(if json { super::json_syntax::parse(display, &text)? } else { parse(display, &text)? });
         return Ok(module);
     }
     let mut names: Vec<String> = std::fs::read_dir(path)
@@ -72,7 +73,8 @@ pub fn load(path: &Path, display: &str) -> Result<Module, Error> {
     for name in &names {
         let lower = name.to_ascii_lowercase();
         if lower.ends_with(".tf.json") {
-            module.notes.push(format!("{}: JSON-syntax Terraform files are not read yet", shown(name)));
+            let text = std::fs::read_to_string(path.join(name)).map_err(io)?;
+            module.files.push(super::json_syntax::parse(&shown(name), &text)?);
         } else if lower.ends_with(".tf") {
             let text = std::fs::read_to_string(path.join(name)).map_err(io)?;
             module.files.push(parse(&shown(name), &text)?);

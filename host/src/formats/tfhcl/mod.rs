@@ -12,6 +12,7 @@ mod data;
 mod eval;
 mod files;
 mod funcs;
+mod json_syntax;
 mod modules;
 mod position;
 mod resources;

@@ -114,7 +114,7 @@ fn normalize(path: &Path) -> PathBuf {
 impl Module {
     /// The module's directory as shown (the display itself for a directory input).
     pub fn display_dir(&self) -> String {
-        if self.files.len() == 1 && self.display.ends_with(".tf") {
+        if self.display.ends_with(".tf") || self.display.ends_with(".tf.json") {
             Path::new(&self.display).parent().map(|p| p.display().to_string()).unwrap_or_default()
         } else {
             self.display.clone()

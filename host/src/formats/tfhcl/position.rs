@@ -15,6 +15,9 @@ pub struct FileText {
     pub text: String,
     /// Byte offset of every line start.
     starts: Vec<usize>,
+    /// For text generated from another file (Terraform JSON syntax): offsets in `text` where a
+    /// node starts, with that node's line and column in the original file.
+    anchors: Vec<(usize, u32, u32)>,
 }
 
 impl FileText {
@@ -22,11 +25,20 @@ impl FileText {
     pub fn new(display: impl Into<String>, text: impl Into<String>) -> FileText {
         let text = text.into();
         let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
-        FileText { display: display.into(), text, starts }
+        FileText { display: display.into(), text, starts, anchors: Vec::new() }
+    }
+
+    /// Generated `text` whose positions are those of the `anchors` (offset, line, column) before it.
+    pub fn generated(display: impl Into<String>, text: String, anchors: Vec<(usize, u32, u32)>) -> FileText {
+        FileText { anchors, ..FileText::new(display, text) }
     }
 
     /// Line and column (1-based, column in characters) of a byte offset.
     pub fn position(&self, offset: usize) -> (u32, u32) {
+        if !self.anchors.is_empty() {
+            let i = self.anchors.partition_point(|(o, _, _)| *o <= offset);
+            return self.anchors.get(i.saturating_sub(1)).map_or((1, 1), |(_, l, c)| (*l, *c));
+        }
         let offset = offset.min(self.text.len());
         let line = self.starts.partition_point(|s| *s <= offset).max(1);
         let start = self.starts[line - 1];

@@ -35,8 +35,10 @@ pub fn root_values(module: &Module, given: &Given) -> BTreeMap<String, Val> {
         }
     }
     for (name, value) in &given.pairs {
+        // A value given on the command line is edited where the variable is declared.
         let text = FileText::new(format!("--var {name}"), format!("{name}={value}"));
-        let at = Some(text.source(&join("", name), Some(name.len() + 1..name.len() + 1)));
+        let at = declared_at(module, name)
+            .or_else(|| Some(text.source(&join("", name), Some(name.len() + 1..name.len() + 1))));
         let typed = declared.get(name.as_str()).and_then(|t| t.as_deref()).is_some_and(|t| t != "string");
         let parsed = if typed { hcl_edit::parser::parse_expr(value).ok() } else { None };
         let v = match parsed {
@@ -51,6 +53,7 @@ pub fn root_values(module: &Module, given: &Given) -> BTreeMap<String, Val> {
         };
         out.insert(name.clone(), v);
     }
+    hide(module, &mut out);
     out
 }
 
@@ -59,6 +62,7 @@ pub fn child_values(module: &Module, inputs: BTreeMap<String, Val>) -> BTreeMap<
     let blank = Eval::new(module, BTreeMap::new(), 0, String::new());
     let mut out = defaults(&blank, module);
     out.extend(inputs);
+    hide(module, &mut out);
     out
 }
 
@@ -78,6 +82,33 @@ fn defaults(blank: &Eval<'_>, module: &Module) -> BTreeMap<String, Val> {
         out.insert(name, v);
     }
     out
+}
+
+/// Where variable `name` is declared.
+fn declared_at(module: &Module, name: &str) -> Option<entitle_sdk::model::Source> {
+    let (file, block) = module.blocks("variable").find(|(_, b)| label(b, 0) == name)?;
+    Some(file.text.source(&join("/variable", name), block.span()))
+}
+
+/// Variables declared `sensitive = true`: their values are never read into workloads.
+fn sensitive(module: &Module) -> Vec<String> {
+    module
+        .blocks("variable")
+        .filter(|(_, b)| b.body.get_attribute("sensitive").and_then(|a| a.value.as_bool()) == Some(true))
+        .map(|(_, b)| label(b, 0).to_owned())
+        .collect()
+}
+
+/// Replaces the values of sensitive variables by unknowns saying so.
+fn hide(module: &Module, values: &mut BTreeMap<String, Val>) {
+    for name in sensitive(module) {
+        if let Some(v) = values.get_mut(&name) {
+            *v = Val::unknown(
+                format!("var.{name} is marked sensitive, so its value is not read or shown"),
+                v.at.clone(),
+            );
+        }
+    }
 }
 
 /// Declared variables with their type's text (`None` when untyped).
@@ -105,7 +136,7 @@ mod tests {
 
     #[test]
     fn precedence_is_terraforms() {
-        let decl = parse("m/variables.tf", "variable \"a\" {\n  default = \"d\"\n}\nvariable \"b\" {\n  default = \"d\"\n}\nvariable \"c\" {\n  default = \"d\"\n}\nvariable \"n\" {\n  type = number\n}\nvariable \"none\" {}\n").unwrap();
+        let decl = parse("m/variables.tf", "variable \"a\" {\n  default = \"d\"\n}\nvariable \"b\" {\n  default = \"d\"\n}\nvariable \"c\" {\n  default = \"d\"\n}\nvariable \"n\" {\n  type = number\n}\nvariable \"none\" {}\nvariable \"secret\" {\n  default   = \"s3cr3t\"\n  sensitive = true\n}\n").unwrap();
         let tfvars = parse("m/terraform.tfvars", "a = \"tfvars\"\nb = \"tfvars\"\nc = \"tfvars\"\n").unwrap();
         let auto = parse("m/x.auto.tfvars", "b = \"auto\"\nc = \"auto\"\n").unwrap();
         let m = module(vec![decl], vec![tfvars, auto]);
@@ -120,9 +151,13 @@ mod tests {
             "a typed --var is parsed as an expression"
         );
         assert!(v["none"].unknown_reason().unwrap().reason.contains("no default"));
+        assert!(v["secret"].unknown_reason().unwrap().reason.contains("sensitive"));
         let at = v["c"].at.clone().unwrap();
         assert_eq!((at.path.as_str(), at.line, at.column), ("my.tfvars", Some(1), Some(5)));
         let cli = v["n"].at.clone().unwrap();
-        assert_eq!((cli.path.as_str(), cli.column), ("--var n", Some(3)));
+        assert_eq!((cli.path.as_str(), cli.line), ("m/variables.tf", Some(10)), "a --var points at its declaration");
+        let undeclared = root_values(&m, &Given { files: Vec::new(), pairs: vec![("x".into(), "1".into())] });
+        let at = undeclared["x"].at.clone().unwrap();
+        assert_eq!((at.path.as_str(), at.column), ("--var x", Some(3)));
     }
 }
