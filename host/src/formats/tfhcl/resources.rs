@@ -11,8 +11,9 @@ use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Body};
 use serde_json::Value;
 
-use super::eval::{Eval, Scope, unknown_part};
+use super::eval::{Eval, Scope};
 use super::files::{File, label};
+use super::ops::unknown_part;
 use super::position::join;
 use super::value::{Kind, Val};
 

@@ -45,7 +45,7 @@ fn locals_references_and_cycles() {
 
 #[test]
 fn unknowns_carry_their_reason_through_expressions() {
-    let text = "variable \"os\" {}\nlocals {\n  gate = var.os == \"rhel_7\" ? 1 : 0\n  same = var.os == \"x\" ? \"a\" : \"a\"\n  t = try(var.missing.key, \"fallback\")\n  k = try({ a = 1 }.b, \"fallback\")\n  c = can({ a = 1 }.b)\n}\n";
+    let text = "variable \"os\" {}\nlocals {\n  gate = var.os == \"rhel_7\" ? 1 : 0\n  same = var.os == \"x\" ? \"a\" : \"a\"\n  t = try(var.missing.key, \"fallback\")\n  k = try({ a = 1 }.b, \"fallback\")\n  c = can({ a = 1 }.b)\n  and = var.os == \"x\" && false\n  or = true || var.os == \"x\"\n}\n";
     let gate = local(text, "gate", &[]);
     let reason = &gate.unknown_reason().unwrap().reason;
     assert!(reason.contains("var.os == \"rhel_7\"") && reason.contains("no default"), "{reason}");
@@ -53,6 +53,8 @@ fn unknowns_carry_their_reason_through_expressions() {
     assert!(local(text, "t", &[]).is_unknown(), "an undeclared variable is unknown, not an error try() skips");
     assert_eq!(local(text, "k", &[]).as_text().as_deref(), Some("fallback"));
     assert_eq!(local(text, "c", &[]).as_text().as_deref(), Some("false"));
+    assert_eq!(local(text, "and", &[]).as_text().as_deref(), Some("false"), "unknown && false is false");
+    assert_eq!(local(text, "or", &[]).as_text().as_deref(), Some("true"));
 }
 
 #[test]

@@ -39,7 +39,12 @@ pub fn root_values(module: &Module, given: &Given) -> BTreeMap<String, Val> {
         let text = FileText::new(format!("--var {name}"), format!("{name}={value}"));
         let at = declared_at(module, name)
             .or_else(|| Some(text.source(&join("", name), Some(name.len() + 1..name.len() + 1))));
-        let typed = declared.get(name.as_str()).and_then(|t| t.as_deref()).is_some_and(|t| t != "string");
+        // A typed variable's value is an expression, as Terraform reads it; so is an undeclared
+        // one's that is written as an object or a list.
+        let typed = match declared.get(name.as_str()) {
+            Some(ty) => ty.as_deref().is_some_and(|t| t != "string"),
+            None => value.trim_start().starts_with(['{', '[']),
+        };
         let parsed = if typed { hcl_edit::parser::parse_expr(value).ok() } else { None };
         let v = match parsed {
             Some(expr) => {
