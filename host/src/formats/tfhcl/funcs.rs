@@ -249,21 +249,10 @@ fn flatten(v: &Val, out: &mut Vec<Val>) -> Option<Val> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn s(text: &str) -> Val {
-        Val::str(text, None)
-    }
-
-    fn list(items: Vec<Val>) -> Val {
-        Val::new(Kind::List(items), None)
-    }
+    use crate::formats::tfhcl::value::samples::{list, s, text};
 
     fn map(pairs: &[(&str, Val)]) -> Val {
         Val::new(Kind::Map(pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect()), None)
-    }
-
-    fn text(v: Val) -> String {
-        v.as_text().unwrap_or_else(|| format!("<{}>", v.show()))
     }
 
     #[test]

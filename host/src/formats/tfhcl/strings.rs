@@ -102,18 +102,7 @@ fn format(args: &[Val]) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn s(text: &str) -> Val {
-        Val::str(text, None)
-    }
-
-    fn list(items: Vec<Val>) -> Val {
-        Val::new(Kind::List(items), None)
-    }
-
-    fn text(v: Val) -> String {
-        v.as_text().unwrap_or_else(|| format!("<{}>", v.show()))
-    }
+    use crate::formats::tfhcl::value::samples::{list, s, text};
 
     fn apply(name: &str, args: Vec<Val>, at: Option<Source>) -> Val {
         super::super::funcs::apply(name, args, at)

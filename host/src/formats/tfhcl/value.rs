@@ -186,6 +186,27 @@ pub fn number_text(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", n as i64) } else { n.to_string() }
 }
 
+/// Values for tests.
+#[cfg(test)]
+pub mod samples {
+    use super::{Kind, Val};
+
+    /// A string.
+    pub fn s(text: &str) -> Val {
+        Val::str(text, None)
+    }
+
+    /// A list.
+    pub fn list(items: Vec<Val>) -> Val {
+        Val::new(Kind::List(items), None)
+    }
+
+    /// The text of a value, or the value shown.
+    pub fn text(v: Val) -> String {
+        v.as_text().unwrap_or_else(|| format!("<{}>", v.show()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
