@@ -35,6 +35,8 @@ pub struct Built {
     pub reasons: BTreeMap<String, String>,
     /// The evaluated value by pointer (for the data sources behind image attributes).
     pub values: BTreeMap<String, Val>,
+    /// Pointers of unknown values, with the managed resource they are computed from (if one).
+    pub unknown: BTreeMap<String, Option<String>>,
 }
 
 /// The workloads of `instances` (managed ones of the types the plan front-end models), with
@@ -62,7 +64,8 @@ pub fn workloads(
         }));
         numbers.push(n);
     }
-    let document = json!({"format_version": "1.2", "resource_changes": changes});
+    let configuration = configuration(instances, &numbers, &built);
+    let document = json!({"format_version": "1.2", "resource_changes": changes, "configuration": configuration});
     let found =
         crate::formats::tfplan::from_source(BUILT, &document, &built.reasons, catalog, amis).unwrap_or_default();
     let mut out = Vec::new();
@@ -84,6 +87,63 @@ pub struct Modelled {
     pub workload: Workload,
     /// The image attribute's value (an unknown one may name the data source behind it).
     pub image: Option<Val>,
+}
+
+/// A `configuration` naming, for every value that is not known, its expression: the plan
+/// front-end then tells a configured attribute from one the provider computes, and follows a
+/// reference to another resource of the module (a launch template, a boot disk).
+fn configuration(instances: &[Instance], numbers: &[usize], built: &Built) -> Value {
+    let mut root = json!({});
+    for (n, number) in numbers.iter().enumerate() {
+        let i = &instances[*number];
+        let base = format!("/resource_changes/{n}/change/after/");
+        let mut expressions = json!({});
+        for (ptr, from) in built.unknown.range(base.clone()..).take_while(|(p, _)| p.starts_with(&base)) {
+            let path: Vec<String> = ptr[base.len()..].split('/').map(unescape).collect();
+            let prefix = if i.module.is_empty() { String::new() } else { format!("{}.", i.module) };
+            let local = from.as_deref().and_then(|f| f.strip_prefix(&prefix)).filter(|f| !f.starts_with("module."));
+            let references: Vec<String> = local.map(|f| vec![f.to_owned()]).unwrap_or_default();
+            insert(&mut expressions, &path, json!({ "references": references }));
+        }
+        let mut module = &mut root;
+        for call in i.module.split("module.").map(|c| c.trim_end_matches('.')).filter(|c| !c.is_empty()) {
+            let call = call.split('[').next().unwrap_or(call);
+            module = module
+                .as_object_mut()
+                .map(|m| m.entry("module_calls").or_insert_with(|| json!({})))
+                .and_then(|c| c.as_object_mut())
+                .map(|c| c.entry(call.to_owned()).or_insert_with(|| json!({"module": {}})))
+                .and_then(|c| c.get_mut("module"))
+                .expect("built as objects");
+        }
+        let resources = module
+            .as_object_mut()
+            .map(|m| m.entry("resources").or_insert_with(|| json!([])))
+            .and_then(Value::as_array_mut)
+            .expect("built as an array");
+        if !resources.iter().any(|r| r["type"] == json!(i.ty) && r["name"] == json!(i.name)) {
+            resources.push(json!({"mode": "managed", "type": i.ty, "name": i.name, "expressions": expressions}));
+        }
+    }
+    json!({ "root_module": root })
+}
+
+/// Puts `value` at `path` in nested objects.
+fn insert(tree: &mut Value, path: &[String], value: Value) {
+    let Some((last, parents)) = path.split_last() else { return };
+    let mut node = tree;
+    for key in parents {
+        let Some(map) = node.as_object_mut() else { return };
+        node = map.entry(key.clone()).or_insert_with(|| json!({}));
+    }
+    if let Some(map) = node.as_object_mut() {
+        map.insert(last.clone(), value);
+    }
+}
+
+/// An RFC 6901 token's text.
+fn unescape(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
 }
 
 /// The `resource_changes` index a built source names.
@@ -130,6 +190,8 @@ fn to_json(v: &Val, ptr: &str, built: &mut Built) -> (Value, Value) {
         }
         Kind::Unknown(u) => {
             built.reasons.insert(ptr.to_owned(), u.reason.clone());
+            let managed = u.from.clone().filter(|f| !f.starts_with("data.") && !f.contains(".data."));
+            built.unknown.insert(ptr.to_owned(), managed);
             (Value::Null, Value::Bool(true))
         }
     }

@@ -109,7 +109,7 @@ impl Run<'_> {
             let mut w = m.workload;
             let instance = &instances[m.instance];
             counted(&mut w, instance);
-            let data = m.image.as_ref().and_then(|v| v.unknown_reason()).and_then(|u| u.data.clone());
+            let data = m.image.as_ref().and_then(|v| v.unknown_reason()).and_then(|u| u.from.clone());
             let source =
                 data.as_ref().and_then(|d| instances.iter().find(|i| i.mode == "data" && bridge::address(i) == *d));
             if let (Some(data), Some(source)) = (&data, source)

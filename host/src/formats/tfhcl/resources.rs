@@ -152,8 +152,8 @@ pub fn value(ev: &Eval<'_>, mode: &str, ty: &str, name: &str) -> Option<Val> {
         Some(i) if i.count.is_none() => {
             let (reason, _) = i.count_unknown.clone().unwrap_or_default();
             let mut v = Val::unknown(format!("{address}: {reason}"), at);
-            if let (Kind::Unknown(u), "data") = (&mut v.kind, mode) {
-                u.data = Some(address.clone());
+            if let Kind::Unknown(u) = &mut v.kind {
+                u.from = Some(address.clone());
             }
             v
         }

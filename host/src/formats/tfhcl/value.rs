@@ -42,8 +42,9 @@ pub enum Kind {
 pub struct Unknown {
     /// The reason, for the reader.
     pub reason: String,
-    /// The data source the value comes from (`data.aws_ami.rhel_7`), when it does.
-    pub data: Option<String>,
+    /// The resource or data source whose computed attribute this is (`data.aws_ami.rhel_7`,
+    /// `aws_launch_template.web`), when it is one.
+    pub from: Option<String>,
     /// Terraform would fail here (a missing key, a wrong type): `try` and `can` skip it.
     pub error: bool,
 }
@@ -56,12 +57,12 @@ impl Val {
 
     /// An unknown value.
     pub fn unknown(reason: impl Into<String>, at: Option<Source>) -> Val {
-        Val::new(Kind::Unknown(Unknown { reason: reason.into(), data: None, error: false }), at)
+        Val::new(Kind::Unknown(Unknown { reason: reason.into(), from: None, error: false }), at)
     }
 
     /// What Terraform would report as an error (`try` skips it), kept as an unknown with its reason.
     pub fn error(reason: impl Into<String>, at: Option<Source>) -> Val {
-        Val::new(Kind::Unknown(Unknown { reason: reason.into(), data: None, error: true }), at)
+        Val::new(Kind::Unknown(Unknown { reason: reason.into(), from: None, error: true }), at)
     }
 
     /// True when Terraform would fail evaluating it.
@@ -153,8 +154,8 @@ impl Val {
             Kind::Map(map) => map.get(key).cloned(),
             Kind::Resource(address, map) => Some(map.get(key).cloned().unwrap_or_else(|| {
                 let mut v = Val::unknown(format!("{address}.{key} is computed by the provider at apply"), None);
-                if let (Kind::Unknown(u), true) = (&mut v.kind, address.starts_with("data.")) {
-                    u.data = Some(address.clone());
+                if let Kind::Unknown(u) = &mut v.kind {
+                    u.from = Some(address.clone());
                 }
                 v.via = self.via.clone();
                 v
@@ -231,7 +232,7 @@ mod tests {
     fn resources_compute_what_is_not_an_argument() {
         let r = Val::new(Kind::Resource("data.aws_ami.a".into(), BTreeMap::new()), None);
         let id = r.member("id").unwrap();
-        assert_eq!(id.unknown_reason().unwrap().data.as_deref(), Some("data.aws_ami.a"));
+        assert_eq!(id.unknown_reason().unwrap().from.as_deref(), Some("data.aws_ami.a"));
         assert!(id.unknown_reason().unwrap().reason.contains("computed"));
     }
 }
