@@ -48,7 +48,13 @@ pub struct Eval<'m> {
     pub prefix: String,
     locals: BTreeMap<String, (&'m File, &'m Expression, String)>,
     memo: RefCell<BTreeMap<String, Option<Val>>>,
+    /// How deep evaluation is nested now (references inside references), bounded by [`MAX_NESTING`].
+    nesting: std::cell::Cell<usize>,
 }
+
+/// How deep expressions and the references inside them are followed: deeper is unknown, so a
+/// hostile chain of locals cannot exhaust the stack.
+const MAX_NESTING: usize = 400;
 
 impl<'m> Eval<'m> {
     /// An evaluator for `module` with variable values `vars`.
@@ -60,11 +66,22 @@ impl<'m> Eval<'m> {
                 locals.insert(name.clone(), (file, &attr.value, join("/locals", &name)));
             }
         }
-        Eval { module, vars, depth, prefix, locals, memo: RefCell::new(BTreeMap::new()) }
+        Eval { module, vars, depth, prefix, locals, memo: RefCell::new(BTreeMap::new()), nesting: Default::default() }
     }
 
     /// Evaluates `expr` of `file`, whose node is at `ptr`, in `scope`.
     pub fn eval(&self, file: &File, expr: &Expression, ptr: &str, scope: &Scope) -> Val {
+        if self.nesting.get() >= MAX_NESTING {
+            let why = format!("expressions and references nest deeper than {MAX_NESTING} levels here: not followed");
+            return Val::unknown(why, Some(file.text.source(ptr, expr.span())));
+        }
+        self.nesting.set(self.nesting.get() + 1);
+        let v = self.eval_nested(file, expr, ptr, scope);
+        self.nesting.set(self.nesting.get() - 1);
+        v
+    }
+
+    fn eval_nested(&self, file: &File, expr: &Expression, ptr: &str, scope: &Scope) -> Val {
         let here = || Some(file.text.source(ptr, expr.span()));
         match expr {
             Expression::Null(_) => Val::new(Kind::Null, here()),

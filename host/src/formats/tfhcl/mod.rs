@@ -45,8 +45,27 @@ pub fn is_input(path: &Path) -> bool {
     if path.is_dir() { holds_sources(path) } else { is_source(path) }
 }
 
+/// Stack for evaluating a module: expressions nest, and references inside them, up to the
+/// evaluator's bound; a thread of its own keeps that off the caller's (smaller) stack.
+const STACK: usize = 256 << 20;
+
 /// Reads the module at `path` (shown as `display`) into workloads.
 pub fn load(display: &str, path: &Path, catalog: &Catalog, options: &ReadOptions) -> Result<Extracted, Error> {
+    std::thread::scope(|scope| {
+        let worker =
+            std::thread::Builder::new().stack_size(STACK).spawn_scoped(scope, || read(display, path, catalog, options));
+        match worker.map(|w| w.join()) {
+            Ok(Ok(result)) => result,
+            _ => {
+                let why = "the Terraform module could not be evaluated (the evaluator stopped)".to_owned();
+                Err(Error::new(crate::Phase::Model, crate::ErrorKind::Shape(why)).path(display))
+            }
+        }
+    })
+}
+
+/// [`load`] on the current thread.
+fn read(display: &str, path: &Path, catalog: &Catalog, options: &ReadOptions) -> Result<Extracted, Error> {
     let module = files::load(path, display)?;
     let mut given = vars::Given { files: Vec::new(), pairs: options.vars.clone() };
     for file in &options.var_files {
@@ -156,6 +175,10 @@ fn plain(address: &str) -> String {
 
 /// A workload whose instance count is not known says why.
 fn counted(w: &mut Workload, i: &Instance) {
+    if let Some(n) = i.count.filter(|n| *n > 1) {
+        w.count = Some(n);
+        w.evidence.push(format!("count = {n}: the instances are modelled as one workload"));
+    }
     if let Some((reason, at)) = &i.count_unknown {
         w.count = None;
         w.unknown.insert("count".into(), reason.clone());

@@ -20,6 +20,9 @@ use super::value::{Kind, Val};
 /// Arguments and blocks that configure Terraform itself, not the resource.
 const META: &[&str] = &["count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection"];
 
+/// Counts above this are modelled as one workload with that count, not one per instance.
+const MAX_EXPANDED: u64 = 64;
+
 /// One instance of a resource or data source.
 #[derive(Clone, Debug)]
 pub struct Instance {
@@ -37,7 +40,7 @@ pub struct Instance {
     pub body: Val,
     /// The block.
     pub at: Source,
-    /// How many instances this stands for: 1, or `None` when the count is not known.
+    /// How many instances this stands for: 1, more above [`MAX_EXPANDED`], or `None` when not known.
     pub count: Option<u64>,
     /// Why the count is not known, and where it is set.
     pub count_unknown: Option<(String, Source)>,
@@ -73,6 +76,12 @@ pub fn instances(ev: &Eval<'_>, file: &File, block: &Block, mode: &str) -> Vec<I
     if let Some(attr) = block.body.get_attribute("count") {
         let n = ev.eval(file, &attr.value, &join(&ptr, "count"), &root);
         return match n.as_number().filter(|n| *n >= 0.0 && n.fract() == 0.0 && !n.is_nan()) {
+            Some(n) if n as u64 > MAX_EXPANDED => {
+                let why = format!("count.index: the {n} instances are modelled as one");
+                let mut only = one(&root.with("count", index_object(Val::unknown(why, None))), None);
+                only.count = Some(n as u64);
+                vec![only]
+            }
             Some(n) => (0..n as u64)
                 .map(|i| one(&root.with("count", index_object(Val::new(Kind::Num(i as f64), None))), Some(i.into())))
                 .collect(),

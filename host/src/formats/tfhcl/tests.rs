@@ -70,3 +70,27 @@ fn literal_positions_are_where_they_are_written() {
     let via: Vec<_> = v.via.iter().map(|s| (s.path.as_str(), s.line, s.column)).collect();
     assert_eq!(via, vec![("m/x.tf", Some(1), Some(5)), ("m/main.tf", Some(7), Some(16))]);
 }
+
+/// Writes `files` into a fresh directory and reads it as a module input.
+fn read_module(name: &str, files: &[(&str, String)]) -> super::Extracted {
+    let dir = std::env::temp_dir().join(format!("entitle-tfhcl-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (file, text) in files {
+        std::fs::write(dir.join(file), text).unwrap();
+    }
+    let catalog = &crate::catalog::LoadedCatalog::builtin().catalog;
+    let found = super::load("m", &dir, catalog, &Default::default()).unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    found
+}
+
+#[test]
+fn hostile_chains_and_counts_stay_bounded() {
+    let mut text: String = (0..3000).map(|i| format!("locals {{\n  a{i} = local.a{}\n}}\n", i + 1)).collect();
+    text.push_str("locals {\n  a3000 = \"9_4\"\n}\n");
+    text.push_str("resource \"azurerm_linux_virtual_machine\" \"v\" {\n  count = 100000\n  source_image_reference {\n    publisher = \"RedHat\"\n    offer = \"RHEL\"\n    sku = local.a0\n  }\n}\n");
+    let found = read_module("hostile", &[("main.tf", text)]);
+    let [w] = &found.workloads[..] else { panic!("one workload: {:?}", found.workloads) };
+    assert_eq!(w.count, Some(100000));
+    assert!(w.unknown["image.sku"].contains("nest deeper"), "{:?}", w.unknown);
+}
