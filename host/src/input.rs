@@ -88,7 +88,8 @@ fn walk(root: &Path, files: &mut Vec<InputFile>, errors: &mut Vec<Error>) {
 /// file beside `.tf` files.
 fn terraform_module(file: &Path) -> Option<PathBuf> {
     let dir = file.parent()?;
-    let tfvars = file.extension().is_some_and(|x| x.eq_ignore_ascii_case("tfvars"));
+    let name = file.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    let tfvars = name.ends_with(".tfvars") || name.ends_with(".tfvars.json");
     if formats::tfhcl::is_source(file) || (tfvars && formats::tfhcl::holds_sources(dir)) {
         Some(dir.to_path_buf())
     } else {

@@ -80,12 +80,22 @@ pub fn load(path: &Path, display: &str) -> Result<Module, Error> {
             module.files.push(parse(&shown(name), &text)?);
         }
     }
-    let auto = names.iter().filter(|n| n.ends_with(".auto.tfvars"));
-    for name in names.iter().filter(|n| *n == "terraform.tfvars").chain(auto) {
+    let auto = names.iter().filter(|n| n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json"));
+    let plain = names.iter().filter(|n| *n == "terraform.tfvars" || *n == "terraform.tfvars.json");
+    for name in plain.chain(auto) {
         let text = std::fs::read_to_string(path.join(name)).map_err(io)?;
-        module.tfvars.push(parse(&shown(name), &text)?);
+        module.tfvars.push(parse_vars(&shown(name), &text)?);
     }
     Ok(module)
+}
+
+/// Parses a variables file: native syntax, or JSON when its name ends in `.json`.
+pub fn parse_vars(display: &str, text: &str) -> Result<File, Error> {
+    if display.to_ascii_lowercase().ends_with(".json") {
+        super::json_syntax::parse_values(display, text)
+    } else {
+        parse(display, text)
+    }
 }
 
 /// Parses one file; a syntax error names the file, line and column.

@@ -37,7 +37,7 @@ pub fn parse(display: &str, text: &str) -> Result<File, Error> {
     let doc = parse_json(text).map_err(|e| {
         Error::new(Phase::Parse, ErrorKind::Syntax(e.message.clone())).path(display).at(e.line, e.column)
     })?;
-    let mut w = Writer { doc: &doc, out: String::new(), anchors: Vec::new() };
+    let mut w = Writer { doc: &doc, out: String::new(), anchors: Vec::new(), literal: false };
     let Value::Object(top) = &doc.value else {
         let why = "a Terraform JSON file is an object of block types (`resource`, `variable`, …)";
         return Err(Error::new(Phase::Parse, ErrorKind::Shape(why.into())).path(display).at(1, 1));
@@ -58,10 +58,35 @@ pub fn parse(display: &str, text: &str) -> Result<File, Error> {
     Ok(File { text: FileText::generated(display, w.out, w.anchors), body })
 }
 
+/// Parses a JSON variables file (`terraform.tfvars.json`, `--var-file x.tfvars.json`): an
+/// object of values, whose strings are literal (not templates).
+pub fn parse_values(display: &str, text: &str) -> Result<File, Error> {
+    let doc = parse_json(text).map_err(|e| {
+        Error::new(Phase::Parse, ErrorKind::Syntax(e.message.clone())).path(display).at(e.line, e.column)
+    })?;
+    let mut w = Writer { doc: &doc, out: String::new(), anchors: Vec::new(), literal: true };
+    let Value::Object(top) = &doc.value else {
+        let why = "a JSON variables file is an object of variable values";
+        return Err(Error::new(Phase::Parse, ErrorKind::Shape(why.into())).path(display).at(1, 1));
+    };
+    for (name, v) in top {
+        w.out.push_str(&format!("{name} = "));
+        w.expr(&join("", name), v);
+        w.out.push('\n');
+    }
+    let body = hcl_edit::parser::parse_body(&w.out).map_err(|e| {
+        let why = format!("a JSON variables file entitle could not read: {}", e.message());
+        Error::new(Phase::Parse, ErrorKind::Syntax(why)).path(display)
+    })?;
+    Ok(File { text: FileText::generated(display, w.out, w.anchors), body })
+}
+
 struct Writer<'d> {
     doc: &'d Document,
     out: String,
     anchors: Vec<(usize, u32, u32)>,
+    /// Strings are literal values (variables files), not templates.
+    literal: bool,
 }
 
 impl Writer<'_> {
@@ -141,6 +166,9 @@ impl Writer<'_> {
     fn expr(&mut self, ptr: &str, v: &Value) {
         self.anchor(ptr);
         match v {
+            Value::String(s) if self.literal => {
+                self.out.push_str(&template(&s.replace("${", "$${").replace("%{", "%%{")))
+            }
             Value::String(s) => self.out.push_str(&template(s)),
             Value::Array(items) => {
                 self.out.push('[');
@@ -241,6 +269,18 @@ mod tests {
         assert_eq!(template("a\"b"), "\"a\\\"b\"");
         assert_eq!(template("${lookup(var.m, \"k\")}-x"), "\"${lookup(var.m, \"k\")}-x\"");
         assert_eq!(template("$${literal}"), "\"$${literal}\"");
+    }
+
+    #[test]
+    fn reads_json_variables_files() {
+        let file = parse_values("x.tfvars.json", "{\n  \"sku\": \"${not-a-template}\",\n  \"n\": [1, 2]\n}\n").unwrap();
+        let sku = file.body.get_attribute("sku").unwrap();
+        assert!(matches!(
+            &sku.value,
+            hcl_edit::expr::Expression::StringTemplate(_) | hcl_edit::expr::Expression::String(_)
+        ));
+        use hcl_edit::Span;
+        assert_eq!(file.text.position(sku.value.span().unwrap().start), (2, 10));
     }
 
     #[test]

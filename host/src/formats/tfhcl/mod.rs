@@ -72,7 +72,7 @@ fn read(display: &str, path: &Path, catalog: &Catalog, options: &ReadOptions) ->
         let shown = file.display().to_string();
         let text = std::fs::read_to_string(file)
             .map_err(|e| Error::new(crate::Phase::Parse, crate::ErrorKind::Io(e)).path(&shown))?;
-        given.files.push(files::parse(&shown, &text)?);
+        given.files.push(files::parse_vars(&shown, &text)?);
     }
     let values = vars::root_values(&module, &given);
     let mut out = Extracted::default();
