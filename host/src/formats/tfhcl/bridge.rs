@@ -94,8 +94,12 @@ pub struct Modelled {
 /// reference to another resource of the module (a launch template, a boot disk).
 fn configuration(instances: &[Instance], numbers: &[usize], built: &Built) -> Value {
     let mut root = json!({});
+    let mut seen = std::collections::BTreeSet::new();
     for (n, number) in numbers.iter().enumerate() {
         let i = &instances[*number];
+        if !seen.insert((i.module.as_str(), i.ty.as_str(), i.name.as_str())) {
+            continue;
+        }
         let base = format!("/resource_changes/{n}/change/after/");
         let mut expressions = json!({});
         for (ptr, from) in built.unknown.range(base.clone()..).take_while(|(p, _)| p.starts_with(&base)) {
@@ -121,9 +125,7 @@ fn configuration(instances: &[Instance], numbers: &[usize], built: &Built) -> Va
             .map(|m| m.entry("resources").or_insert_with(|| json!([])))
             .and_then(Value::as_array_mut)
             .expect("built as an array");
-        if !resources.iter().any(|r| r["type"] == json!(i.ty) && r["name"] == json!(i.name)) {
-            resources.push(json!({"mode": "managed", "type": i.ty, "name": i.name, "expressions": expressions}));
-        }
+        resources.push(json!({"mode": "managed", "type": i.ty, "name": i.name, "expressions": expressions}));
     }
     json!({ "root_module": root })
 }
