@@ -26,7 +26,7 @@ fn every_tfhcl_case_matches_its_expected_result() {
         if let Some(problem) = support::compare(&case.with_extension("expected.json"), &text) {
             failures.push(problem);
         }
-        failures.extend(misplaced_sources(&case, &read));
+        failures.extend(check_sources(&case, &read).0);
     }
     assert!(
         failures.is_empty(),
@@ -54,7 +54,10 @@ fn options(case: &Path) -> ReadOptions {
 
 /// Every source of every workload has a line and column inside its file; a string field's
 /// provenance starts at that string's literal (or at the function call that built it).
-fn misplaced_sources(case: &Path, read: &ReadOptions) -> Vec<String> {
+/// Returns the problems and how many literals were compared.
+/// The problems of every source under `case`, and how many literals were compared.
+fn check_sources(case: &Path, read: &ReadOptions) -> (Vec<String>, usize) {
+    let mut checked = 0;
     let (files, mut errors) = entitle::discover(&[case.to_path_buf()]);
     let loaded = entitle::read_all(&files, &entitle::LoadedCatalog::builtin().catalog, read, 1, &mut errors);
     let mut problems = Vec::new();
@@ -92,6 +95,7 @@ fn misplaced_sources(case: &Path, read: &ReadOptions) -> Vec<String> {
                 "image.version" => w.image.version.as_deref(),
                 _ => None,
             };
+            checked += usize::from(value.is_some());
             if let Some(value) = value
                 && !at.starts_with(&format!("\"{value}"))
                 && !at.starts_with(value)
@@ -101,5 +105,17 @@ fn misplaced_sources(case: &Path, read: &ReadOptions) -> Vec<String> {
             }
         }
     }
-    problems
+    (problems, checked)
+}
+
+#[test]
+fn every_source_in_the_real_terraform_corpus_lands_on_its_text() {
+    let corpus = support::root().join("../shared/corpus/real/terraform-hcl");
+    assert!(corpus.is_dir(), "the real corpus is expected at {} (CI provides it)", corpus.display());
+    let (mut problems, checked) = check_sources(&corpus, &ReadOptions::default());
+    let rhel = ReadOptions { vars: vec![("os_image".into(), "rhel".into())], ..ReadOptions::default() };
+    let (more, also) = check_sources(&corpus.join("azurerm-examples/openshift-origin"), &rhel);
+    problems.extend(more);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(checked > 10 && also > 10, "image literals compared: {checked} and {also}");
 }
