@@ -77,6 +77,23 @@ fn read(display: &str, path: &Path, catalog: &Catalog, options: &ReadOptions) ->
     let values = vars::root_values(&module, &given);
     let mut out = Extracted::default();
     out.notes.extend(module.notes.iter().cloned());
+    let declared: BTreeSet<&str> = module.blocks("variable").map(|(_, b)| files::label(b, 0)).collect();
+    let undeclared: Vec<&str> = given
+        .pairs
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .chain(given.files.iter().flat_map(|f| f.body.attributes().map(|a| a.key.as_str())))
+        .filter(|n| !declared.contains(n))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if !undeclared.is_empty() {
+        let more = if undeclared.len() > 8 { format!(" and {} more", undeclared.len() - 8) } else { String::new() };
+        let shown = undeclared.iter().take(8).copied().collect::<Vec<_>>().join(", ");
+        out.notes.push(format!(
+            "variables given but not declared in {display} (still used where referred to): {shown}{more}"
+        ));
+    }
     let cx = Run { catalog, amis: options.amis.as_deref() };
     cx.module(&module, values, 0, String::new(), &mut out);
     out.notes.sort();
