@@ -34,3 +34,28 @@ resource "azurerm_linux_virtual_machine" "uses_output" {
     version   = "latest"
   }
 }
+
+variable "enabled" {
+  default = false
+}
+
+module "gated" {
+  source = "./vm"
+  count  = var.enabled ? 1 : 0
+  sku    = "7_9"
+  name   = "never"
+}
+
+module "pair" {
+  source   = "./vm"
+  for_each = toset(["a", "b"])
+  sku      = "9_4"
+  name     = each.key
+}
+
+module "maybe" {
+  source = "./vm"
+  count  = var.replicas
+  sku    = module.pair["a"].image_urn == "RedHat:RHEL:9_4" ? "9_6" : "8_10"
+  name   = "maybe"
+}

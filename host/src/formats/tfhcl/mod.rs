@@ -169,7 +169,24 @@ impl Run<'_> {
             match modules::child(&ev, file, block) {
                 Ok(Some(child)) => {
                     out.includes.push(child.module.dir.clone());
-                    self.module(&child.module, child.vars, depth + 1, child.prefix, out);
+                    if child.instances.is_empty() {
+                        let call = format!("{}module.{}", ev.prefix, files::label(block, 0));
+                        out.notes.push(format!("count or for_each gives no instance, so not modelled: {call}"));
+                    }
+                    for (_, prefix, vars) in child.instances {
+                        let first = out.workloads.len();
+                        self.module(&child.module, vars, depth + 1, prefix, out);
+                        if let Some((reason, at)) = &child.count_unknown {
+                            for w in &mut out.workloads[first..] {
+                                w.count = None;
+                                w.unknown.insert(
+                                    "count".into(),
+                                    format!("{reason}: the module's resources are modelled as if it is called"),
+                                );
+                                w.provenance.insert("count".into(), at.clone());
+                            }
+                        }
+                    }
                 }
                 Ok(None) if modules::source_of(block).as_deref().and_then(modules::local_source).is_some() => {
                     out.notes.push(format!(
