@@ -174,15 +174,16 @@ fn to_json(v: &Val, ptr: &str, built: &mut Built) -> (Value, Value) {
         Kind::Bool(b) => (json!(b), Value::Bool(false)),
         Kind::Num(n) => (number_text(*n).parse::<Value>().unwrap_or(Value::Null), Value::Bool(false)),
         Kind::Str(s) => (json!(s), Value::Bool(false)),
-        Kind::List(items) => {
+        Kind::List(_) => {
+            let items = v.items().unwrap_or_default();
             let (values, marks): (Vec<Value>, Vec<Value>) =
                 items.iter().enumerate().map(|(i, item)| to_json(item, &format!("{ptr}/{i}"), built)).unzip();
             (Value::Array(values), Value::Array(marks))
         }
-        Kind::Map(map) | Kind::Resource(_, map) => {
+        Kind::Map(_) | Kind::Resource(..) => {
             let (mut values, mut marks) = (Map::new(), Map::new());
-            for (k, item) in map {
-                let (value, mark) = to_json(item, &crate::formats::tfhcl::position::join(ptr, k), built);
+            for (k, item) in v.entries().unwrap_or_default() {
+                let (value, mark) = to_json(&item, &crate::formats::tfhcl::position::join(ptr, &k), built);
                 values.insert(k.clone(), value);
                 if mark != Value::Bool(false) {
                     marks.insert(k.clone(), mark);

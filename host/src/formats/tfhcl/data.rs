@@ -61,14 +61,14 @@ fn aws_ami(i: &Instance, catalog: &Catalog) -> Option<Identity> {
     };
     let mut name_filter = None;
     let mut parts = Vec::new();
-    if let Some(Kind::List(filters)) = arg(i, "filter").map(|v| v.kind) {
+    if let Some(filters) = arg(i, "filter").and_then(|v| v.items()) {
         for f in filters {
             let name = f.member("name").and_then(|v| v.as_text()).unwrap_or_default();
             let values = f.member("values");
             let shown = values.as_ref().map(Val::show).unwrap_or_else(|| "(none)".into());
             parts.push(format!("filter {name} = {shown}"));
             if name == "name"
-                && let Some(Kind::List(vals)) = values.map(|v| v.kind)
+                && let Some(vals) = values.and_then(|v| v.items())
                 && let [only] = &vals[..]
                 && only.as_text().is_some()
             {

@@ -273,7 +273,7 @@ impl<'m> Eval<'m> {
                 }
                 TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
                     let items = match &value.kind {
-                        Kind::List(items) => items.clone(),
+                        Kind::List(_) => value.items().unwrap_or_default(),
                         Kind::Null => Vec::new(),
                         _ => vec![value.clone()],
                     };
@@ -348,10 +348,8 @@ impl<'m> Eval<'m> {
     fn for_expr(&self, file: &File, f: &ForExpr, ptr: &str, scope: &Scope, at: Option<Source>) -> Val {
         let collection = self.eval(file, &f.intro.collection_expr, ptr, scope);
         let pairs: Vec<(Val, Val)> = match &collection.kind {
-            Kind::List(items) => {
-                items.iter().enumerate().map(|(i, v)| (Val::new(Kind::Num(i as f64), None), v.clone())).collect()
-            }
-            Kind::Map(map) => map.iter().map(|(k, v)| (Val::str(k.clone(), None), v.clone())).collect(),
+            Kind::List(_) => pairs(&collection),
+            Kind::Map(_) => pairs(&collection),
             Kind::Unknown(_) => return unknown_part(collection, "the `for` collection", at),
             Kind::Null => return Val::error("a `for` expression over null", at),
             _ => return Val::error(format!("a `for` expression over a {}", collection.type_name()), at),
@@ -388,5 +386,16 @@ impl<'m> Eval<'m> {
             }
         }
         if f.key_expr.is_some() { Val::new(Kind::Map(map), at) } else { Val::new(Kind::List(list), at) }
+    }
+}
+
+/// The (key, element) pairs of a list (index keys) or map, each element as reached through it.
+pub fn pairs(collection: &Val) -> Vec<(Val, Val)> {
+    match (collection.items(), collection.entries()) {
+        (Some(items), _) => {
+            items.into_iter().enumerate().map(|(i, v)| (Val::new(Kind::Num(i as f64), None), v)).collect()
+        }
+        (_, Some(entries)) => entries.into_iter().map(|(k, v)| (Val::str(k, None), v)).collect(),
+        _ => Vec::new(),
     }
 }

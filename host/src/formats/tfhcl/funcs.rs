@@ -52,7 +52,7 @@ pub fn call(
         call.args.iter().enumerate().map(|(i, a)| ev.eval(file, a, &join(ptr, &i.to_string()), scope)).collect();
     if call.args.expand_final() {
         match args.pop().map(|v| (v.kind.clone(), v)) {
-            Some((Kind::List(items), _)) => args.extend(items),
+            Some((Kind::List(_), v)) => args.extend(v.items().unwrap_or_default()),
             Some((_, v)) => return v,
             None => {}
         }
@@ -70,10 +70,7 @@ pub fn apply(name: &str, args: Vec<Val>, at: Option<Source>) -> Val {
     }
     let bad = |why: &str| Val::error(format!("{name}(): {why}"), at.clone());
     let text = |i: usize| args.get(i).and_then(Val::as_text);
-    let list = |i: usize| match args.get(i).map(|a| &a.kind) {
-        Some(Kind::List(items)) => Some(items.clone()),
-        _ => None,
-    };
+    let list = |i: usize| args.get(i).and_then(Val::items);
     let new = |kind: Kind| Val::new(kind, at.clone());
     match name {
         "lookup" => match (args.first(), text(1)) {
@@ -102,7 +99,7 @@ pub fn apply(name: &str, args: Vec<Val>, at: Option<Source>) -> Val {
             let mut out = BTreeMap::new();
             for a in &args {
                 match &a.kind {
-                    Kind::Map(m) => out.extend(m.clone()),
+                    Kind::Map(_) => out.extend(a.entries().unwrap_or_default()),
                     Kind::Null => {}
                     Kind::Unknown(_) => return a.clone(),
                     _ => return bad("needs maps"),
@@ -114,7 +111,7 @@ pub fn apply(name: &str, args: Vec<Val>, at: Option<Source>) -> Val {
             let mut out = Vec::new();
             for a in &args {
                 match &a.kind {
-                    Kind::List(items) => out.extend(items.clone()),
+                    Kind::List(_) => out.extend(a.items().unwrap_or_default()),
                     Kind::Unknown(_) => return a.clone(),
                     _ => return bad("needs lists"),
                 }
@@ -135,7 +132,9 @@ pub fn apply(name: &str, args: Vec<Val>, at: Option<Source>) -> Val {
             Some(Kind::Map(m)) if name == "keys" => {
                 new(Kind::List(m.keys().map(|k| Val::str(k.clone(), at.clone())).collect()))
             }
-            Some(Kind::Map(m)) => new(Kind::List(m.values().cloned().collect())),
+            Some(Kind::Map(_)) => {
+                new(Kind::List(args[0].entries().unwrap_or_default().into_iter().map(|(_, v)| v).collect()))
+            }
             _ => bad("needs a map"),
         },
         "tomap" => match args.first() {
@@ -237,7 +236,7 @@ pub fn apply(name: &str, args: Vec<Val>, at: Option<Source>) -> Val {
 /// Flattens nested lists into `out`; returns an unknown element when one is met.
 fn flatten(v: &Val, out: &mut Vec<Val>) -> Option<Val> {
     match &v.kind {
-        Kind::List(items) => items.iter().find_map(|i| flatten(i, out)),
+        Kind::List(_) => v.items().unwrap_or_default().iter().find_map(|i| flatten(i, out)),
         Kind::Unknown(_) => Some(v.clone()),
         _ => {
             out.push(v.clone());

@@ -120,8 +120,10 @@ fn expansions(
     if let Some(attr) = block.body.get_attribute("for_each") {
         let each = ev.eval(file, &attr.value, &join(ptr, "for_each"), &root);
         let pairs: Option<Vec<(String, Val)>> = match &each.kind {
-            Kind::Map(map) => Some(map.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
-            Kind::List(items) => items.iter().map(|v| v.as_text().map(|k| (k, v.clone()))).collect(),
+            Kind::Map(_) => each.entries(),
+            Kind::List(_) => {
+                each.items().unwrap_or_default().into_iter().map(|v| v.as_text().map(|k| (k, v))).collect()
+            }
             _ => None,
         };
         return match pairs {

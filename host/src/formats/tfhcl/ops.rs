@@ -37,9 +37,11 @@ pub fn index(value: &Val, key: &Val) -> Val {
         return key.clone();
     }
     let found = match &value.kind {
-        Kind::List(items) => {
-            key.as_number().filter(|n| *n >= 0.0 && n.fract() == 0.0).and_then(|n| items.get(n as usize)).cloned()
-        }
+        Kind::List(items) => key
+            .as_number()
+            .filter(|n| *n >= 0.0 && n.fract() == 0.0)
+            .and_then(|n| items.get(n as usize))
+            .map(|item| value.inherit(item)),
         Kind::Map(_) | Kind::Resource(..) => key.as_text().and_then(|k| value.member(&k)),
         _ => None,
     };

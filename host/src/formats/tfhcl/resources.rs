@@ -98,8 +98,10 @@ pub fn instances(ev: &Eval<'_>, file: &File, block: &Block, mode: &str) -> Vec<I
     if let Some(attr) = block.body.get_attribute("for_each") {
         let each = ev.eval(file, &attr.value, &join(&ptr, "for_each"), &root);
         let pairs: Option<Vec<(String, Val)>> = match &each.kind {
-            Kind::Map(map) => Some(map.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
-            Kind::List(items) => items.iter().map(|v| v.as_text().map(|k| (k, v.clone()))).collect(),
+            Kind::Map(_) => each.entries(),
+            Kind::List(_) => {
+                each.items().unwrap_or_default().into_iter().map(|v| v.as_text().map(|k| (k, v))).collect()
+            }
             _ => None,
         };
         return match pairs {
@@ -237,10 +239,7 @@ fn dynamic(
         None => Val::error(format!("dynamic \"{name}\" has no for_each"), Some(at.clone())),
     };
     let pairs: Vec<(Val, Val)> = match &each.kind {
-        Kind::List(items) => {
-            items.iter().enumerate().map(|(i, v)| (Val::new(Kind::Num(i as f64), None), v.clone())).collect()
-        }
-        Kind::Map(map) => map.iter().map(|(k, v)| (Val::str(k.clone(), None), v.clone())).collect(),
+        Kind::List(_) | Kind::Map(_) => super::eval::pairs(&each),
         _ => {
             let what = format!("the for_each of dynamic \"{name}\"");
             let mut v = unknown_part(each, &what, Some(at.clone()));

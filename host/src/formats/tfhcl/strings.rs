@@ -11,10 +11,7 @@ use super::value::{Kind, Val, number_text};
 pub fn apply(name: &str, args: &[Val], at: Option<Source>) -> Val {
     let bad = |why: &str| Val::error(format!("{name}(): {why}"), at.clone());
     let text = |i: usize| args.get(i).and_then(Val::as_text);
-    let list = |i: usize| match args.get(i).map(|a| &a.kind) {
-        Some(Kind::List(items)) => Some(items.clone()),
-        _ => None,
-    };
+    let list = |i: usize| args.get(i).and_then(Val::items);
     let new = |kind: Kind| Val::new(kind, at.clone());
     match name {
         "split" => match (text(0), args.get(1)) {

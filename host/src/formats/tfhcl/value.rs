@@ -132,27 +132,52 @@ impl Val {
     }
 
     /// The value as it travelled through `site` (a reference), keeping where it was written.
+    /// Only this value records it; its elements and members inherit it when they are taken out
+    /// ([`Val::inherit`]), so a reference to a large map costs no walk over it.
     pub fn through(mut self, site: &Source) -> Val {
-        self.prefix(site);
+        if self.via.first() != Some(site) {
+            self.via.insert(0, site.clone());
+        }
         self
     }
 
-    fn prefix(&mut self, site: &Source) {
-        if self.via.first() != Some(site) && self.at.as_ref() != Some(site) {
-            self.via.insert(0, site.clone());
+    /// `child` (an element or member of this value) as reached through it: this value's
+    /// references come before the child's own.
+    pub fn inherit(&self, child: &Val) -> Val {
+        let mut c = child.clone();
+        if !self.via.is_empty() {
+            let mut via = self.via.clone();
+            via.append(&mut c.via);
+            via.retain(|s| Some(s) != c.at.as_ref());
+            via.dedup();
+            c.via = via;
         }
-        match &mut self.kind {
-            Kind::List(items) => items.iter_mut().for_each(|v| v.prefix(site)),
-            Kind::Map(map) | Kind::Resource(_, map) => map.values_mut().for_each(|v| v.prefix(site)),
-            _ => {}
+        c
+    }
+
+    /// The elements of a list, each as reached through it.
+    pub fn items(&self) -> Option<Vec<Val>> {
+        match &self.kind {
+            Kind::List(items) => Some(items.iter().map(|i| self.inherit(i)).collect()),
+            _ => None,
+        }
+    }
+
+    /// The members of a map or resource, each as reached through it.
+    pub fn entries(&self) -> Option<Vec<(String, Val)>> {
+        match &self.kind {
+            Kind::Map(map) | Kind::Resource(_, map) => {
+                Some(map.iter().map(|(k, v)| (k.clone(), self.inherit(v))).collect())
+            }
+            _ => None,
         }
     }
 
     /// The member `key` of a map, object or resource; `None` when absent.
     pub fn member(&self, key: &str) -> Option<Val> {
         match &self.kind {
-            Kind::Map(map) => map.get(key).cloned(),
-            Kind::Resource(address, map) => Some(map.get(key).cloned().unwrap_or_else(|| {
+            Kind::Map(map) => map.get(key).map(|v| self.inherit(v)),
+            Kind::Resource(address, map) => Some(map.get(key).map(|v| self.inherit(v)).unwrap_or_else(|| {
                 let mut v = Val::unknown(format!("{address}.{key} is computed by the provider at apply"), None);
                 if let Kind::Unknown(u) = &mut v.kind {
                     u.from = Some(address.clone());
