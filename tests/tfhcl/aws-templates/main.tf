@@ -27,3 +27,8 @@ resource "aws_instance" "bastion" {
   }
   user_data = "#!/bin/bash\nsubscription-manager register --activationkey=web --org=12345\n"
 }
+
+resource "aws_instance" "nosy" {
+  ami       = "ami-0123456789abcdef0"
+  user_data = file("/etc/passwd")
+}

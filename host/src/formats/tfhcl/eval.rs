@@ -195,7 +195,8 @@ impl<'m> Eval<'m> {
         if flat.chars().count() > 90 { format!("{}…", flat.chars().take(90).collect::<String>()) } else { flat }
     }
 
-    fn template(&self, file: &File, t: &Template, ptr: &str, scope: &Scope, at: Option<Source>) -> Val {
+    /// Evaluates a string template.
+    pub fn template(&self, file: &File, t: &Template, ptr: &str, scope: &Scope, at: Option<Source>) -> Val {
         let elements: Vec<&Element> = t.iter().collect();
         if let [Element::Interpolation(only)] = elements[..] {
             return self.eval(file, &only.expr, ptr, scope);
@@ -239,6 +240,7 @@ impl<'m> Eval<'m> {
         let (value, used) = match (name, attr(0)) {
             ("var", Some(v)) => (self.variable(&v, here.clone()), 1),
             ("local", Some(l)) => (self.local(&l), 1),
+            ("path", Some(p)) if p == "module" || p == "root" => (Val::str(self.module.display_dir(), here.clone()), 1),
             ("path", Some(_)) => (Val::str(".", here.clone()), 1),
             ("terraform", Some(w)) if w == "workspace" => (Val::str("default", here.clone()), 1),
             ("count", _) | ("each", _) | ("self", _) => {

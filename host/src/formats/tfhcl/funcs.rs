@@ -57,6 +57,12 @@ pub fn call(
             None => {}
         }
     }
+    if matches!(name, "file" | "templatefile" | "fileexists") {
+        if let Some(u) = args.iter().find(|a| a.is_unknown()) {
+            return u.clone();
+        }
+        return super::reads::call(ev, name, &args, at);
+    }
     apply(name, args, at)
 }
 
@@ -205,6 +211,17 @@ pub fn apply(name: &str, args: Vec<Val>, at: Option<Source>) -> Val {
                 new(Kind::List(out))
             }
             None => bad("needs a list"),
+        },
+        "base64encode" => match args.first().and_then(|a| a.as_text().map(|t| (a, t))) {
+            Some((a, t)) => Val { kind: Kind::Str(crate::formats::base64::encode(t.as_bytes())), ..a.clone() },
+            None => bad("needs a string"),
+        },
+        "base64decode" => match args.first().and_then(|a| a.as_text().map(|t| (a, t))) {
+            Some((a, t)) => match crate::formats::base64::decode_text(&t) {
+                Some(text) => Val { kind: Kind::Str(text), ..a.clone() },
+                None => bad("not base64 of UTF-8 text"),
+            },
+            None => bad("needs a string"),
         },
         "tostring" => match args.first() {
             Some(a) if a.as_text().is_some() => Val { kind: Kind::Str(a.as_text().unwrap_or_default()), ..a.clone() },

@@ -16,6 +16,7 @@ mod json_syntax;
 mod modules;
 mod ops;
 mod position;
+mod reads;
 mod resources;
 mod strings;
 mod unfetched;
