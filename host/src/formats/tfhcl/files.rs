@@ -100,6 +100,8 @@ pub fn parse_vars(display: &str, text: &str) -> Result<File, Error> {
 
 /// Parses one file; a syntax error names the file, line and column.
 pub fn parse(display: &str, text: &str) -> Result<File, Error> {
+    // A UTF-8 byte order mark is not text: columns are counted without it.
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let body = hcl_edit::parser::parse_body(text).map_err(|e| {
         let at = e.location();
         Error::new(Phase::Parse, ErrorKind::Syntax(format!("HCL: {}", e.message())))
@@ -123,6 +125,8 @@ pub fn label(block: &Block, i: usize) -> &str {
 
 #[cfg(test)]
 mod tests {
+    use hcl_edit::Span;
+
     use super::*;
 
     #[test]
@@ -131,5 +135,7 @@ mod tests {
         assert_eq!(err.path.as_deref(), Some("bad.tf"));
         assert_eq!(err.line, Some(2));
         assert!(parse("ok.tf", "variable \"x\" {\n  default = 1\n}\n").is_ok());
+        let bom = parse("bom.tf", "\u{FEFF}x = 1\r\ny = 2\r\n").unwrap();
+        assert_eq!(bom.text.position(bom.body.get_attribute("y").unwrap().key.span().unwrap().start), (2, 1));
     }
 }
