@@ -11,7 +11,6 @@ use hcl_edit::expr::FuncCall;
 use super::eval::{Eval, Scope};
 use super::files::File;
 use super::ops::same;
-use super::position::join;
 use super::strings;
 use super::value::{Kind, Val};
 
@@ -48,8 +47,7 @@ pub fn call(
         }
         _ => {}
     }
-    let mut args: Vec<Val> =
-        call.args.iter().enumerate().map(|(i, a)| ev.eval(file, a, &join(ptr, &i.to_string()), scope)).collect();
+    let mut args: Vec<Val> = call.args.iter().map(|a| ev.eval(file, a, ptr, scope)).collect();
     if call.args.expand_final() {
         match args.pop().map(|v| (v.kind.clone(), v)) {
             Some((Kind::List(_), v)) => args.extend(v.items().unwrap_or_default()),

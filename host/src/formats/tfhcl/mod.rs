@@ -88,6 +88,15 @@ fn read(display: &str, path: &Path, catalog: &Catalog, options: &ReadOptions) ->
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
+    let given_names: Vec<String> = given
+        .pairs
+        .iter()
+        .map(|(n, _)| format!("--var {n}"))
+        .chain(options.var_files.iter().map(|f| format!("--var-file {}", f.display())))
+        .collect();
+    if !given_names.is_empty() {
+        out.notes.push(format!("variables given: {}", given_names.join(", ")));
+    }
     if !undeclared.is_empty() {
         let more = if undeclared.len() > 8 { format!(" and {} more", undeclared.len() - 8) } else { String::new() };
         let shown = undeclared.iter().take(8).copied().collect::<Vec<_>>().join(", ");
