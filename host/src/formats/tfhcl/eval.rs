@@ -46,8 +46,10 @@ pub struct Eval<'m> {
     pub depth: usize,
     /// The module's address prefix (`module.app.`), empty for the root.
     pub prefix: String,
-    locals: BTreeMap<String, (&'m File, &'m Expression, String)>,
-    memo: RefCell<BTreeMap<String, Option<Val>>>,
+    /// The module's locals: file, expression and pointer by name.
+    pub(super) locals: BTreeMap<String, (&'m File, &'m Expression, String)>,
+    /// Values of locals, resources and module calls once evaluated (`None` while evaluating).
+    pub(super) memo: RefCell<BTreeMap<String, Option<Val>>>,
     /// How deep evaluation is nested now (references inside references), bounded by [`MAX_NESTING`].
     nesting: std::cell::Cell<usize>,
 }
@@ -59,13 +61,7 @@ const MAX_NESTING: usize = 400;
 impl<'m> Eval<'m> {
     /// An evaluator for `module` with variable values `vars`.
     pub fn new(module: &'m Module, vars: BTreeMap<String, Val>, depth: usize, prefix: String) -> Eval<'m> {
-        let mut locals = BTreeMap::new();
-        for (file, block) in module.blocks("locals") {
-            for attr in block.body.attributes() {
-                let name = attr.key.as_str().to_owned();
-                locals.insert(name.clone(), (file, &attr.value, join("/locals", &name)));
-            }
-        }
+        let locals = super::locals::definitions(module);
         Eval { module, vars, depth, prefix, locals, memo: RefCell::new(BTreeMap::new()), nesting: Default::default() }
     }
 
@@ -296,26 +292,6 @@ impl<'m> Eval<'m> {
                 at,
             ),
         }
-    }
-
-    fn local(&self, name: &str) -> Val {
-        let key = format!("local.{name}");
-        if let Some(slot) = self.memo.borrow().get(&key) {
-            return match slot {
-                Some(v) => v.clone(),
-                None => Val::error(format!("local.{name} refers to itself (a cycle of locals)"), None),
-            };
-        }
-        let Some((file, expr, ptr)) = self.locals.get(name) else {
-            return Val::unknown(
-                format!("local.{name} is not defined in this module (its definition is not among the files read)"),
-                None,
-            );
-        };
-        self.memo.borrow_mut().insert(key.clone(), None);
-        let v = self.eval(file, expr, ptr, &Scope::default());
-        self.memo.borrow_mut().insert(key, Some(v.clone()));
-        v
     }
 
     /// The value of resource or data source `ty.name` (instances by count or for_each).

@@ -13,6 +13,7 @@ mod eval;
 mod files;
 mod funcs;
 mod json_syntax;
+mod locals;
 mod modules;
 mod ops;
 mod position;
