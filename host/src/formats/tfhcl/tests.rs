@@ -94,3 +94,23 @@ fn hostile_chains_and_counts_stay_bounded() {
     assert_eq!(w.count, Some(100000));
     assert!(w.unknown["image.sku"].contains("nest deeper"), "{:?}", w.unknown);
 }
+
+#[test]
+fn dynamic_blocks_with_iterators_and_unknown_gates() {
+    let text = "variable \"images\" {\n  default = { db = { p = \"RedHat\", o = \"RHEL\", s = \"9_4\" } }\n}\n\
+                variable \"os\" {}\n\
+                resource \"azurerm_linux_virtual_machine\" \"known\" {\n  dynamic \"source_image_reference\" {\n    for_each = var.images\n    iterator = img\n    content {\n      publisher = img.value.p\n      offer     = img.value.o\n      sku       = img.value.s\n      version   = img.key\n    }\n  }\n}\n\
+                resource \"azurerm_linux_virtual_machine\" \"gated\" {\n  count = var.os == \"rhel\" ? 1 : 0\n  dynamic \"source_image_reference\" {\n    for_each = range(var.os == \"rhel\" ? 1 : 0)\n    content {\n      publisher = \"RedHat\"\n    }\n  }\n}\n";
+    let found = read_module("dynamic", &[("main.tf", text.to_owned())]);
+    let known = found.workloads.iter().find(|w| w.id.ends_with("known")).unwrap();
+    assert_eq!(known.image.urn().as_deref(), Some("RedHat:RHEL:9_4:db"));
+    assert_eq!(known.provenance["image.sku"].line, Some(2), "the value is edited in the variable default");
+    let gated = found.workloads.iter().find(|w| w.id.ends_with("gated")).unwrap();
+    assert_eq!(gated.count, None);
+    assert!(gated.unknown["count"].contains("var.os has no default"), "{:?}", gated.unknown);
+    assert!(
+        gated.unknown["image"].contains("dynamic \"source_image_reference\" blocks are not known"),
+        "{:?}",
+        gated.unknown
+    );
+}
