@@ -87,7 +87,7 @@ impl<'m> Eval<'m> {
             Expression::Array(items) => {
                 let items =
                     items.iter().enumerate().map(|(i, e)| self.eval(file, e, &join(ptr, &i.to_string()), scope));
-                Val::new(Kind::List(items.collect()), here())
+                Val::new(Kind::list(items.collect()), here())
             }
             Expression::Object(object) => {
                 let mut map = BTreeMap::new();
@@ -105,7 +105,7 @@ impl<'m> Eval<'m> {
                     let v = self.eval(file, value.expr(), &join(ptr, &name), scope);
                     map.insert(name, v);
                 }
-                Val::new(Kind::Map(map), here())
+                Val::new(Kind::map(map), here())
             }
             Expression::StringTemplate(t) => self.template(file, t, ptr, scope, here()),
             Expression::HeredocTemplate(h) => self.template(file, &h.template, ptr, scope, here()),
@@ -276,8 +276,9 @@ impl<'m> Eval<'m> {
                         _ => vec![value.clone()],
                     };
                     let rest = &ops[i + 1..];
-                    let out = items.into_iter().map(|item| self.apply(file, item, rest, ptr, scope)).collect();
-                    return Val { kind: Kind::List(out), at: value.at.clone(), via: value.via.clone() };
+                    let out: Vec<Val> =
+                        items.into_iter().map(|item| self.apply(file, item, rest, ptr, scope)).collect();
+                    return Val { kind: Kind::list(out), at: value.at.clone(), via: value.via.clone() };
                 }
             };
         }
@@ -353,9 +354,9 @@ impl<'m> Eval<'m> {
                     let key = self.eval(file, key_expr, ptr, &inner);
                     let Some(key) = key.as_text() else { return unknown_part(key, "a `for` key", at) };
                     if f.grouping {
-                        let group = map.entry(key).or_insert_with(|| Val::new(Kind::List(Vec::new()), None));
+                        let group = map.entry(key).or_insert_with(|| Val::new(Kind::list(Vec::new()), None));
                         if let Kind::List(items) = &mut group.kind {
-                            items.push(value);
+                            std::rc::Rc::make_mut(items).push(value);
                         }
                     } else {
                         map.insert(key, value);
@@ -363,7 +364,7 @@ impl<'m> Eval<'m> {
                 }
             }
         }
-        if f.key_expr.is_some() { Val::new(Kind::Map(map), at) } else { Val::new(Kind::List(list), at) }
+        if f.key_expr.is_some() { Val::new(Kind::map(map), at) } else { Val::new(Kind::list(list), at) }
     }
 }
 

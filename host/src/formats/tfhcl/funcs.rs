@@ -109,7 +109,7 @@ pub fn apply(name: &str, args: Vec<Val>, at: Option<Source>) -> Val {
                     _ => return bad("needs maps"),
                 }
             }
-            new(Kind::Map(out))
+            new(Kind::map(out))
         }
         "concat" => {
             let mut out = Vec::new();
@@ -120,7 +120,7 @@ pub fn apply(name: &str, args: Vec<Val>, at: Option<Source>) -> Val {
                     _ => return bad("needs lists"),
                 }
             }
-            new(Kind::List(out))
+            new(Kind::list(out))
         }
         "length" => match args.first().map(|a| &a.kind) {
             Some(Kind::List(items)) => new(Kind::Num(items.len() as f64)),
@@ -134,10 +134,10 @@ pub fn apply(name: &str, args: Vec<Val>, at: Option<Source>) -> Val {
         },
         "keys" | "values" => match args.first().map(|a| &a.kind) {
             Some(Kind::Map(m)) if name == "keys" => {
-                new(Kind::List(m.keys().map(|k| Val::str(k.clone(), at.clone())).collect()))
+                new(Kind::list(m.keys().map(|k| Val::str(k.clone(), at.clone())).collect()))
             }
             Some(Kind::Map(_)) => {
-                new(Kind::List(args[0].entries().unwrap_or_default().into_iter().map(|(_, v)| v).collect()))
+                new(Kind::list(args[0].entries().unwrap_or_default().into_iter().map(|(_, v)| v).collect()))
             }
             _ => bad("needs a map"),
         },
@@ -147,22 +147,21 @@ pub fn apply(name: &str, args: Vec<Val>, at: Option<Source>) -> Val {
         },
         "tolist" | "toset" => match args.first() {
             Some(a) if matches!(a.kind, Kind::Unknown(_) | Kind::Null) => a.clone(),
-            Some(Val { kind: Kind::List(items), at: a, via }) => {
-                let mut items = items.clone();
-                if name == "toset" {
-                    let mut unique: Vec<Val> = Vec::new();
-                    for i in items {
-                        if !unique.iter().any(|u| same(u, &i)) {
-                            unique.push(i);
-                        }
-                    }
-                    items = unique;
+            Some(list @ Val { kind: Kind::List(items), .. }) => {
+                if name != "toset" {
+                    return list.clone();
                 }
-                Val { kind: Kind::List(items), at: a.clone(), via: via.clone() }
+                let mut unique: Vec<Val> = Vec::new();
+                for i in items.iter() {
+                    if !unique.iter().any(|u| same(u, i)) {
+                        unique.push(i.clone());
+                    }
+                }
+                Val { kind: Kind::list(unique), ..list.clone() }
             }
             _ => bad("needs a list"),
         },
-        "list" => new(Kind::List(args)),
+        "list" => new(Kind::list(args)),
         "map" => {
             if !args.len().is_multiple_of(2) {
                 return bad("needs key, value pairs");
@@ -174,7 +173,7 @@ pub fn apply(name: &str, args: Vec<Val>, at: Option<Source>) -> Val {
                     None => return bad("needs string keys"),
                 };
             }
-            new(Kind::Map(out))
+            new(Kind::map(out))
         }
         "range" => {
             let n: Option<Vec<f64>> = args.iter().map(Val::as_number).collect();
@@ -193,7 +192,7 @@ pub fn apply(name: &str, args: Vec<Val>, at: Option<Source>) -> Val {
                     return Val::unknown("range() of more than 1024 elements is not expanded", at);
                 }
             }
-            new(Kind::List(out))
+            new(Kind::list(out))
         }
         "one" => match list(0) {
             Some(items) if items.is_empty() => new(Kind::Null),
@@ -206,7 +205,7 @@ pub fn apply(name: &str, args: Vec<Val>, at: Option<Source>) -> Val {
                 if let Some(u) = flatten(a, &mut out) {
                     return u;
                 }
-                new(Kind::List(out))
+                new(Kind::list(out))
             }
             None => bad("needs a list"),
         },
@@ -266,7 +265,7 @@ mod tests {
     use crate::formats::tfhcl::value::samples::{list, s, text};
 
     fn map(pairs: &[(&str, Val)]) -> Val {
-        Val::new(Kind::Map(pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect()), None)
+        Val::new(Kind::map(pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect()), None)
     }
 
     #[test]

@@ -102,7 +102,7 @@ fn expansions(
             Some(n) => {
                 let keys = (0..(n as u64).min(MAX_INSTANCES)).map(|i| {
                     let index = BTreeMap::from([("index".to_owned(), Val::new(Kind::Num(i as f64), None))]);
-                    (Some(i.into()), root.with("count", Val::new(Kind::Map(index), None)))
+                    (Some(i.into()), root.with("count", Val::new(Kind::map(index), None)))
                 });
                 (keys.collect(), None, Some("count"))
             }
@@ -110,7 +110,7 @@ fn expansions(
                 let index =
                     BTreeMap::from([("index".to_owned(), Val::unknown("count.index: the count is not known", None))]);
                 (
-                    vec![(None, root.with("count", Val::new(Kind::Map(index), None)))],
+                    vec![(None, root.with("count", Val::new(Kind::map(index), None)))],
                     Some(unknown("count", attr, &n)),
                     Some("count"),
                 )
@@ -131,7 +131,7 @@ fn expansions(
                 let keys = pairs.into_iter().take(MAX_INSTANCES as usize).map(|(k, v)| {
                     let object =
                         BTreeMap::from([("key".to_owned(), Val::str(k.clone(), None)), ("value".to_owned(), v)]);
-                    (Some(serde_json::Value::String(k)), root.with("each", Val::new(Kind::Map(object), None)))
+                    (Some(serde_json::Value::String(k)), root.with("each", Val::new(Kind::map(object), None)))
                 });
                 (keys.collect(), None, Some("for_each"))
             }
@@ -174,14 +174,14 @@ pub fn outputs(ev: &Eval<'_>, name: &str, at: Option<Source>) -> Val {
                 map.insert(out.to_owned(), v);
             }
         }
-        each.push((key.clone(), Val::new(Kind::Map(map), at.clone())));
+        each.push((key.clone(), Val::new(Kind::map(map), at.clone())));
     }
     match child.expanded {
-        Some("count") => Val::new(Kind::List(each.into_iter().map(|(_, v)| v).collect()), at),
+        Some("count") => Val::new(Kind::list(each.into_iter().map(|(_, v)| v).collect()), at),
         Some(_) => {
             let keyed =
                 each.into_iter().map(|(k, v)| (k.and_then(|k| k.as_str().map(str::to_owned)).unwrap_or_default(), v));
-            Val::new(Kind::Map(keyed.collect()), at)
+            Val::new(Kind::map(keyed.collect()), at)
         }
         None => each.pop().map(|(_, v)| v).unwrap_or_else(|| Val::new(Kind::Null, at)),
     }

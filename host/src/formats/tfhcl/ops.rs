@@ -56,9 +56,9 @@ pub fn same(a: &Val, b: &Val) -> bool {
     match (&a.kind, &b.kind) {
         (Kind::Unknown(_), _) | (_, Kind::Unknown(_)) => false,
         (Kind::Num(x), Kind::Num(y)) => x == y,
-        (Kind::List(x), Kind::List(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q)),
+        (Kind::List(x), Kind::List(y)) => x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| same(p, q)),
         (Kind::Map(x), Kind::Map(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|((k, p), (l, q))| k == l && same(p, q))
+            x.len() == y.len() && x.iter().zip(y.iter()).all(|((k, p), (l, q))| k == l && same(p, q))
         }
         (x, y) => x == y,
     }

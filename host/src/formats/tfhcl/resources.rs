@@ -69,7 +69,7 @@ pub fn instances(ev: &Eval<'_>, file: &File, block: &Block, mode: &str) -> Vec<I
     };
     let one = |scope: &Scope, index: Option<Value>| Instance {
         index,
-        body: Val::new(Kind::Map(body(ev, file, &block.body, &ptr, scope)), Some(at.clone())),
+        body: Val::new(Kind::map(body(ev, file, &block.body, &ptr, scope)), Some(at.clone())),
         ..base.clone()
     };
     let root = Scope::default();
@@ -110,7 +110,7 @@ pub fn instances(ev: &Eval<'_>, file: &File, block: &Block, mode: &str) -> Vec<I
                 .map(|(k, v)| {
                     let object =
                         BTreeMap::from([("key".to_owned(), Val::str(k.clone(), None)), ("value".to_owned(), v)]);
-                    one(&root.with("each", Val::new(Kind::Map(object), None)), Some(Value::String(k)))
+                    one(&root.with("each", Val::new(Kind::map(object), None)), Some(Value::String(k)))
                 })
                 .collect(),
             None => {
@@ -139,7 +139,7 @@ fn unknown_count(ev: &Eval<'_>, file: &File, expr: &Expression, v: &Val, what: &
 }
 
 fn index_object(index: Val) -> Val {
-    Val::new(Kind::Map(BTreeMap::from([("index".to_owned(), index)])), None)
+    Val::new(Kind::map(BTreeMap::from([("index".to_owned(), index)])), None)
 }
 
 /// The value of `ty.name` when another expression refers to it (`None` when not declared).
@@ -154,7 +154,7 @@ pub fn value(ev: &Eval<'_>, mode: &str, ty: &str, name: &str) -> Option<Val> {
     let as_resource = |i: &Instance, suffix: &str| {
         let map = match &i.body.kind {
             Kind::Map(m) => m.clone(),
-            _ => BTreeMap::new(),
+            _ => Default::default(),
         };
         Val { kind: Kind::Resource(format!("{address}{suffix}"), map), at: Some(i.at.clone()), via: Vec::new() }
     };
@@ -173,11 +173,11 @@ pub fn value(ev: &Eval<'_>, mode: &str, ty: &str, name: &str) -> Option<Val> {
                 let key = i.index.as_ref().and_then(Value::as_str).unwrap_or_default().to_owned();
                 (key.clone(), as_resource(i, &format!("[{key:?}]")))
             });
-            Val::new(Kind::Map(map.collect()), at)
+            Val::new(Kind::map(map.collect()), at)
         }
         _ if block.body.get_attribute("count").is_some() => {
             let items = instances.iter().enumerate().map(|(n, i)| as_resource(i, &format!("[{n}]")));
-            Val::new(Kind::List(items.collect()), at)
+            Val::new(Kind::list(items.collect()), at)
         }
         Some(i) => as_resource(i, ""),
         None => Val::new(Kind::Null, at),
@@ -208,7 +208,7 @@ pub fn body(ev: &Eval<'_>, file: &File, body: &Body, ptr: &str, scope: &Scope) -
         let here = join(&join(ptr, ident), &n.to_string());
         *n += 1;
         let inner = Val::new(
-            Kind::Map(self::body(ev, file, &block.body, &here, scope)),
+            Kind::map(self::body(ev, file, &block.body, &here, scope)),
             Some(file.text.source(&here, block.span())),
         );
         push(&mut out, ident, inner, file.text.source(&join(ptr, ident), block.span()));
@@ -253,23 +253,23 @@ fn dynamic(
     };
     if pairs.is_empty() {
         // Zero blocks: the attribute is absent, as in a plan with no such block.
-        out.entry(name.to_owned()).or_insert_with(|| Val::new(Kind::List(Vec::new()), Some(at.clone())));
+        out.entry(name.to_owned()).or_insert_with(|| Val::new(Kind::list(Vec::new()), Some(at.clone())));
     }
     for (k, v) in pairs {
         let object = BTreeMap::from([("key".to_owned(), k), ("value".to_owned(), v)]);
-        let inner_scope = scope.with(&iterator, Val::new(Kind::Map(object), None));
+        let inner_scope = scope.with(&iterator, Val::new(Kind::map(object), None));
         let n = seen.entry(name.to_owned()).or_default();
         let content_ptr = join(&here, "content");
         *n += 1;
         let inner = self::body(ev, file, &content.body, &content_ptr, &inner_scope);
-        push(out, name, Val::new(Kind::Map(inner), Some(file.text.source(&content_ptr, content.span()))), at.clone());
+        push(out, name, Val::new(Kind::map(inner), Some(file.text.source(&content_ptr, content.span()))), at.clone());
     }
 }
 
 /// Appends a nested block to the list under `key`.
 fn push(out: &mut BTreeMap<String, Val>, key: &str, block: Val, at: Source) {
-    let list = out.entry(key.to_owned()).or_insert_with(|| Val::new(Kind::List(Vec::new()), Some(at)));
+    let list = out.entry(key.to_owned()).or_insert_with(|| Val::new(Kind::list(Vec::new()), Some(at)));
     if let Kind::List(items) = &mut list.kind {
-        items.push(block);
+        std::rc::Rc::make_mut(items).push(block);
     }
 }

@@ -22,7 +22,7 @@ pub fn apply(name: &str, args: &[Val], at: Option<Source>) -> Val {
                     at: s.at.clone(),
                     via: s.via.clone(),
                 });
-                new(Kind::List(parts.collect()))
+                new(Kind::list(parts.collect()))
             }
             _ => bad("needs a separator and a string"),
         },

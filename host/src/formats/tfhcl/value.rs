@@ -2,6 +2,7 @@
 //! reason why, each carrying where it was written and the references it travelled through.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use entitle_sdk::model::Source;
 
@@ -27,12 +28,12 @@ pub enum Kind {
     Num(f64),
     /// A string.
     Str(String),
-    /// A list, tuple or set.
-    List(Vec<Val>),
-    /// A map or object.
-    Map(BTreeMap<String, Val>),
+    /// A list, tuple or set (shared: a reference to a large list copies nothing).
+    List(Rc<Vec<Val>>),
+    /// A map or object (shared, likewise).
+    Map(Rc<BTreeMap<String, Val>>),
     /// A resource or data source instance: its arguments; other attributes are computed.
-    Resource(String, BTreeMap<String, Val>),
+    Resource(String, Rc<BTreeMap<String, Val>>),
     /// Not known before apply, or not knowable here.
     Unknown(Unknown),
 }
@@ -47,6 +48,18 @@ pub struct Unknown {
     pub from: Option<String>,
     /// Terraform would fail here (a missing key, a wrong type): `try` and `can` skip it.
     pub error: bool,
+}
+
+impl Kind {
+    /// A list.
+    pub fn list(items: Vec<Val>) -> Kind {
+        Kind::List(Rc::new(items))
+    }
+
+    /// A map.
+    pub fn map(map: BTreeMap<String, Val>) -> Kind {
+        Kind::Map(Rc::new(map))
+    }
 }
 
 impl Val {
@@ -224,7 +237,7 @@ pub mod samples {
 
     /// A list.
     pub fn list(items: Vec<Val>) -> Val {
-        Val::new(Kind::List(items), None)
+        Val::new(Kind::list(items), None)
     }
 
     /// The text of a value, or the value shown.
@@ -244,7 +257,7 @@ mod tests {
     #[test]
     fn travels_through_references_keeping_origin() {
         let inner = Val::str("RedHat", Some(at(3)));
-        let map = Val::new(Kind::Map(BTreeMap::from([("p".to_owned(), inner)])), Some(at(2)));
+        let map = Val::new(Kind::map(BTreeMap::from([("p".to_owned(), inner)])), Some(at(2)));
         let used = map.through(&at(9)).through(&at(12));
         let p = used.member("p").unwrap();
         assert_eq!(p.at, Some(at(3)));
@@ -255,7 +268,7 @@ mod tests {
 
     #[test]
     fn resources_compute_what_is_not_an_argument() {
-        let r = Val::new(Kind::Resource("data.aws_ami.a".into(), BTreeMap::new()), None);
+        let r = Val::new(Kind::Resource("data.aws_ami.a".into(), Default::default()), None);
         let id = r.member("id").unwrap();
         assert_eq!(id.unknown_reason().unwrap().from.as_deref(), Some("data.aws_ami.a"));
         assert!(id.unknown_reason().unwrap().reason.contains("computed"));
