@@ -9,3 +9,4 @@ mod k8s_cases;
 mod limits;
 mod summary;
 mod support;
+mod tfhcl_cases;

@@ -12,8 +12,14 @@ use serde_json::{Value, json};
 /// Checks everything under `root` as of 2026-11-25 with the built-in policies and
 /// returns one summary per input file, keyed by its path relative to `root`.
 pub fn check_tree(root: &Path) -> BTreeMap<String, Value> {
-    let prefix = format!("{}/", root.display());
-    let relative = |p: &str| p.strip_prefix(&prefix).unwrap_or(p).to_owned();
+    check_tree_with(root, &entitle::ReadOptions::default())
+}
+
+/// [`check_tree`] with read options (Terraform variables, parameters files).
+pub fn check_tree_with(root: &Path, read: &entitle::ReadOptions) -> BTreeMap<String, Value> {
+    let (whole, prefix) = (root.display().to_string(), format!("{}/", root.display()));
+    // The root itself is `.` (a Terraform module directory given as the tree is one input).
+    let relative = |p: &str| if p == whole { ".".to_owned() } else { p.strip_prefix(&prefix).unwrap_or(p).to_owned() };
     let cache = std::env::temp_dir().join("entitle-tests-cache");
     let runtime = Runtime::new(RuntimeOptions { cache: CacheMode::Dir(cache), ..RuntimeOptions::default() }).unwrap();
     let (policies, load_errors) = entitle::load_policies(&runtime, true, &[]);
@@ -21,7 +27,7 @@ pub fn check_tree(root: &Path) -> BTreeMap<String, Value> {
     let checker = Checker { runtime, policies, catalog: LoadedCatalog::builtin() };
     let (files, errors) = entitle::discover(&[root.to_path_buf()]);
     let mut read_errors = Vec::new();
-    let loaded = entitle::read_all(&files, &checker.catalog.catalog, &Default::default(), 2, &mut read_errors);
+    let loaded = entitle::read_all(&files, &checker.catalog.catalog, read, 2, &mut read_errors);
     let mut out: BTreeMap<String, Value> = BTreeMap::new();
     for input in &loaded {
         out.insert(
@@ -36,7 +42,7 @@ pub fn check_tree(root: &Path) -> BTreeMap<String, Value> {
             }),
         );
     }
-    let options = CheckOptions { jobs: 2, ..CheckOptions::new("2026-11-25".parse().unwrap()) };
+    let options = CheckOptions { jobs: 2, read: read.clone(), ..CheckOptions::new("2026-11-25".parse().unwrap()) };
     let report = checker.check(&files, errors, &options);
     for f in &report.findings {
         let entry = out.entry(relative(&f.location.path)).or_insert_with(|| json!({"findings": [], "errors": []}));

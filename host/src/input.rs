@@ -16,9 +16,9 @@ const WALKED_EXTENSIONS: [&str; 11] =
 /// Source formats entitle does not read (yet), and what to give it instead.
 fn unread_source(path: &Path) -> Option<&'static str> {
     match path.extension()?.to_string_lossy().to_ascii_lowercase().as_str() {
-        "tf" | "tfvars" => {
-            Some("Terraform source is not read yet; check the plan instead (`terraform show -json PLAN > plan.json`)")
-        }
+        "tfvars" => Some(
+            "a Terraform variables file is read with its module: `--var-file FILE MODULE_DIR` (or name it terraform.tfvars / *.auto.tfvars beside the .tf files)",
+        ),
         "bicep" | "bicepparam" => {
             Some("Bicep source is not read; compile it (`az bicep build --file main.bicep`) and check the JSON")
         }
@@ -66,7 +66,12 @@ fn walk(root: &Path, files: &mut Vec<InputFile>, errors: &mut Vec<Error>) {
                 // A .jinja / .py file is listed only when it is a Deployment Manager template.
                 let other_code = template
                     && !std::fs::read_to_string(e.path()).is_ok_and(|t| formats::gcpdm::looks_like_template(&t));
-                if ext.is_some_and(|x| WALKED_EXTENSIONS.contains(&x.as_str())) && !other_code {
+                if let Some(dir) = terraform_module(e.path()) {
+                    // A directory of .tf files is one module: one input, its .tfvars read with it.
+                    if !files.iter().any(|f| f.path == dir) {
+                        files.push(InputFile { display: dir.display().to_string(), path: dir, explicit: false });
+                    }
+                } else if ext.is_some_and(|x| WALKED_EXTENSIONS.contains(&x.as_str())) && !other_code {
                     files.push(InputFile {
                         display: e.path().display().to_string(),
                         path: e.into_path(),
@@ -81,6 +86,19 @@ fn walk(root: &Path, files: &mut Vec<InputFile>, errors: &mut Vec<Error>) {
                 errors.push(Error::new(Phase::Parse, ErrorKind::Io(io)).path(path));
             }
         }
+    }
+}
+
+/// The module directory a walked file belongs to: a `.tf` / `.tf.json` file, or a `.tfvars`
+/// file beside `.tf` files.
+fn terraform_module(file: &Path) -> Option<PathBuf> {
+    let dir = file.parent()?;
+    let name = file.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    let tfvars = name.ends_with(".tfvars") || name.ends_with(".tfvars.json");
+    if formats::tfhcl::is_source(file) || (tfvars && formats::tfhcl::holds_sources(dir)) {
+        Some(dir.to_path_buf())
+    } else {
+        None
     }
 }
 
@@ -112,6 +130,16 @@ pub struct LoadedInput {
 
 /// Reads, parses and models one file.
 pub fn load(file: &InputFile, catalog: &Catalog, options: &ReadOptions) -> Result<LoadedInput, Error> {
+    if formats::tfhcl::is_input(&file.path) {
+        let found = formats::tfhcl::load(&file.display, &file.path, catalog, options)?;
+        let mut loaded = LoadedInput::empty(&file.display, &file.path);
+        loaded.format = Some(Format::TerraformHcl);
+        (loaded.workloads, loaded.errors, loaded.includes, loaded.notes) =
+            (found.workloads, found.errors, found.includes, found.notes);
+        // Boot entries already point at their `.tf` lines: nothing to locate here.
+        derive_evidence(&mut loaded.workloads, &|_, _| None);
+        return Ok(loaded);
+    }
     if let Some(why) = unread_source(&file.path) {
         if file.explicit {
             return Err(Error::new(Phase::Parse, ErrorKind::Shape(why.to_owned())).path(&file.display));
@@ -171,8 +199,7 @@ pub fn load_documents(
         [doc] if file == path => doc.position(pointer).map(|at| (at.line, at.column)),
         _ => None,
     };
-    crate::registration::scan(&mut loaded.workloads, &locate);
-    crate::billing_evidence::record(&mut loaded.workloads);
+    derive_evidence(&mut loaded.workloads, &locate);
     if loaded.format.is_none() {
         let why = "not a descriptor entitle reads (an ARM template, a Terraform plan, a CloudFormation template, Kubernetes manifests, a Deployment Manager configuration or an entitle descriptor)";
         if explicit {
@@ -181,6 +208,13 @@ pub fn load_documents(
         loaded.skipped = Some(why.to_owned());
     }
     Ok(loaded)
+}
+
+/// What every front-end's workloads get alike: registration found in their boot
+/// entries, and the line saying how their billing model was reached.
+fn derive_evidence(workloads: &mut [Workload], locate: crate::registration::Locator) {
+    crate::registration::scan(workloads, locate);
+    crate::billing_evidence::record(workloads);
 }
 
 impl LoadedInput {

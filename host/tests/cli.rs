@@ -224,7 +224,7 @@ fn a_file_that_is_not_a_descriptor_is_an_error_when_named_and_a_note_when_walked
     let dir = scratch("unknown");
     std::fs::create_dir_all(dir.join("infra")).unwrap();
     std::fs::write(dir.join("infra/other.json"), "{\"hello\": 1}").unwrap();
-    std::fs::write(dir.join("infra/main.tf"), "resource \"x\" \"y\" {}").unwrap();
+    std::fs::write(dir.join("infra/main.bicep"), "resource x 'y' = {}").unwrap();
     let named = entitle(&dir, &["check", "--as-of", "2026-11-25", "infra/other.json"]);
     assert_eq!(named.status.code(), Some(2));
     let walked = entitle(&dir, &["check", "--format", "json", "--as-of", "2026-11-25", "infra"]);
@@ -311,4 +311,31 @@ fn an_ami_catalogue_names_opaque_amis_and_region_picks_one() {
     assert_eq!(w["billing"]["model"], "byos");
     assert_eq!(w["region"], "us-east-1");
     assert_eq!(w["alternatives"], Value::Null, "other regions are dropped");
+}
+
+#[test]
+fn terraform_source_takes_var_and_var_file_with_terraforms_precedence() {
+    let dir = scratch("tfhcl");
+    std::fs::create_dir_all(dir.join("mod")).unwrap();
+    let main = "variable \"sku\" {\n  default = \"9_4\"\n}\nresource \"azurerm_linux_virtual_machine\" \"vm\" {\n  source_image_reference {\n    publisher = \"RedHat\"\n    offer     = \"RHEL\"\n    sku       = var.sku\n    version   = \"latest\"\n  }\n}\n";
+    std::fs::write(dir.join("mod/main.tf"), main).unwrap();
+    std::fs::write(dir.join("mod/terraform.tfvars"), "sku = \"8_6\"\n").unwrap();
+    std::fs::write(dir.join("old.tfvars"), "sku = \"7_9\"\n").unwrap();
+    let facts = |args: &[&str]| {
+        let out = entitle(&dir, &[&["facts", "--format", "json"], args, &["mod"]].concat());
+        assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+        let w = json(&out)["workloads"][0].clone();
+        let sku = &w["provenance"]["image.sku"];
+        (w["image"]["sku"].as_str().unwrap().to_owned(), format!("{}:{}", sku["path"].as_str().unwrap(), sku["line"]))
+    };
+    assert_eq!(facts(&[]), ("8_6".to_owned(), "mod/terraform.tfvars:1".to_owned()));
+    assert_eq!(facts(&["--var-file", "old.tfvars"]), ("7_9".to_owned(), "old.tfvars:1".to_owned()));
+    assert_eq!(facts(&["--var-file", "old.tfvars", "--var", "sku=9_6"]).0, "9_6");
+    let report = json(&entitle(
+        &dir,
+        &["check", "--format", "json", "--as-of", "2026-11-25", "--var-file", "old.tfvars", "mod"],
+    ));
+    let rules: Vec<&str> = report["findings"].as_array().unwrap().iter().filter_map(|f| f["rule"].as_str()).collect();
+    assert!(rules.contains(&"RHEL-LC-MAJOR-EOL"), "{report}");
+    assert_eq!(report["findings"][0]["location"]["path"], "old.tfvars");
 }

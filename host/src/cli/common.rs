@@ -85,6 +85,17 @@ pub fn read_options(args: &super::ReadArgs) -> anyhow::Result<entitle::ReadOptio
         Some(path) => Some(std::sync::Arc::new(entitle::formats::amis::AmiCatalog::load(path)?)),
         None => None,
     };
-    let platform = args.platform.map(|p| p.name().to_owned());
-    Ok(entitle::ReadOptions { params: args.params.clone(), amis, region: args.region.clone(), platform })
+    let mut vars = Vec::new();
+    for pair in &args.vars {
+        let (name, value) = pair.split_once('=').with_context(|| format!("--var {pair}: expected NAME=VALUE"))?;
+        vars.push((name.trim().to_owned(), value.to_owned()));
+    }
+    Ok(entitle::ReadOptions {
+        params: args.params.clone(),
+        amis,
+        region: args.region.clone(),
+        platform: args.platform.map(|p| p.name().to_owned()),
+        var_files: args.var_files.clone(),
+        vars,
+    })
 }

@@ -69,6 +69,12 @@ pub struct ReadArgs {
     /// The cluster Kubernetes manifests run on, when the files cannot say (OpenShift is detected).
     #[arg(long, value_enum, value_name = "PLATFORM")]
     pub platform: Option<PlatformArg>,
+    /// Terraform source: a variables file, as `terraform -var-file` (repeatable; a later file wins).
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
+    /// Terraform source: a variable value, as `terraform -var` (repeatable; wins over files).
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
 }
 
 /// `--platform` values.

@@ -11,6 +11,7 @@ pub mod cfn;
 pub mod gcpdm;
 pub mod k8s;
 mod native;
+pub mod tfhcl;
 pub mod tfplan;
 
 use std::path::{Path, PathBuf};
@@ -43,6 +44,8 @@ pub enum Format {
     Kubernetes,
     /// A Google Cloud Deployment Manager configuration (plain or expanded).
     GcpDeploymentManager,
+    /// Terraform source: a module's `.tf` files, evaluated without a plan.
+    TerraformHcl,
 }
 
 impl Format {
@@ -56,6 +59,7 @@ impl Format {
             Format::CloudFormation => "cloudformation",
             Format::Kubernetes => "kubernetes",
             Format::GcpDeploymentManager => "gcp-deployment-manager",
+            Format::TerraformHcl => "terraform-hcl",
         }
     }
 }
@@ -115,6 +119,10 @@ pub struct ReadOptions {
     pub region: Option<String>,
     /// The cluster platform (`--platform`: openshift, aks, eks, gke, kubernetes).
     pub platform: Option<String>,
+    /// Terraform variables files (`--var-file`), in the order given.
+    pub var_files: Vec<PathBuf>,
+    /// Terraform variables (`--var NAME=VALUE`), in the order given.
+    pub vars: Vec<(String, String)>,
 }
 
 /// The workloads of a document in `format` (`path` as shown, `fs_path` on disk, `text`
@@ -131,7 +139,7 @@ pub fn workloads(
 ) -> Result<Extracted, Error> {
     match format {
         Format::Arm => arm::workloads(path, fs_path, doc, catalog, options.params.as_deref()),
-        Format::ArmParameters => Ok(Extracted::default()),
+        Format::ArmParameters | Format::TerraformHcl => Ok(Extracted::default()),
         Format::TerraformPlan => tfplan::workloads(path, &doc, catalog, options.amis.as_deref()),
         Format::CloudFormation => {
             let mut found =

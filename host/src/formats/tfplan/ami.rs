@@ -73,15 +73,16 @@ pub fn identify(cx: &Context<'_, '_>, entry: &Entry<'_>, path: &[&str], w: &mut 
                 ),
             }
         }
+        (Some(id), None) if cx.is_source() => {
+            format!("AMI ids are opaque: the Terraform source does not show {id}'s name, owner or billing")
+        }
         (Some(id), None) => {
             format!(
                 "AMI ids are opaque: the plan does not show {id}'s name, owner or billing \
                  (no data source read during planning returned it)"
             )
         }
-        (None, None) => {
-            format!("the AMI is known only after apply{via}, and no data source read during planning names it")
-        }
+        (None, None) => format!("the AMI is known only after apply{via}{}", cx.unread("names it")),
     };
     if id.is_none() {
         w.unknown.insert("image".into(), reason.clone());

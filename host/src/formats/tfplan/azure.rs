@@ -15,7 +15,9 @@ use crate::formats::{apply_azure_image, apply_license_type, apply_own_azure_imag
 /// `azurerm_orchestrated_virtual_machine_scale_set`.
 pub fn machine(cx: &Context<'_, '_>, entry: &Entry<'_>, w: &mut Workload) {
     let id = entry.field(&["source_image_id"]);
-    if entry.has(&["source_image_reference", "0"]) || !(id.text().is_some() || id.unknown || id.sensitive) {
+    // A whole block that is not known (a `dynamic` block read from source) is the image reference.
+    let by_reference = entry.has(&["source_image_reference", "0"]) || entry.field(&["source_image_reference"]).unknown;
+    if by_reference || !(id.text().is_some() || id.unknown || id.sensitive) {
         reference(cx, entry, w, "source_image_reference");
     } else {
         custom_image(cx, entry, w, &["source_image_id"]);

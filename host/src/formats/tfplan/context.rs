@@ -24,6 +24,17 @@ pub struct Context<'p, 'a> {
 }
 
 impl<'a> Context<'_, 'a> {
+    /// True when the document was built from Terraform source (no plan): nothing was read
+    /// during planning, and reasons name the source instead of the plan.
+    pub fn is_source(&self) -> bool {
+        self.plan.shape == Shape::Source
+    }
+
+    /// ` and no data source read during planning names it` in a plan, nothing for source.
+    pub fn unread(&self, what: &str) -> String {
+        if self.is_source() { String::new() } else { format!(", and no data source read during planning {what}") }
+    }
+
     /// A `Source` in this file.
     pub fn at(&self, pointer: &str) -> Source {
         source(self.plan.path, pointer)
@@ -49,6 +60,10 @@ impl<'a> Context<'_, 'a> {
         };
         let action = match (self.plan.shape, &entry.actions[..]) {
             (Shape::State, _) => "in the state: it runs now".to_owned(),
+            (Shape::Source, _) => {
+                "read from Terraform source, not a plan: values are evaluated from the configuration and its variables"
+                    .to_owned()
+            }
             (Shape::Planned, _) => "in planned_values: it runs after apply".to_owned(),
             (_, ["no-op"]) => "planned action no-op: it runs now and stays".to_owned(),
             (_, ["create"]) => "planned action create".to_owned(),

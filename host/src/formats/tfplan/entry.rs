@@ -2,6 +2,8 @@
 //! or a `values.root_module` resource, with its unknown and sensitive marks and the JSON pointer of
 //! every attribute read from it.
 
+use std::collections::BTreeMap;
+
 use serde_json::Value;
 
 use super::address::{Step, address, module_steps};
@@ -34,6 +36,9 @@ pub struct Entry<'a> {
     pub sensitive: Option<&'a Value>,
     /// The planned actions (`create`, `no-op`, …), empty for a state resource.
     pub actions: Vec<&'a str>,
+    /// Why unknown values are unknown, by pointer (Terraform source evaluated without a plan);
+    /// `None` in a plan, where an unknown value is known only after apply.
+    pub reasons: Option<&'a BTreeMap<String, String>>,
 }
 
 /// One attribute read from an entry.
@@ -47,6 +52,8 @@ pub struct Field<'a> {
     pub unknown: bool,
     /// Marked sensitive: present, never to be printed.
     pub sensitive: bool,
+    /// Why it is unknown, when the document says (Terraform source evaluated without a plan).
+    pub reason: Option<String>,
 }
 
 impl<'a> Field<'a> {
@@ -64,6 +71,8 @@ impl<'a> Field<'a> {
     pub fn missing(&self, what: &str) -> Option<String> {
         if self.sensitive {
             Some(format!("{what} is marked sensitive in the plan, so it is not read or shown"))
+        } else if let (true, Some(reason)) = (self.unknown, &self.reason) {
+            Some(format!("{what}: {reason}"))
         } else if self.unknown {
             Some(format!("{what} is known only after apply"))
         } else {
@@ -89,7 +98,8 @@ impl<'a> Entry<'a> {
         let sensitive = self.sensitive.is_some_and(|s| marked(s, path) || walk(s, path).is_some_and(holds_true));
         let unknown = self.unknown.is_some_and(|u| marked(u, path));
         let value = if sensitive { None } else { walk(self.values, path).filter(|v| !v.is_null()) };
-        Field { value, at, unknown: unknown && value.is_none(), sensitive }
+        let reason = self.reasons.and_then(|r| nearest(r, &at)).cloned();
+        Field { value, at, unknown: unknown && value.is_none(), sensitive, reason }
     }
 
     /// True when `path` holds a non-null value (sensitive or not).
@@ -105,6 +115,17 @@ pub fn walk<'a>(value: &'a Value, path: &[&str]) -> Option<&'a Value> {
         Value::Array(items) => key.parse::<usize>().ok().and_then(|i| items.get(i)),
         _ => None,
     })
+}
+
+/// The entry of `pointer`, else of its nearest ancestor.
+fn nearest<'r>(reasons: &'r BTreeMap<String, String>, pointer: &str) -> Option<&'r String> {
+    let mut at = pointer;
+    loop {
+        if let Some(found) = reasons.get(at) {
+            return Some(found);
+        }
+        at = &at[..at.rfind('/')?];
+    }
 }
 
 /// True when a mark tree (`after_unknown`, `after_sensitive`) marks `path` or an ancestor.
@@ -166,6 +187,7 @@ mod tests {
             unknown: Some(&unknown),
             sensitive: Some(&sensitive),
             actions: vec!["create"],
+            reasons: None,
         };
         let ami = entry.field(&["ami"]);
         assert!(ami.unknown && ami.value.is_none() && ami.missing("ami").unwrap().contains("after apply"));

@@ -76,7 +76,11 @@ fn attached(cx: &Context<'_, '_>, entry: &Entry<'_>, path: &[&str], w: &mut Work
             identify(cx, disk, &["image"], w);
         }
         None => {
-            let reason = "the boot disk is an existing disk whose image is not visible in the plan";
+            let reason = if cx.is_source() {
+                "the boot disk is an existing disk whose image is not visible in the Terraform source"
+            } else {
+                "the boot disk is an existing disk whose image is not visible in the plan"
+            };
             w.provenance.insert("image".into(), cx.at(&field.at));
             w.unknown.insert("image".into(), reason.into());
             unidentified(w, reason, &cx.at(&field.at));
@@ -133,7 +137,7 @@ fn identify(cx: &Context<'_, '_>, entry: &Entry<'_>, path: &[&str], w: &mut Work
         (Some(reference), _) => apply(w, classify_gcp(&parse_gcp_image(reference), cx.catalog), &at, &[]),
         (None, Some(reason)) => {
             let via = target.map(|t| format!(" ({})", t.chain.join(" → "))).unwrap_or_default();
-            let reason = format!("{reason}{via}, and no data source read during planning names it");
+            let reason = format!("{reason}{via}{}", cx.unread("names it"));
             w.unknown.insert("image".into(), reason.clone());
             unidentified(w, &reason, &at);
         }

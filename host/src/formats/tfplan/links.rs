@@ -78,7 +78,8 @@ pub fn link(cx: &Context<'_, '_>, built: &mut [(usize, Workload)]) {
                 unidentified(w, &reason, &w.source.clone());
             }
             (None, _) => {
-                let reason = "it names no launch template or launch configuration in this plan".to_owned();
+                let within = if cx.is_source() { "module" } else { "plan" };
+                let reason = format!("it names no launch template or launch configuration in this {within}");
                 w.unknown.insert("image".into(), reason.clone());
                 unidentified(w, &reason, &w.source.clone());
             }

@@ -98,8 +98,31 @@ pub fn workloads(
         let message = format!("not a Terraform plan or state JSON entitle can read: {why}");
         Error::new(Phase::Model, ErrorKind::Shape(message)).path(path).at(at.line, at.column).pointer("/format_version")
     })?;
-    let config = Config::new(&doc.value);
-    let cx = Context { plan: &plan, config: &config, catalog, amis };
+    let mut out = model(&plan, catalog, amis);
+    locate(&mut out.workloads, &[(path.to_owned(), doc)]);
+    Ok(out)
+}
+
+/// The workloads of a `resource_changes` document the Terraform HCL front-end built from source:
+/// the same per-type extraction as a plan's, with the reasons its unknown values carry (by
+/// pointer). Sources point into `value` under `path`; the caller maps them back to the `.tf` files.
+pub(crate) fn from_source(
+    path: &str,
+    value: &Value,
+    reasons: &std::collections::BTreeMap<String, String>,
+    catalog: &Catalog,
+    amis: Option<&crate::formats::amis::AmiCatalog>,
+) -> Result<Extracted, String> {
+    let mut plan = Plan::new(path, value)?;
+    plan.shape = plan::Shape::Source;
+    plan.entries.iter_mut().for_each(|e| e.reasons = Some(reasons));
+    Ok(model(&plan, catalog, amis))
+}
+
+/// One workload per modelled managed resource instance, linked to its templates.
+fn model(plan: &Plan<'_>, catalog: &Catalog, amis: Option<&crate::formats::amis::AmiCatalog>) -> Extracted {
+    let config = Config::new(plan.root);
+    let cx = Context { plan, config: &config, catalog, amis };
     let mut out = Extracted::default();
     let mut built: Vec<(usize, Workload)> = Vec::new();
     let (mut deleted, mut unmodelled) = (Vec::new(), Vec::new());
@@ -122,10 +145,9 @@ pub fn workloads(
         built.push((entry.number, w));
     }
     links::link(&cx, &mut built);
-    notes(&plan, &mut out.notes, &deleted, &unmodelled);
+    notes(plan, &mut out.notes, &deleted, &unmodelled);
     out.workloads = built.into_iter().map(|(_, w)| w).collect();
-    locate(&mut out.workloads, &[(path.to_owned(), doc)]);
-    Ok(out)
+    out
 }
 
 /// A planned deletion (or `forget`): the instance does not run after apply, or is no longer managed.

@@ -16,6 +16,8 @@ pub enum Shape {
     Planned,
     /// A state (`values.root_module`): what runs now.
     State,
+    /// Terraform source evaluated without a plan (`resource_changes` built by the HCL front-end).
+    Source,
 }
 
 /// A plan or state document.
@@ -128,6 +130,7 @@ fn change_entry(i: usize, change: &Value) -> Option<Entry<'_>> {
         sensitive: change.pointer("/change/after_sensitive"),
         at,
         actions,
+        reasons: None,
     })
 }
 
@@ -151,6 +154,7 @@ fn tree_entries<'a>(module: &'a Value, at: &str, out: &mut Vec<Entry<'a>>) {
             sensitive: resource.get("sensitive_values"),
             at: here,
             actions: Vec::new(),
+            reasons: None,
         });
     }
     for (i, child) in module.get("child_modules").and_then(Value::as_array).into_iter().flatten().enumerate() {

@@ -1,0 +1,3 @@
+#!/bin/bash
+subscription-manager register --activationkey=web --org=12345
+subscription-manager attach --pool=${pool}

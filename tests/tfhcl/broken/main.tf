@@ -1,0 +1,6 @@
+resource "azurerm_linux_virtual_machine" "vm" {
+  source_image_reference {
+    publisher = "RedHat"
+    sku = 
+  }
+}

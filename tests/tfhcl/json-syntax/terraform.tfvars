@@ -1,0 +1,5 @@
+image = {
+  publisher = "RedHat"
+  offer     = "rhel-byos"
+  sku       = "rhel-lvm86"
+}

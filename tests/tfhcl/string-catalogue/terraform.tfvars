@@ -1,0 +1,2 @@
+vm_os_simple = "RHEL"
+license_type = "RHEL_BYOS"
