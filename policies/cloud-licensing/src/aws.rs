@@ -33,7 +33,7 @@ fn owner(eval: &Evaluation, w: &Workload) -> Option<Finding> {
     Some(
         start(OWNER_NOT_REDHAT, eval, w, "image.owner", message)
             .evidence(format!("catalog aws-images.json owners: {}", known.join(", ")))
-            .fix(format!("Select the AMI from Red Hat's account (owner `309956199498`, GovCloud `219670896067`, China `841258680906`) instead of {owner}, or keep the custom image and cover it with a Red Hat subscription under Cloud Access (register it at boot).")),
+            .fix(format!("Select an AMI published by Red Hat (owners {}: Red Hat's accounts and the AWS Marketplace) instead of one owned by {owner}, or keep the custom image and cover it with a Red Hat subscription under Cloud Access (register it at boot).", known.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", "))),
     )
 }
 

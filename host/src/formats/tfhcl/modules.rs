@@ -119,13 +119,7 @@ fn expansions(
     }
     if let Some(attr) = block.body.get_attribute("for_each") {
         let each = ev.eval(file, &attr.value, &join(ptr, "for_each"), &root);
-        let pairs: Option<Vec<(String, Val)>> = match &each.kind {
-            Kind::Map(_) => each.entries(),
-            Kind::List(_) => {
-                each.items().unwrap_or_default().into_iter().map(|v| v.as_text().map(|k| (k, v))).collect()
-            }
-            _ => None,
-        };
+        let pairs = each.for_each_pairs();
         return match pairs {
             Some(pairs) => {
                 let keys = pairs.into_iter().take(MAX_INSTANCES as usize).map(|(k, v)| {

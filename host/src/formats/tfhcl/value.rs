@@ -186,6 +186,16 @@ impl Val {
         }
     }
 
+    /// The `(each.key, each.value)` pairs of a `for_each` value: a map's members, or a
+    /// set of strings (each its own key); `None` when it is neither or not known.
+    pub fn for_each_pairs(&self) -> Option<Vec<(String, Val)>> {
+        match &self.kind {
+            Kind::Map(_) => self.entries(),
+            Kind::List(_) => self.items()?.into_iter().map(|v| v.as_text().map(|k| (k, v))).collect(),
+            _ => None,
+        }
+    }
+
     /// The member `key` of a map, object or resource; `None` when absent.
     pub fn member(&self, key: &str) -> Option<Val> {
         match &self.kind {
