@@ -23,16 +23,6 @@ const CATALOG_FILE: &str = "aws-images.json";
 /// Why a PAYG AMI has no stream here (domain reference §3.3).
 const RHUI_STREAM: &str = "AWS AMIs take their update stream from the RHUI client package";
 
-/// AMI name prefixes of other distributions, with the OS vendor to show. Display only.
-const NON_RHEL_NAMES: &[(&str, &str)] = &[
-    ("ubuntu/", "canonical"),
-    ("amzn2-", "amazon"),
-    ("al2023-", "amazon"),
-    ("Windows_Server-", "microsoft"),
-    ("suse-", "suse"),
-    ("debian-", "debian"),
-];
-
 /// The literal parts of an AMI reference (any may be absent).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct AwsImage<'a> {
@@ -74,8 +64,12 @@ pub fn classify_aws(image: &AwsImage<'_>, catalog: &Catalog) -> Classification {
     };
     owner(&mut c, present(image.owner), catalog, parsed.is_some() || usage_row.is_some());
     if parsed.is_none() && usage_row.is_none() {
-        let reason = not_rhel_reason(&mut c, name, usage, platform);
-        c.lacks("os.product", reason);
+        // Another distribution's AMI name says what it is (SLES, Amazon Linux, Ubuntu, …).
+        if let Some(other) = name.and_then(super::distro::from_ami_name) {
+            other.apply_to(&mut c);
+            return c;
+        }
+        c.lacks("os.product", not_rhel_reason(name, usage, platform));
         return c;
     }
     (c.os.vendor, c.os.product) = (Some("redhat".to_owned()), Some("rhel".to_owned()));
@@ -114,14 +108,10 @@ fn owner(c: &mut Classification, owner: Option<&str>, catalog: &Catalog, rhel: b
     }
 }
 
-/// Why an AMI with no RHEL name and no RHEL usage operation has no product.
-fn not_rhel_reason(c: &mut Classification, name: Option<&str>, usage: Option<&str>, platform: Option<&str>) -> String {
+/// Why an AMI with no RHEL name, no RHEL usage operation and no other distribution's
+/// name has no product.
+fn not_rhel_reason(name: Option<&str>, usage: Option<&str>, platform: Option<&str>) -> String {
     if let Some(name) = name {
-        if let Some((prefix, vendor)) = NON_RHEL_NAMES.iter().find(|(p, _)| name.starts_with(p)) {
-            c.os.vendor = Some((*vendor).to_owned());
-            c.saw(format!("AMI names starting {prefix} are {vendor} images"));
-            return format!("not a Red Hat image (name {name})");
-        }
         return format!("AMI name {name} does not follow Red Hat's AMI name grammar");
     }
     match (usage, platform) {
@@ -355,9 +345,9 @@ mod tests {
         "- | - | - | Red Hat BYOL Linux => redhat/rhel ?.? ? byos []",
         "my-golden-rhel9 | 123456789012 | RunInstances:00g0 => redhat/rhel ?.? ? byos []",
         // not RHEL, or not known to be
-        "ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-* | 099720109477 => canonical/? ?.? ? unknown []",
-        "al2023-ami-2023.*-x86_64 | amazon => amazon/? ?.? ? unknown []",
-        "Windows_Server-2022-English-Full-Base-* => microsoft/? ?.? ? unknown []",
+        "ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-* | 099720109477 => canonical/ubuntu 22.4 ? unknown []",
+        "al2023-ami-2023.*-x86_64 | amazon => amazon/amazon-linux 2023.? ? unknown []",
+        "Windows_Server-2022-English-Full-Base-* => microsoft/windows ?.? ? unknown []",
         "RHEL-9.4 | 309956199498 => redhat/? ?.? ? unknown []",
         "my-golden-rhel9 | 123456789012 => ?/? ?.? ? unknown []",
         "- | - | RunInstances:0002 => ?/? ?.? ? unknown []",
@@ -390,7 +380,7 @@ mod tests {
         "- | - | RunInstances:1010 => os.major | the AMI name is not known",
         "my-golden-rhel9 | - | RunInstances:00g0 => os.minor | AMI name my-golden-rhel9 does not follow Red Hat's",
         "- | aws-marketplace | RunInstances:0010 => evidence | aws-marketplace is aws-marketplace, not a custom image",
-        "ubuntu/images/hvm-ssd/ubuntu-jammy-* => os.product | not a Red Hat image (name ubuntu/images/hvm-ssd/",
+        "ubuntu/images/hvm-ssd/ubuntu-jammy-* => evidence | AMI name ubuntu/images/hvm-ssd/ubuntu-jammy-* is Ubuntu",
         "my-golden-rhel9 => os.product | AMI name my-golden-rhel9 does not follow Red Hat's AMI name grammar",
         "- | - | RunInstances:0002 => os.product | usage operation RunInstances:0002 is not a RHEL usage operation",
         "- | - | - | Windows => os.product | platform details Windows are not RHEL platform details in the catalog",

@@ -13,17 +13,19 @@ use super::sku::{SkuRelease, parse_image_version, parse_rhel_sku};
 /// The catalog file the offer rows come from, named in evidence.
 const CATALOG_FILE: &str = "azure-images.json";
 
-/// Publishers known not to ship RHEL, with the OS vendor to show for them. Display only: any
-/// publisher without a catalog row is treated as not RHEL; this table just names the vendor.
-const NON_RHEL_PUBLISHERS: &[(&str, &str)] = &[
-    ("Canonical", "canonical"),
-    ("MicrosoftWindowsServer", "microsoft"),
-    ("MicrosoftWindowsDesktop", "microsoft"),
-    ("MicrosoftSQLServer", "microsoft"),
-    ("SUSE", "suse"),
-    ("OpenLogic", "openlogic"),
-    ("Oracle", "oracle"),
-    ("Debian", "debian"),
+/// Publishers known not to ship RHEL, with the OS vendor to show for them and the product
+/// when the publisher ships one distribution only (SUSE ships SLES and openSUSE, Microsoft's
+/// SQL Server offers run on Windows or Linux, Oracle ships more than Oracle Linux). Display
+/// only: any publisher without a catalog row is treated as not RHEL.
+const NON_RHEL_PUBLISHERS: &[(&str, &str, Option<&str>)] = &[
+    ("Canonical", "canonical", Some("ubuntu")),
+    ("MicrosoftWindowsServer", "microsoft", Some("windows")),
+    ("MicrosoftWindowsDesktop", "microsoft", Some("windows")),
+    ("MicrosoftSQLServer", "microsoft", None),
+    ("SUSE", "suse", None),
+    ("OpenLogic", "openlogic", Some("centos")),
+    ("Oracle", "oracle", None),
+    ("Debian", "debian", Some("debian")),
 ];
 
 /// The first release whose Azure minor-version SKUs are locked to EUS. Microsoft's RHEL image list
@@ -112,13 +114,21 @@ pub fn classify_azure(image: &AzureImage<'_>, catalog: &Catalog) -> Classificati
 
 /// A publisher with no catalog row: not RHEL, naming the vendor when the publisher is well known.
 fn not_rhel(c: &mut Classification, publisher: &str) {
-    let Some((known, vendor)) = NON_RHEL_PUBLISHERS.iter().find(|(p, _)| same(p, publisher)) else {
+    let Some((known, vendor, product)) = NON_RHEL_PUBLISHERS.iter().find(|(p, ..)| same(p, publisher)) else {
         let reason = format!("publisher {publisher} offers no RHEL image in the catalog");
         return c.unknown("os.product", reason);
     };
     c.os.vendor = Some((*vendor).to_owned());
-    c.note(format!("publisher {known} publishes {vendor} images"));
-    c.unknown("os.product", format!("not a Red Hat image (publisher {known})"));
+    match product {
+        Some(product) => {
+            c.os.product = Some((*product).to_owned());
+            c.note(format!("publisher {known} publishes {product} images only: not a Red Hat image"));
+        }
+        None => {
+            c.note(format!("publisher {known} publishes {vendor} images"));
+            c.unknown("os.product", format!("not a Red Hat image (publisher {known})"));
+        }
+    }
 }
 
 /// Product, billing and add-ons from the offer's catalog row.
@@ -270,9 +280,9 @@ mod tests {
         "redhat:rhel:8_4:latest => redhat/rhel 8.4 eus payg []",
         "redhat:rhel-byos:rhel-lvm84:latest => redhat/rhel 8.4 ? byos []",
         "RedHat:RHEL:83-gen2:latest => redhat/rhel 8.3 eus payg []",
-        "MicrosoftWindowsServer:WindowsServer:2019-datacenter-gensecond:latest => microsoft/? ?.? ? unknown []",
-        "Canonical:UbuntuServer:18.04-LTS:latest => canonical/? ?.? ? unknown []",
-        "OpenLogic:CentOS:7.3:latest => openlogic/? ?.? ? unknown []",
+        "MicrosoftWindowsServer:WindowsServer:2019-datacenter-gensecond:latest => microsoft/windows ?.? ? unknown []",
+        "Canonical:UbuntuServer:18.04-LTS:latest => canonical/ubuntu ?.? ? unknown []",
+        "OpenLogic:CentOS:7.3:latest => openlogic/centos ?.? ? unknown []",
         "SUSE:SLES-SAP:12-SP1:latest => suse/? ?.? ? unknown []",
         "RedHat:RHEL-SAP-HA:88sapha-gen2:latest => redhat/rhel 8.8 e4s payg [sap,ha,e4s]",
         "RedHat:RHEL:7.4:latest => redhat/rhel 7.4 eus payg []",
@@ -313,7 +323,8 @@ mod tests {
         "RedHat:RHEL:8-lvm-gen2:8.4.2021053101 | unknown | none",
         "RedHat:RHEL-SAP-HA:88sapha-gen2:latest | evidence | sku 88sapha-gen2 pins RHEL 8.8 (minor-version SKU on an \
          E4S offer: E4S repositories)",
-        "MicrosoftWindowsServer:WindowsServer:x:latest | os.product | not a Red Hat image (publisher MicrosoftWindowsServer)",
+        "MicrosoftWindowsServer:WindowsServer:x:latest | evidence | publisher MicrosoftWindowsServer publishes windows images \
+         only: not a Red Hat image",
         "contoso:RHEL:8_4:latest | os.product | publisher contoso offers no RHEL image in the catalog",
         "RedHat:rh-jboss-eap:8:latest | os.product | RedHat offer rh-jboss-eap is not in the catalog (azure-images.json)",
         "RedHat:rh-jboss-eap:8:latest | billing.model | RedHat offer rh-jboss-eap is not in the catalog (azure-images.json)",
@@ -322,7 +333,7 @@ mod tests {
         "RedHat:RHEL:-:- | os.stream | the image SKU is not known",
         "RedHat:-:-:- | os.product | the image offer is not known",
         "-:-:-:- | os.product | the image publisher is not known",
-        "openlogic:CentOS:7.3:latest | os.product | not a Red Hat image (publisher OpenLogic)",
+        "openlogic:CentOS:7.3:latest | evidence | publisher OpenLogic publishes centos images only: not a Red Hat image",
         "REDHAT:rhel-sap-hana:RHEL-SAP-HANA:latest | os.major | sku RHEL-SAP-HANA does not follow a RHEL SKU pattern \
          entitle knows",
     ];

@@ -22,18 +22,18 @@ use super::{Classification, billing_name, major_number, present, release_number,
 /// The catalog file the project rows come from, named in evidence.
 const CATALOG_FILE: &str = "gcp-images.json";
 
-/// Public image projects known not to ship RHEL, with the OS vendor to show. Display only: any
-/// project without a catalog row is not a Red Hat image project; this table just names the vendor.
-const NON_RHEL_PROJECTS: &[(&str, &str)] = &[
-    ("debian-cloud", "debian"),
-    ("ubuntu-os-cloud", "canonical"),
-    ("centos-cloud", "centos"),
-    ("rocky-linux-cloud", "rocky"),
-    ("almalinux-cloud", "almalinux"),
-    ("suse-cloud", "suse"),
-    ("suse-sap-cloud", "suse"),
-    ("windows-cloud", "microsoft"),
-    ("cos-cloud", "google"),
+/// Public image projects known not to ship RHEL, with the OS vendor and product to show. Display
+/// only: any project without a catalog row is not a Red Hat image project; this table names the OS.
+const NON_RHEL_PROJECTS: &[(&str, &str, &str)] = &[
+    ("debian-cloud", "debian", "debian"),
+    ("ubuntu-os-cloud", "canonical", "ubuntu"),
+    ("centos-cloud", "centos", "centos"),
+    ("rocky-linux-cloud", "rocky", "rocky"),
+    ("almalinux-cloud", "almalinux", "almalinux"),
+    ("suse-cloud", "suse", "sles"),
+    ("suse-sap-cloud", "suse", "sles"),
+    ("windows-cloud", "microsoft", "windows"),
+    ("cos-cloud", "google", "cos"),
 ];
 
 /// The literal parts of a Google Cloud image reference (any may be absent).
@@ -98,11 +98,11 @@ pub fn parse_gcp_image(reference: &str) -> GcpImage<'_> {
 pub fn classify_gcp(image: &GcpImage<'_>, catalog: &Catalog) -> Classification {
     let mut c = Classification::default();
     let project = present(image.project);
-    let non_rhel = |p: &str| NON_RHEL_PROJECTS.iter().find(|(k, _)| k.eq_ignore_ascii_case(p));
-    if let Some((known, vendor)) = project.and_then(non_rhel) {
+    let non_rhel = |p: &str| NON_RHEL_PROJECTS.iter().find(|(k, ..)| k.eq_ignore_ascii_case(p));
+    if let Some((known, vendor, product)) = project.and_then(non_rhel) {
         c.os.vendor = Some((*vendor).to_owned());
-        c.saw(format!("project {known} publishes {vendor} images"));
-        c.lacks("os.product", format!("not a Red Hat image (project {known})"));
+        c.os.product = Some((*product).to_owned());
+        c.saw(format!("project {known} publishes {product} images: not a Red Hat image"));
         return c;
     }
     let (label, family) = match (present(image.family), present(image.name)) {

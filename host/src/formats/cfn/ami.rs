@@ -11,7 +11,6 @@ use entitle_sdk::Catalog;
 use entitle_sdk::model::{BillingModel, Source};
 use serde_json::Value;
 
-use super::distro;
 use super::template::{Template, is_region};
 use super::value::{Cell, source};
 use crate::classify::{AwsImage, Classification, classify_aws};
@@ -87,12 +86,6 @@ pub fn classify_name(name: &str, owner: Option<&str>, catalog: &Catalog) -> Clas
     if plain_sap && c.os.product.as_deref() == Some("rhel") {
         c.addons.push("sap".to_owned());
         notes.push(format!("AMI name {name} is RHEL for SAP (no HA or Update Services word in the name)"));
-    }
-    if c.os.product.is_none()
-        && let Some(other) = distro::from_ami_name(name)
-    {
-        c.unknown.retain(|(field, _)| !field.starts_with("os.") && field != "billing.model");
-        other.apply_to(&mut c);
     }
     c.evidence.splice(0..0, notes);
     c

@@ -6,10 +6,10 @@ use entitle_sdk::model::Source;
 use entitle_sdk::{Catalog, Workload};
 
 use super::ami::{classify_name, identify, key_disagrees, key_hint};
-use super::distro;
 use super::eval::Eval;
 use super::value::{Cell, Kind, REGION_UNKNOWN, Val, source};
 use crate::classify::Classification;
+use crate::classify::distro;
 
 /// The image facts of one deployment (in a scratch workload) and what they depend on.
 #[derive(Clone, Debug, Default)]

@@ -9,7 +9,7 @@ mod ami;
 mod boot;
 mod choices;
 mod count;
-mod distro;
+
 mod eval;
 mod image;
 mod params;

@@ -54,10 +54,11 @@ fn checkov_db_app_is_amazon_linux_through_prior_state() {
     assert_eq!((db.kind.as_str(), db.provider.as_str(), db.count), ("vm", "aws", Some(1)));
     assert_eq!(db.image.id.as_deref(), Some("ami-0f0a6d00932023856"));
     assert_eq!(db.image.reference.as_deref(), Some("amzn2-ami-hvm-2.0.20200917.0-x86_64-ebs"));
-    assert_eq!((db.os.vendor.as_deref(), db.os.product.as_deref()), (Some("amazon"), None));
+    assert_eq!((db.os.vendor.as_deref(), db.os.product.as_deref()), (Some("amazon"), Some("amazon-linux")));
     assert!(!db.is_rhel());
-    assert!(db.unknown["os.product"].contains("not a Red Hat image (name amzn2-ami-hvm"), "{db:#?}");
+    assert!(!db.unknown.contains_key("os.product"), "{db:#?}");
     let e = evidence(db);
+    assert!(e.contains("AMI name amzn2-ami-hvm-2.0.20200917.0-x86_64-ebs is Amazon Linux 2"), "{e}");
     assert!(e.contains("AMI ami-0f0a6d00932023856 is data.aws_ami.amazon-linux-2, read during planning"), "{e}");
     assert!(e.contains("owner 137112412989"), "{e}");
     let at = &db.provenance["os.product"];
@@ -93,8 +94,8 @@ fn checkov_gcp_is_debian() {
     let w = &out.workloads[0];
     assert_eq!((w.provider.as_str(), w.kind.as_str()), ("gcp", "vm"));
     assert_eq!(w.image.reference.as_deref(), Some("debian-cloud/debian-11"));
-    assert_eq!((w.os.vendor.as_deref(), w.os.product.as_deref()), (Some("debian"), None));
-    assert!(w.unknown["os.product"].contains("not a Red Hat image (project debian-cloud)"));
+    assert_eq!((w.os.vendor.as_deref(), w.os.product.as_deref()), (Some("debian"), Some("debian")));
+    assert!(!w.unknown.contains_key("os.product"));
     assert_eq!(
         w.provenance["os.product"].pointer,
         "/resource_changes/0/change/after/boot_disk/0/initialize_params/0/image"
@@ -118,7 +119,7 @@ fn for_each_modules_resolve_each_instance_to_its_own_data_source() {
             w.image.reference.as_deref(),
             Some("ubuntu/images/hvm-ssd/ubuntu-focal-20.04-amd64-server-20210105")
         );
-        assert_eq!((w.os.vendor.as_deref(), w.os.product.as_deref()), (Some("canonical"), None));
+        assert_eq!((w.os.vendor.as_deref(), w.os.product.as_deref()), (Some("canonical"), Some("ubuntu")));
         let trail = &w.trail["os.product"];
         let pointer = format!("/prior_state/values/root_module/child_modules/{child}/resources/0/values/name");
         assert_eq!(trail.last().map(|s| s.pointer.as_str()), Some(pointer.as_str()), "{id}");

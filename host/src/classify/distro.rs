@@ -1,7 +1,8 @@
 //! Images that are not RHEL, named well enough to say what they are: AMI names of
-//! other distributions (`suse-sles-sap-12-sp4-…`, `amzn2-ami-…`), AWS's public SSM
-//! parameter paths (`/aws/service/ami-amazon-linux-latest/…`, `/aws/service/canonical/…`),
-//! and AWS-managed Image Builder images (which include RHEL).
+//! other distributions (`suse-sles-sap-12-sp4-…`, `amzn2-ami-…`, read by the AWS
+//! classifier for every front-end), AWS's public SSM parameter paths
+//! (`/aws/service/ami-amazon-linux-latest/…`, `/aws/service/canonical/…`), and
+//! AWS-managed Image Builder images (which include RHEL).
 
 use entitle_sdk::model::BillingModel;
 
