@@ -35,7 +35,7 @@ pub struct Identity {
 pub fn identify(t: &Template, cell: &Cell) -> Identity {
     let key = if is_region(&cell.top) || !is_region(&cell.key) { &cell.key } else { &cell.top };
     let mut id = Identity { key: key.clone(), ..Identity::default() };
-    let filter = format!("/Metadata/{}/Filters/{}", escape_token(&cell.map), escape_token(key));
+    let filter = filter_block(t, &cell.map, key);
     let filter_name = t.node(&format!("{filter}/name")).and_then(Value::as_str);
     let owner = ["owner-id", "owner-alias", "owner"]
         .iter()
@@ -46,7 +46,8 @@ pub fn identify(t: &Template, cell: &Cell) -> Identity {
         (id.name, id.at) = (Some(name), Some(source(&t.path, &pointer)));
     } else if let Some(name) = filter_name {
         let by = owner.map(|o| format!(", owner {o}")).unwrap_or_default();
-        id.evidence.push(format!("the template's Metadata {}.Filters.{key} names the AMI: {name}{by}", cell.map));
+        let block = filter.split('/').nth(2).unwrap_or(&cell.map).replace("~1", "/").replace("~0", "~");
+        id.evidence.push(format!("the template's Metadata {block}.Filters.{key} names the AMI: {name}{by}"));
         (id.name, id.at) = (Some(name.to_owned()), Some(source(&t.path, &format!("{filter}/name"))));
     }
     let cell_at =
@@ -64,6 +65,26 @@ pub fn identify(t: &Template, cell: &Cell) -> Identity {
         id.at = Some(source(&t.path, &cell_at));
     }
     id
+}
+
+/// The pointer of the Metadata filter block for `key`: `Metadata.<map>.Filters.<key>` (the
+/// Quick Start convention), else the one Metadata entry whose `Filters` has `key` when the
+/// block is named differently from its mapping (`AWSAMIRegionMap` filters, `RegionMap`
+/// mapping). Two or more such entries are ambiguous: none is used.
+fn filter_block(t: &Template, map: &str, key: &str) -> String {
+    let named = format!("/Metadata/{}/Filters/{}", escape_token(map), escape_token(key));
+    if t.node(&named).is_some() {
+        return named;
+    }
+    let mut others = t
+        .section("Metadata")
+        .iter()
+        .filter(|(_, entry)| entry.get("Filters").and_then(|f| f.get(key)).is_some())
+        .map(|(name, _)| format!("/Metadata/{}/Filters/{}", escape_token(name), escape_token(key)));
+    match (others.next(), others.next()) {
+        (Some(only), None) => only,
+        _ => named,
+    }
 }
 
 /// A row of `map` other than a region's whose `key` holds an AMI name (the row `AMI` first).

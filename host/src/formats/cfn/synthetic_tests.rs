@@ -204,3 +204,36 @@ fn failures_weak_hints_and_ssm_paths() {
     assert_eq!(error.line, Some(15));
     assert_eq!(one(&out, "Lc2").count, Some(2), "no DesiredCapacity: the group starts at MinSize");
 }
+
+/// The Quick Start filter block named differently from its mapping still names the AMI; a
+/// key found in two blocks is ambiguous and names nothing.
+#[test]
+fn metadata_filters_under_another_name_name_the_ami() {
+    let template = |extra: &str| {
+        format!(
+            "AWSTemplateFormatVersion: '2010-09-09'
+Metadata:
+  AWSAMIRegionMap:
+    Filters:
+      RHEL93HVM: {{name: RHEL-9.4.0_HVM-20240830-x86_64-1-Access2-GP3, owner-id: '309956199498'}}
+{extra}Mappings:
+  RegionMap:
+    us-east-1: {{RHEL93HVM: ami-0000000000000e181}}
+Resources:
+  Vm:
+    Type: AWS::EC2::Instance
+    Properties:
+      ImageId: !FindInMap [RegionMap, !Ref 'AWS::Region', RHEL93HVM]
+"
+        )
+    };
+    let out = model(&template(""), None);
+    let vm = one(&out, "Vm");
+    assert_eq!((vm.os.major, vm.os.minor, vm.billing.model), (Some(9), Some(4), BillingModel::Byos), "{vm:#?}");
+    assert!(vm.evidence.iter().any(|e| e.contains("Metadata AWSAMIRegionMap.Filters.RHEL93HVM names the AMI")));
+    let other = "  OtherMap:\n    Filters:\n      RHEL93HVM: {name: RHEL-9.2.0_HVM-20230503-x86_64-41-Hourly2-GP2}\n";
+    let out = model(&template(other), None);
+    let vm = one(&out, "Vm");
+    assert_eq!(vm.billing.model, BillingModel::Unknown, "{vm:#?}");
+    assert_eq!(vm.os.minor, Some(3), "only the mapping key's weak hint: {vm:#?}");
+}
