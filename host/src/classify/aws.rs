@@ -268,7 +268,7 @@ fn leading_digits(s: &str) -> (&str, &str) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{catalog, has, summary};
+    use super::super::test_support::{catalog, check_reasons, check_summaries};
     use super::*;
 
     /// Classifies `name | owner | usage operation | platform details`, `-` for an absent part.
@@ -389,20 +389,11 @@ mod tests {
 
     #[test]
     fn classifies_amis() {
-        for case in CASES {
-            let (input, expected) = case.split_once(" => ").unwrap_or_default();
-            let c = classify(input);
-            assert_eq!(summary(&c), expected, "{input}: {c:#?}");
-        }
+        check_summaries(CASES, classify);
     }
 
     #[test]
     fn gives_reasons_and_evidence() {
-        for case in REASONS {
-            let (input, expected) = case.split_once(" => ").unwrap_or_default();
-            let (field, text) = expected.split_once(" | ").unwrap_or_default();
-            let c = classify(input);
-            assert!(has(&c, field, text), "{case}\n{c:#?}");
-        }
+        check_reasons(REASONS, classify);
     }
 }

@@ -111,4 +111,23 @@ pub(crate) mod test_support {
             _ => c.unknown.iter().any(|(f, r)| f == field && r.contains(text)),
         }
     }
+
+    /// Checks each `input => summary` row of `cases` against `classify(input)`.
+    pub fn check_summaries(cases: &[&str], classify: impl Fn(&str) -> Classification) {
+        for case in cases {
+            let (input, expected) = case.split_once(" => ").unwrap_or_default();
+            let c = classify(input);
+            assert_eq!(summary(&c), expected, "{input}: {c:#?}");
+        }
+    }
+
+    /// Checks each `input => field | text` row of `reasons` with [`has`].
+    pub fn check_reasons(reasons: &[&str], classify: impl Fn(&str) -> Classification) {
+        for case in reasons {
+            let (input, expected) = case.split_once(" => ").unwrap_or_default();
+            let (field, text) = expected.split_once(" | ").unwrap_or_default();
+            let c = classify(input);
+            assert!(has(&c, field, text), "{case}\n{c:#?}");
+        }
+    }
 }

@@ -1,6 +1,6 @@
 //! Table-driven tests of the Google Cloud image reference parser and classifier.
 
-use super::super::test_support::{catalog, has, summary};
+use super::super::test_support::{catalog, check_reasons, check_summaries};
 use super::*;
 
 /// Classifies `reference[ + licence, licence…]`.
@@ -129,19 +129,10 @@ fn parses_references() {
 
 #[test]
 fn classifies_images() {
-    for case in CASES {
-        let (input, expected) = case.split_once(" => ").unwrap_or_default();
-        let c = classify(input);
-        assert_eq!(summary(&c), expected, "{input}: {c:#?}");
-    }
+    check_summaries(CASES, classify);
 }
 
 #[test]
 fn gives_reasons_and_evidence() {
-    for case in REASONS {
-        let (input, expected) = case.split_once(" => ").unwrap_or_default();
-        let (field, text) = expected.split_once(" | ").unwrap_or_default();
-        let c = classify(input);
-        assert!(has(&c, field, text), "{case}\n{c:#?}");
-    }
+    check_reasons(REASONS, classify);
 }
