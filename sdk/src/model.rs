@@ -153,6 +153,12 @@ pub struct Alternative {
     pub addons: Vec<String>,
 }
 
+/// Stands for one part of a partly known string (U+FFFC OBJECT REPLACEMENT CHARACTER):
+/// `concat('register --org ', parameters('orgId'))` with no value for `orgId` is
+/// `"register --org \u{FFFC}"`. A word made of or containing a hole is not known; the
+/// known words around it are.
+pub const HOLE: char = '\u{FFFC}';
+
 /// Boot-time configuration a descriptor carries: custom data / cloud-init, user data,
 /// startup scripts, VM extensions and their command lines.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -165,10 +171,13 @@ pub struct BootConfig {
     /// Extension type (`CustomScript`, `AHBForRHEL`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extension_type: Option<String>,
-    /// The script or command line, decoded from base64 where it was encoded.
+    /// The script or command line, decoded from base64 where it was encoded. A script
+    /// built from known text and values that are not known (a secure parameter without a
+    /// default) keeps its known text, with [`HOLE`] standing for each unknown part; `unknown`
+    /// then says why those parts are not known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
-    /// Why the text is not known, when it is not.
+    /// Why the text (or, when `text` holds [`HOLE`]s, part of it) is not known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unknown: Option<String>,
     /// Where it is declared.
