@@ -61,14 +61,14 @@ pub fn call(
         }
         return super::reads::call(ev, name, &args, at);
     }
-    apply(name, args, at)
+    ev.built(apply(name, args, at))
 }
 
 /// Applies function `name` to evaluated arguments.
 pub fn apply(name: &str, args: Vec<Val>, at: Option<Source>) -> Val {
     // `coalesce` skips unknowns only when a known non-empty value comes first.
     if let Some(u) = args.iter().find(|a| a.is_unknown())
-        && !matches!(name, "coalesce" | "list" | "map" | "tolist" | "toset" | "concat" | "merge")
+        && !matches!(name, "coalesce" | "list" | "map" | "tolist" | "toset" | "concat" | "merge" | "join" | "format")
     {
         return u.clone();
     }

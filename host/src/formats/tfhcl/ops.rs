@@ -14,7 +14,7 @@ pub fn unknown_part(part: Val, what: &str, at: Option<Source>) -> Val {
             if !u.reason.starts_with(what) && what.starts_with("the condition") {
                 u.reason = format!("{what} is not known: {}", u.reason);
             }
-            Val { kind: Kind::Unknown(u), at: part.at.or(at), via: part.via }
+            Val { kind: Kind::Unknown(u), at: part.at.or(at), via: part.via, read: part.read }
         }
         _ => Val::error(format!("{what} is a {}, not a string", part.type_name()), at),
     }
