@@ -28,6 +28,8 @@ mod vars;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_hostile;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

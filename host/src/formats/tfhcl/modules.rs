@@ -39,7 +39,7 @@ pub fn source_of(block: &Block) -> Option<String> {
 /// What a module call leads to.
 pub enum Called {
     /// A local module, read.
-    Child(Child),
+    Child(Box<Child>),
     /// A registry or git module: not fetched.
     NotLocal,
     /// A local module nested deeper than calls are followed.
@@ -122,7 +122,7 @@ pub fn child(ev: &Eval<'_>, file: &File, block: &Block) -> Result<Called, Error>
         };
         instances.push((key, format!("{}module.{name}{index}.", ev.prefix), child_values(&module, inputs)));
     }
-    Ok(Called::Child(Child { module, dir: real, at, instances, count_unknown, expanded }))
+    Ok(Called::Child(Box::new(Child { module, dir: real, at, instances, count_unknown, expanded })))
 }
 
 /// The instances of a module call: key and scope each, why their number is not known, and
