@@ -57,14 +57,14 @@ impl Budget {
     }
 
     /// Spends one evaluation step at `at` (in the module at `prefix`); false once spent out.
-    pub fn step(&self, at: &Source, prefix: &str) -> bool {
+    pub fn step(&self, at: impl FnOnce() -> Source, prefix: &str) -> bool {
         if self.stopped.borrow().is_some() {
             return false;
         }
         self.steps.set(self.steps.get() + 1);
         if self.steps.get() > MAX_STEPS {
             let why = format!("more than {MAX_STEPS} expressions to evaluate{}", within(prefix));
-            self.stop(why, at);
+            self.stop(why, &at());
             return false;
         }
         true
@@ -161,7 +161,7 @@ mod tests {
             assert!(b.module(&at(), "module.a"));
         }
         assert!(!b.module(&at(), "module.a[1].module.a[2]"));
-        assert!(!b.step(&at(), ""), "nothing runs once stopped");
+        assert!(!b.step(at, ""), "nothing runs once stopped");
         let problems = b.take_problems();
         let [e] = &problems[..] else { panic!("one problem: {problems:?}") };
         assert_eq!((e.path.as_deref(), e.line, e.column), (Some("m/main.tf"), Some(3), Some(5)));

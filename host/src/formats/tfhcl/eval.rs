@@ -116,7 +116,7 @@ impl<'m> Eval<'m> {
             let why = format!("expressions and references nest deeper than {MAX_NESTING} levels here: not followed");
             return Val::unknown(why, Some(file.text.source(ptr, expr.span())));
         }
-        if !self.budget.step(&file.text.source(ptr, expr.span()), &self.prefix) {
+        if !self.budget.step(|| file.text.source(ptr, expr.span()), &self.prefix) {
             return self.spent(Some(file.text.source(ptr, expr.span())));
         }
         self.nesting.set(self.nesting.get() + 1);

@@ -80,6 +80,9 @@ pub fn apply(name: &str, args: Vec<Val>, at: Option<Source>) -> Val {
         "lookup" => match (args.first(), text(1)) {
             (Some(map), Some(key)) if matches!(map.kind, Kind::Map(_) | Kind::Resource(..)) => match map.member(&key) {
                 Some(v) => v,
+                None if args[1].read.is_some() => {
+                    args.get(2).cloned().unwrap_or_else(|| bad("no such key and no default"))
+                }
                 None => args.get(2).cloned().unwrap_or_else(|| bad(&format!("no key {key:?} and no default"))),
             },
             _ => bad("needs a map and a string key"),

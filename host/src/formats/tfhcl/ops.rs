@@ -47,6 +47,10 @@ pub fn index(value: &Val, key: &Val) -> Val {
     };
     match found {
         Some(v) => v,
+        // A key read from a file by function is not shown.
+        None if key.read.is_some() => {
+            Val::error(format!("no such element in the {}", value.type_name()), value.at.clone())
+        }
         None => Val::error(format!("no element {} in the {}", key.show(), value.type_name()), value.at.clone()),
     }
 }

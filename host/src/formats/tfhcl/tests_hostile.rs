@@ -243,3 +243,16 @@ fn boot_scripts_keep_their_known_text_around_unknown_parts() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_key_read_from_a_file_is_not_shown_in_a_reason() {
+    use super::value::{Kind, Val};
+    let key = Val { read: Some("file(\"k\")".into()), ..Val::str("hunter2", None) };
+    let map = Val::new(Kind::map(Default::default()), None);
+    let looked = super::funcs::apply("lookup", vec![map.clone(), key.clone()], None);
+    let indexed = super::ops::index(&map, &key);
+    for v in [looked, indexed] {
+        let why = &v.unknown_reason().unwrap().reason;
+        assert!(v.is_error() && !why.contains("hunter2"), "{why}");
+    }
+}
