@@ -37,6 +37,18 @@ pub struct Built {
     pub values: BTreeMap<String, Val>,
     /// Pointers of unknown values, with the managed resource they are computed from (if one).
     pub unknown: BTreeMap<String, Option<String>>,
+    /// Boot text that is partly known, by pointer: why its holes are unknown.
+    pub partial: BTreeMap<String, String>,
+}
+
+/// Attributes holding boot text: the only ones that take text read from a file by function, or
+/// a partly known string (the registration scanner reads them and redacts what it shows).
+const BOOT: &[&str] =
+    &["custom_data", "user_data", "user_data_base64", "metadata_startup_script", "startup-script", "user-data"];
+
+/// True when the value at `ptr` is boot text.
+fn is_boot(ptr: &str) -> bool {
+    ptr.rsplit('/').next().is_some_and(|last| BOOT.contains(&last))
 }
 
 /// The workloads of `instances` (managed ones of the types the plan front-end models), with
@@ -72,6 +84,11 @@ pub fn workloads(
     for mut w in found.workloads {
         let instance = numbers.get(source_number(&w.source.pointer)).copied().unwrap_or_default();
         let image = w.provenance.get("image").and_then(|s| built.values.get(&s.pointer)).cloned();
+        for boot in &mut w.boot {
+            if let Some(why) = built.partial.get(&boot.source.pointer) {
+                boot.unknown = Some(format!("partly known: {why}"));
+            }
+        }
         map_back(&mut w, &built);
         out.push(Modelled { instance, workload: w, image });
     }
@@ -173,7 +190,24 @@ fn to_json(v: &Val, ptr: &str, built: &mut Built) -> (Value, Value) {
         Kind::Null => (Value::Null, Value::Bool(false)),
         Kind::Bool(b) => (json!(b), Value::Bool(false)),
         Kind::Num(n) => (number_text(*n).parse::<Value>().unwrap_or(Value::Null), Value::Bool(false)),
+        Kind::Str(_) if v.read.is_some() && !is_boot(ptr) => {
+            let call = v.read.as_deref().unwrap_or_default();
+            let why = format!(
+                "the value is text read by {call}: text read from a file is used only as boot text, never shown"
+            );
+            built.reasons.insert(ptr.to_owned(), why);
+            built.unknown.insert(ptr.to_owned(), None);
+            (Value::Null, Value::Bool(true))
+        }
         Kind::Str(s) => (json!(s), Value::Bool(false)),
+        Kind::Unknown(u) if is_boot(ptr) && u.partial.is_some() => {
+            let partial = u.partial.as_ref().expect("checked");
+            if let Some(at) = &partial.at {
+                built.origins.insert(ptr.to_owned(), Origin { at: Some(at.clone()), via: Vec::new() });
+            }
+            built.partial.insert(ptr.to_owned(), u.reason.clone());
+            (json!(&*partial.text), Value::Bool(false))
+        }
         Kind::List(_) => {
             let items = v.items().unwrap_or_default();
             let (values, marks): (Vec<Value>, Vec<Value>) =

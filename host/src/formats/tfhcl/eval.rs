@@ -4,15 +4,19 @@
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::rc::Rc;
 
 use hcl_edit::Span;
 use hcl_edit::expr::{BinaryOperator, Expression, ForExpr, ObjectKey, TraversalOperator, UnaryOperator};
 use hcl_edit::template::{Element, Template};
 
+use super::budget::Budget;
 use super::files::{File, Module};
 use super::funcs;
 use super::ops::{self, get, index, same, unknown_part};
 use super::position::join;
+use super::strings_parts::Parts;
 use super::value::{Kind, Val};
 use entitle_sdk::model::Source;
 
@@ -52,6 +56,13 @@ pub struct Eval<'m> {
     pub(super) memo: RefCell<BTreeMap<String, Option<Val>>>,
     /// How deep evaluation is nested now (references inside references), bounded by [`MAX_NESTING`].
     nesting: std::cell::Cell<usize>,
+    /// The work left for the whole input, shared by all its module instances.
+    pub budget: Rc<Budget>,
+    /// The module directories from the input down to this one (symlinks resolved), each with
+    /// the call that entered it: a call back into one of them is a cycle.
+    pub chain: Vec<(PathBuf, String)>,
+    /// The locals being evaluated now, outermost first (a cycle is named from them).
+    pub(super) evaluating: RefCell<Vec<String>>,
 }
 
 /// How deep expressions and the references inside them are followed: deeper is unknown, so a
@@ -59,10 +70,44 @@ pub struct Eval<'m> {
 const MAX_NESTING: usize = 400;
 
 impl<'m> Eval<'m> {
-    /// An evaluator for `module` with variable values `vars`.
+    /// An evaluator for `module` with variable values `vars`, `depth` calls below the input at
+    /// address `prefix`, with a budget of its own (the input's module; see [`Eval::child`]).
     pub fn new(module: &'m Module, vars: BTreeMap<String, Val>, depth: usize, prefix: String) -> Eval<'m> {
+        let root = module.dir.canonicalize().ok();
+        let chain = root.iter().map(|d| (d.clone(), module.display.clone())).collect();
+        let budget = Rc::new(Budget::new(root));
+        Eval::with(module, vars, depth, prefix, budget, chain)
+    }
+
+    /// An evaluator for a module this one calls (`prefix` its address, `dir` its directory
+    /// with symlinks resolved), sharing this one's budget.
+    pub fn child<'c>(&self, module: &'c Module, vars: BTreeMap<String, Val>, prefix: String, dir: PathBuf) -> Eval<'c> {
+        let mut chain = self.chain.clone();
+        chain.push((dir, prefix.trim_end_matches('.').to_owned()));
+        Eval::with(module, vars, self.depth + 1, prefix, self.budget.clone(), chain)
+    }
+
+    fn with(
+        module: &'m Module,
+        vars: BTreeMap<String, Val>,
+        depth: usize,
+        prefix: String,
+        budget: Rc<Budget>,
+        chain: Vec<(PathBuf, String)>,
+    ) -> Eval<'m> {
         let locals = super::locals::definitions(module);
-        Eval { module, vars, depth, prefix, locals, memo: RefCell::new(BTreeMap::new()), nesting: Default::default() }
+        Eval {
+            module,
+            vars,
+            depth,
+            prefix,
+            locals,
+            memo: RefCell::new(BTreeMap::new()),
+            nesting: Default::default(),
+            budget,
+            chain,
+            evaluating: RefCell::new(Vec::new()),
+        }
     }
 
     /// Evaluates `expr` of `file`, whose node is at `ptr`, in `scope`.
@@ -70,6 +115,9 @@ impl<'m> Eval<'m> {
         if self.nesting.get() >= MAX_NESTING {
             let why = format!("expressions and references nest deeper than {MAX_NESTING} levels here: not followed");
             return Val::unknown(why, Some(file.text.source(ptr, expr.span())));
+        }
+        if !self.budget.step(|| file.text.source(ptr, expr.span()), &self.prefix) {
+            return self.spent(Some(file.text.source(ptr, expr.span())));
         }
         self.nesting.set(self.nesting.get() + 1);
         let v = self.eval_nested(file, expr, ptr, scope);
@@ -184,6 +232,23 @@ impl<'m> Eval<'m> {
         }
     }
 
+    /// The unknown every expression is once the input's budget is spent.
+    pub fn spent(&self, at: Option<Source>) -> Val {
+        let why = self.budget.stopped().unwrap_or_default();
+        Val::unknown(format!("not evaluated: the input needs {why}"), at)
+    }
+
+    /// Spends the bytes of `v`'s text (built here at `at`): past the input's budget, the
+    /// value is unknown saying so.
+    pub fn built(&self, v: Val) -> Val {
+        let len = match &v.kind {
+            Kind::Str(s) => s.len(),
+            Kind::Unknown(u) => u.partial.as_ref().map_or(0, |p| p.text.len()),
+            _ => return v,
+        };
+        if self.budget.text(len, v.at.as_ref(), &self.prefix) { v } else { self.spent(v.at) }
+    }
+
     /// The source text of an expression (for reasons).
     pub fn text(&self, file: &File, expr: &Expression) -> String {
         let text = expr.span().and_then(|s| file.text.text.get(s)).unwrap_or("?");
@@ -197,21 +262,23 @@ impl<'m> Eval<'m> {
         if let [Element::Interpolation(only)] = elements[..] {
             return self.eval(file, &only.expr, ptr, scope);
         }
-        let mut out = String::new();
+        let mut out = Parts::default();
         for element in elements {
             match element {
-                Element::Literal(text) => out.push_str(text.value()),
+                Element::Literal(text) => out.text(text.value()),
                 Element::Interpolation(i) => {
                     let v = self.eval(file, &i.expr, ptr, scope);
-                    match v.as_text() {
-                        Some(text) => out.push_str(&text),
-                        None => return unknown_part(v, "a string template part", at),
+                    if let Err(v) = out.value(&v) {
+                        return unknown_part(v, "a string template part", at);
                     }
                 }
-                Element::Directive(_) => return Val::unknown("template directives (%{ … }) are not evaluated", at),
+                Element::Directive(_) => out.hole("template directives (%{ … }) are not evaluated", at.clone()),
+            }
+            if out.len() > self.budget.text_left() {
+                break;
             }
         }
-        Val::str(out, at)
+        self.built(out.finish(at))
     }
 
     /// A reference starting with `name`, then `ops`.
@@ -278,7 +345,7 @@ impl<'m> Eval<'m> {
                     let rest = &ops[i + 1..];
                     let out: Vec<Val> =
                         items.into_iter().map(|item| self.apply(file, item, rest, ptr, scope)).collect();
-                    return Val { kind: Kind::list(out), at: value.at.clone(), via: value.via.clone() };
+                    return Val { kind: Kind::list(out), ..value };
                 }
             };
         }

@@ -1,6 +1,8 @@
 //! A module's files: every `.tf` file of one directory (or the one file named), read together,
 //! parsed with hcl-edit so every expression keeps its byte span, plus the variables files
-//! Terraform reads on its own (`terraform.tfvars`, then `*.auto.tfvars` in lexical order).
+//! Terraform reads on its own (`terraform.tfvars`, then `*.auto.tfvars` in lexical order). A
+//! file of the directory that is a symlink leading out of it, or not a regular file, is not
+//! read (a note says so); a file larger than [`MAX_SOURCE`] is an error.
 
 use std::path::{Path, PathBuf};
 
@@ -33,6 +35,35 @@ pub struct Module {
     pub notes: Vec<String>,
 }
 
+/// The largest `.tf` or variables file read.
+pub const MAX_SOURCE: u64 = 8 << 20;
+
+/// The text of a source or variables file at `path` (shown as `display`), at most
+/// [`MAX_SOURCE`] bytes read.
+pub fn read_source(path: &Path, display: &str) -> Result<String, Error> {
+    use std::io::Read;
+    let io = |e: std::io::Error| Error::new(Phase::Parse, ErrorKind::Io(e)).path(display);
+    let mut bytes = Vec::new();
+    std::fs::File::open(path).map_err(io)?.take(MAX_SOURCE + 1).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() as u64 > MAX_SOURCE {
+        let why = format!("larger than {MAX_SOURCE} bytes: not read as Terraform source");
+        return Err(Error::new(Phase::Parse, ErrorKind::Shape(why)).path(display));
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| Error::new(Phase::Parse, ErrorKind::Shape("not UTF-8 text".into())).path(display))
+}
+
+/// Why the directory entry `name` of `dir` (whose real path is `real`) is not read: a symlink
+/// that leads out of the directory, or not a regular file.
+fn refused(dir: &Path, real: &Path, name: &str) -> Option<&'static str> {
+    match dir.join(name).canonicalize() {
+        Ok(target) if !target.starts_with(real) => Some("outside the module's directory"),
+        Ok(target) if !target.is_file() => Some("not a regular file"),
+        Ok(_) => None,
+        Err(_) => Some("a link to nothing"),
+    }
+}
+
 /// True when `path` is a `.tf` or `.tf.json` file.
 pub fn is_source(path: &Path) -> bool {
     let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
@@ -56,34 +87,47 @@ pub fn load(path: &Path, display: &str) -> Result<Module, Error> {
     };
     if !path.is_dir() {
         module.dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        let text = std::fs::read_to_string(path).map_err(io)?;
+        if !std::fs::metadata(path).map_err(io)?.is_file() {
+            return Err(Error::new(Phase::Parse, ErrorKind::Shape("not a regular file".into())).path(display));
+        }
+        let text = read_source(path, display)?;
         let json = display.to_ascii_lowercase().ends_with(".json");
         module.files.push(if json { super::json_syntax::parse(display, &text)? } else { parse(display, &text)? });
         return Ok(module);
     }
+    let real = path.canonicalize().map_err(io)?;
     let mut names: Vec<String> = std::fs::read_dir(path)
         .map_err(io)?
         .flatten()
-        .filter(|e| e.path().is_file())
+        .filter(|e| !e.path().is_dir())
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| !n.starts_with('.'))
         .collect();
     names.sort();
     let shown = |name: &str| format!("{}/{name}", display.trim_end_matches('/'));
+    let read = |name: &str| name.ends_with(".tfvars") || name.ends_with(".tfvars.json") || is_source(Path::new(name));
+    names.retain(|name| match refused(path, &real, name) {
+        Some(why) if read(&name.to_ascii_lowercase()) => {
+            module.notes.push(format!("{}: not read: {why}", shown(name)));
+            false
+        }
+        Some(_) => false,
+        None => true,
+    });
     for name in &names {
         let lower = name.to_ascii_lowercase();
         if lower.ends_with(".tf.json") {
-            let text = std::fs::read_to_string(path.join(name)).map_err(io)?;
+            let text = read_source(&path.join(name), &shown(name))?;
             module.files.push(super::json_syntax::parse(&shown(name), &text)?);
         } else if lower.ends_with(".tf") {
-            let text = std::fs::read_to_string(path.join(name)).map_err(io)?;
+            let text = read_source(&path.join(name), &shown(name))?;
             module.files.push(parse(&shown(name), &text)?);
         }
     }
     let auto = names.iter().filter(|n| n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json"));
     let plain = names.iter().filter(|n| *n == "terraform.tfvars" || *n == "terraform.tfvars.json");
     for name in plain.chain(auto) {
-        let text = std::fs::read_to_string(path.join(name)).map_err(io)?;
+        let text = read_source(&path.join(name), &shown(name))?;
         module.tfvars.push(parse_vars(&shown(name), &text)?);
     }
     Ok(module)

@@ -61,14 +61,14 @@ pub fn call(
         }
         return super::reads::call(ev, name, &args, at);
     }
-    apply(name, args, at)
+    ev.built(apply(name, args, at))
 }
 
 /// Applies function `name` to evaluated arguments.
 pub fn apply(name: &str, args: Vec<Val>, at: Option<Source>) -> Val {
     // `coalesce` skips unknowns only when a known non-empty value comes first.
     if let Some(u) = args.iter().find(|a| a.is_unknown())
-        && !matches!(name, "coalesce" | "list" | "map" | "tolist" | "toset" | "concat" | "merge")
+        && !matches!(name, "coalesce" | "list" | "map" | "tolist" | "toset" | "concat" | "merge" | "join" | "format")
     {
         return u.clone();
     }
@@ -80,6 +80,9 @@ pub fn apply(name: &str, args: Vec<Val>, at: Option<Source>) -> Val {
         "lookup" => match (args.first(), text(1)) {
             (Some(map), Some(key)) if matches!(map.kind, Kind::Map(_) | Kind::Resource(..)) => match map.member(&key) {
                 Some(v) => v,
+                None if args[1].read.is_some() => {
+                    args.get(2).cloned().unwrap_or_else(|| bad("no such key and no default"))
+                }
                 None => args.get(2).cloned().unwrap_or_else(|| bad(&format!("no key {key:?} and no default"))),
             },
             _ => bad("needs a map and a string key"),

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use hcl_edit::Span;
 use hcl_edit::expr::Expression;
 
 use super::eval::{Eval, Scope};
@@ -29,7 +30,7 @@ impl Eval<'_> {
         if let Some(slot) = self.memo.borrow().get(&key) {
             return match slot {
                 Some(v) => v.clone(),
-                None => Val::error(format!("local.{name} refers to itself (a cycle of locals)"), None),
+                None => self.cycle(name),
             };
         }
         let Some((file, expr, ptr)) = self.locals.get(name) else {
@@ -39,8 +40,25 @@ impl Eval<'_> {
             );
         };
         self.memo.borrow_mut().insert(key.clone(), None);
+        self.evaluating.borrow_mut().push(name.to_owned());
         let v = self.eval(file, expr, ptr, &Scope::default());
+        self.evaluating.borrow_mut().pop();
         self.memo.borrow_mut().insert(key, Some(v.clone()));
         v
+    }
+
+    /// `local.NAME` met again while it is being evaluated: Terraform rejects the module, so
+    /// the cycle is an error at the local's definition, naming every local in it, and the
+    /// value is unknown.
+    fn cycle(&self, name: &str) -> Val {
+        let stack = self.evaluating.borrow();
+        let from = stack.iter().rposition(|n| n == name).unwrap_or_default();
+        let names: Vec<String> = stack[from..].iter().chain([&name.to_owned()]).map(|n| format!("local.{n}")).collect();
+        let why = format!("a cycle of locals: {}", names.join(" → "));
+        if let Some((file, expr, ptr)) = self.locals.get(name) {
+            let at = file.text.source(ptr, expr.span());
+            self.budget.problem(super::budget::located(format!("{why} (Terraform rejects the module)"), &at));
+        }
+        Val::error(format!("local.{name} refers to itself ({why})"), None)
     }
 }

@@ -8,6 +8,7 @@
 //! is at hand, is the more precise input.
 
 mod bridge;
+mod budget;
 mod data;
 mod eval;
 mod files;
@@ -20,12 +21,15 @@ mod position;
 mod reads;
 mod resources;
 mod strings;
+mod strings_parts;
 mod unfetched;
 mod value;
 mod vars;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_hostile;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -34,7 +38,7 @@ use entitle_sdk::{Catalog, Workload};
 
 use self::data::Identity;
 use self::eval::Eval;
-use self::files::Module;
+use self::modules::Called;
 use self::resources::Instance;
 use self::value::Val;
 use super::{Extracted, ReadOptions};
@@ -106,7 +110,9 @@ fn read(display: &str, path: &Path, catalog: &Catalog, options: &ReadOptions) ->
         ));
     }
     let cx = Run { catalog, amis: options.amis.as_deref() };
-    cx.module(&module, values, 0, String::new(), &mut out);
+    let ev = Eval::new(&module, values, 0, String::new());
+    cx.module(&ev, &mut out);
+    out.errors.extend(ev.budget.take_problems());
     out.notes.sort();
     out.notes.dedup();
     Ok(out)
@@ -119,21 +125,21 @@ struct Run<'c> {
 }
 
 impl Run<'_> {
-    /// Evaluates one module (and the local modules it calls) into `out`.
-    fn module(
-        &self,
-        module: &Module,
-        values: std::collections::BTreeMap<String, Val>,
-        depth: usize,
-        prefix: String,
-        out: &mut Extracted,
-    ) {
-        let ev = Eval::new(module, values, depth, prefix);
+    /// Evaluates one module instance (and the local modules it calls) into `out`.
+    fn module(&self, ev: &Eval<'_>, out: &mut Extracted) {
+        let module = ev.module;
+        if ev.budget.stopped().is_some() {
+            return;
+        }
+        // Terraform rejects a module with a cycle of locals even where nothing uses them.
+        for name in ev.locals.keys() {
+            ev.local(name);
+        }
         let mut instances: Vec<Instance> = Vec::new();
         let mut gated = Vec::new();
         for (mode, ident) in [("managed", "resource"), ("data", "data")] {
             for (file, block) in module.blocks(ident) {
-                let found = resources::instances(&ev, file, block, mode);
+                let found = resources::instances(ev, file, block, mode);
                 if found.is_empty() {
                     gated.push(format!(
                         "{}{}{}.{}",
@@ -176,17 +182,28 @@ impl Run<'_> {
                 out.workloads.push(image_workload(i, &address, &id));
             }
         }
+        if out.workloads.len() > budget::MAX_WORKLOADS
+            && let Some(last) = out.workloads.last()
+        {
+            let at = last.source.clone();
+            ev.budget.stop(format!("more than {} workloads (the last: {})", budget::MAX_WORKLOADS, last.id), &at);
+        }
         for (file, block) in module.blocks("module") {
-            match modules::child(&ev, file, block) {
-                Ok(Some(child)) => {
+            match modules::child(ev, file, block) {
+                Ok(Called::Child(child)) => {
                     out.includes.push(child.module.dir.clone());
+                    out.notes.extend(child.module.notes.iter().cloned());
                     if child.instances.is_empty() {
                         let call = format!("{}module.{}", ev.prefix, files::label(block, 0));
                         out.notes.push(format!("count or for_each gives no instance, so not modelled: {call}"));
                     }
                     for (_, prefix, vars) in child.instances {
+                        if !ev.budget.module(&child.at, prefix.trim_end_matches('.')) {
+                            break;
+                        }
                         let first = out.workloads.len();
-                        self.module(&child.module, vars, depth + 1, prefix, out);
+                        let inner = ev.child(&child.module, vars, prefix, child.dir.clone());
+                        self.module(&inner, out);
                         if let Some((reason, at)) = &child.count_unknown {
                             for w in &mut out.workloads[first..] {
                                 w.count = None;
@@ -199,15 +216,17 @@ impl Run<'_> {
                         }
                     }
                 }
-                Ok(None) if modules::source_of(block).as_deref().and_then(modules::local_source).is_some() => {
+                Ok(Called::TooDeep) => {
                     out.notes.push(format!(
                         "{}module.{}: nested too deep to follow",
                         ev.prefix,
                         files::label(block, 0)
                     ));
                 }
-                Ok(None) => out.workloads.push(unfetched::workload(&ev, file, block, self.catalog)),
-                Err(e) => out.errors.push(e),
+                Ok(Called::NotLocal) => out.workloads.push(unfetched::workload(ev, file, block, self.catalog)),
+                Ok(Called::Outside(note)) => out.notes.push(note),
+                Ok(Called::Stopped) => {}
+                Err(e) => ev.budget.problem(e),
             }
         }
     }

@@ -36,10 +36,28 @@ pub fn source_of(block: &Block) -> Option<String> {
     block.body.get_attribute("source").and_then(|a| a.value.as_str()).map(str::to_owned)
 }
 
+/// What a module call leads to.
+pub enum Called {
+    /// A local module, read.
+    Child(Box<Child>),
+    /// A registry or git module: not fetched.
+    NotLocal,
+    /// A local module nested deeper than calls are followed.
+    TooDeep,
+    /// A local module outside the input's directory: not read (the located note says so).
+    Outside(String),
+    /// The input's evaluation budget is spent.
+    Stopped,
+}
+
 /// A called local module, read, with each instance's variables.
 pub struct Child {
     /// The module's files.
     pub module: Module,
+    /// Its directory, symlinks resolved.
+    pub dir: PathBuf,
+    /// Where the call is (its `source`).
+    pub at: Source,
     /// Per instance (`count` / `for_each`): its key, address prefix (`module.app[0].`) and variables.
     pub instances: Vec<(Option<serde_json::Value>, String, BTreeMap<String, Val>)>,
     /// Why the number of instances is not known, and where it is set.
@@ -49,18 +67,44 @@ pub struct Child {
 }
 
 /// Reads the local module a call names, with the call's arguments evaluated in `ev` for each of
-/// its instances. `Ok(None)` for a module that is not local or is too deep.
-pub fn child(ev: &Eval<'_>, file: &File, block: &Block) -> Result<Option<Child>, Error> {
-    let Some(source) = source_of(block) else { return Ok(None) };
-    let Some(rel) = local_source(&source) else { return Ok(None) };
+/// its instances. A call back into a module being evaluated (a cycle, which Terraform cannot
+/// load either) is an error at the call's `source`, naming the chain of calls.
+pub fn child(ev: &Eval<'_>, file: &File, block: &Block) -> Result<Called, Error> {
+    let Some(source) = source_of(block) else { return Ok(Called::NotLocal) };
+    let Some(rel) = local_source(&source) else { return Ok(Called::NotLocal) };
+    if ev.budget.stopped().is_some() {
+        return Ok(Called::Stopped);
+    }
     if ev.depth >= MAX_DEPTH {
-        return Ok(None);
+        return Ok(Called::TooDeep);
     }
     let name = label(block, 0);
+    let ptr = join("/module", name);
+    let span = block.body.get_attribute("source").and_then(|a| a.value.span()).or_else(|| block.span());
+    let at = file.text.source(&join(&ptr, "source"), span);
     let dir = normalize(&ev.module.dir.join(rel));
     let display = normalize(&Path::new(&ev.module.display_dir()).join(rel)).display().to_string();
+    let real = dir.canonicalize().unwrap_or_else(|_| dir.clone());
+    if let Some(root) = &ev.budget.root
+        && !real.starts_with(root)
+    {
+        let line = at.line.unwrap_or_default();
+        return Ok(Called::Outside(format!(
+            "{}:{line}: {}module.{name}: not read: {source:?} is outside the input's directory",
+            at.path, ev.prefix
+        )));
+    }
+    if let Some(first) = ev.chain.iter().position(|(d, _)| *d == real) {
+        let mut calls: Vec<String> = ev.chain[first..].iter().map(|(_, a)| without_keys(a)).collect();
+        calls.push(without_keys(&format!("{}module.{name}", ev.prefix)));
+        let why = format!(
+            "module call cycle: {} is {display} again (source = {source:?}); Terraform cannot load a \
+             module that calls itself, so it is not followed",
+            calls.join(" → "),
+        );
+        return Err(super::budget::located(why, &at));
+    }
     let module = files::load(&dir, &display)?;
-    let ptr = join("/module", name);
     let (keys, count_unknown, expanded) = expansions(ev, file, block, &ptr);
     let mut instances = Vec::new();
     for (key, scope) in keys {
@@ -78,7 +122,7 @@ pub fn child(ev: &Eval<'_>, file: &File, block: &Block) -> Result<Option<Child>,
         };
         instances.push((key, format!("{}module.{name}{index}.", ev.prefix), child_values(&module, inputs)));
     }
-    Ok(Some(Child { module, instances, count_unknown, expanded }))
+    Ok(Called::Child(Box::new(Child { module, dir: real, at, instances, count_unknown, expanded })))
 }
 
 /// The instances of a module call: key and scope each, why their number is not known, and
@@ -145,21 +189,30 @@ pub fn outputs(ev: &Eval<'_>, name: &str, at: Option<Source>) -> Val {
     };
     let source = source_of(block).unwrap_or_default();
     let child = match child(ev, file, block) {
-        Ok(Some(child)) => child,
-        Ok(None) if local_source(&source).is_some() => {
-            return Val::unknown(format!("module.{name} is nested too deep to follow"), at);
-        }
-        Ok(None) => {
+        Ok(Called::Child(child)) => child,
+        Ok(Called::TooDeep) => return Val::unknown(format!("module.{name} is nested too deep to follow"), at),
+        Ok(Called::NotLocal) => {
             return Val::unknown(format!("module.{name} ({source}) is not fetched: its outputs are not known"), at);
         }
-        Err(e) => return Val::unknown(format!("module.{name} ({source}) could not be read: {e}"), at),
+        Ok(Called::Outside(_)) => {
+            return Val::unknown(format!("module.{name}: not read: {source:?} is outside the input's directory"), at);
+        }
+        Ok(Called::Stopped) => return ev.spent(at),
+        Err(e) => {
+            let v = Val::unknown(format!("module.{name} ({source}) could not be read: {}", e.message()), at);
+            ev.budget.problem(e);
+            return v;
+        }
     };
     if let Some((reason, _)) = &child.count_unknown {
         return Val::unknown(format!("module.{name}: {reason}"), at);
     }
     let mut each = Vec::new();
     for (key, prefix, vars) in &child.instances {
-        let inner = Eval::new(&child.module, vars.clone(), ev.depth + 1, prefix.clone());
+        if !ev.budget.module(&child.at, prefix.trim_end_matches('.')) {
+            return ev.spent(at);
+        }
+        let inner = ev.child(&child.module, vars.clone(), prefix.clone(), child.dir.clone());
         let mut map = BTreeMap::new();
         for (f, b) in child.module.blocks("output") {
             let out = label(b, 0);
@@ -179,6 +232,22 @@ pub fn outputs(ev: &Eval<'_>, name: &str, at: Option<Source>) -> Val {
         }
         None => each.pop().map(|(_, v)| v).unwrap_or_else(|| Val::new(Kind::Null, at)),
     }
+}
+
+/// A module address without its instance keys (`module.a[3].module.b` → `module.a.module.b`):
+/// every instance of a call meets the same cycle.
+fn without_keys(address: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0;
+    for c in address.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// `a/./b/../c` → `a/c`, lexically (paths stay as the user wrote them).

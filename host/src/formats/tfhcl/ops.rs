@@ -14,7 +14,7 @@ pub fn unknown_part(part: Val, what: &str, at: Option<Source>) -> Val {
             if !u.reason.starts_with(what) && what.starts_with("the condition") {
                 u.reason = format!("{what} is not known: {}", u.reason);
             }
-            Val { kind: Kind::Unknown(u), at: part.at.or(at), via: part.via }
+            Val { kind: Kind::Unknown(u), at: part.at.or(at), via: part.via, read: part.read }
         }
         _ => Val::error(format!("{what} is a {}, not a string", part.type_name()), at),
     }
@@ -47,6 +47,10 @@ pub fn index(value: &Val, key: &Val) -> Val {
     };
     match found {
         Some(v) => v,
+        // A key read from a file by function is not shown.
+        None if key.read.is_some() => {
+            Val::error(format!("no such element in the {}", value.type_name()), value.at.clone())
+        }
         None => Val::error(format!("no element {} in the {}", key.show(), value.type_name()), value.at.clone()),
     }
 }

@@ -1,6 +1,8 @@
 //! The functions that read files of the module: `file`, `templatefile` (the template evaluated
-//! with its variables), `fileexists`. Only files inside the module's own directory are read, at
-//! most 1 MiB, so a descriptor cannot make entitle print a file from elsewhere on the machine.
+//! with its variables), `fileexists`. Only regular files inside the input's directory (symlinks
+//! resolved) are read, at most 1 MiB, so a descriptor cannot make entitle read a device or print
+//! a file from elsewhere on the machine; the text read is marked with the call that read it, so
+//! it reaches boot scripts but never a field a report prints (see `bridge.rs`).
 
 use std::path::{Path, PathBuf};
 
@@ -31,8 +33,12 @@ pub fn call(ev: &Eval<'_>, name: &str, args: &[Val], at: Option<Source>) -> Val 
         Ok(text) => text,
         Err(why) => return Val::unknown(format!("{name}({path:?}): {why}"), at),
     };
+    if !ev.budget.text(text.len(), at.as_ref(), &ev.prefix) {
+        return ev.spent(at);
+    }
+    let call: std::rc::Rc<str> = format!("{name}({path:?})").into();
     if name == "file" {
-        return Val::str(text, at);
+        return Val { read: Some(call), ..Val::str(text, at) };
     }
     let template = match hcl_edit::parser::parse_template(&text) {
         Ok(t) => t,
@@ -51,27 +57,39 @@ pub fn call(ev: &Eval<'_>, name: &str, args: &[Val], at: Option<Source>) -> Val 
     if v.at.as_ref().is_some_and(|a| a.path == path) {
         v.at = at;
     }
+    v.read = Some(call);
     v
 }
 
-/// The file `path` names, when it is inside the module's directory and exists.
+/// The file `path` names (relative to the input's directory, as Terraform runs there, or as
+/// `path.module` gives it), when it exists inside the input's directory once symlinks are
+/// resolved, and is a regular file.
 fn locate(ev: &Eval<'_>, path: &str) -> Result<PathBuf, String> {
-    let Ok(dir) = ev.module.dir.canonicalize() else { return Err("the module's directory is not known".into()) };
+    let Some(root) = &ev.budget.root else { return Err("the input's directory is not known".into()) };
     let given = Path::new(path);
-    let candidates = [given.to_path_buf(), ev.module.dir.join(given)];
+    let candidates = [root.join(given), given.to_path_buf(), ev.module.dir.join(given)];
     let Some(found) = candidates.iter().find_map(|c| c.canonicalize().ok()) else {
         return Err(format!("{path} does not exist"));
     };
-    if !found.starts_with(&dir) {
-        return Err("outside the module's directory, so not read".into());
+    if !found.starts_with(root) {
+        return Err("not read: outside the input's directory".into());
+    }
+    let meta = std::fs::metadata(&found).map_err(|e| format!("not read ({e})"))?;
+    if !meta.is_file() {
+        return Err("not read: not a regular file".into());
     }
     Ok(found)
 }
 
+/// The text of a regular file, at most [`MAX_BYTES`] (a size the file system misreports
+/// changes nothing: no more is read).
 fn read(path: &Path) -> Result<String, String> {
-    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
-    if meta.len() > MAX_BYTES {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| format!("not read ({e})"))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_BYTES + 1).read_to_end(&mut bytes).map_err(|e| format!("not read ({e})"))?;
+    if bytes.len() as u64 > MAX_BYTES {
         return Err(format!("larger than {MAX_BYTES} bytes, so not read"));
     }
-    std::fs::read_to_string(path).map_err(|e| format!("not readable as text ({e})"))
+    String::from_utf8(bytes).map_err(|_| "not read: not UTF-8 text".into())
 }

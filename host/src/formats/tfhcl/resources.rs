@@ -150,7 +150,12 @@ pub fn value(ev: &Eval<'_>, mode: &str, ty: &str, name: &str) -> Option<Val> {
             Kind::Map(m) => m.clone(),
             _ => Default::default(),
         };
-        Val { kind: Kind::Resource(format!("{address}{suffix}"), map), at: Some(i.at.clone()), via: Vec::new() }
+        Val {
+            kind: Kind::Resource(format!("{address}{suffix}"), map),
+            at: Some(i.at.clone()),
+            via: Vec::new(),
+            read: None,
+        }
     };
     let at = Some(file.text.source(&block_pointer(mode, block), block.span()));
     Some(match instances.first() {

@@ -5,6 +5,7 @@
 
 use entitle_sdk::model::Source;
 
+use super::strings_parts::Parts;
 use super::value::{Kind, Val, number_text};
 
 /// Applies string function `name` (arguments known); an unknown for any other function.
@@ -21,22 +22,31 @@ pub fn apply(name: &str, args: &[Val], at: Option<Source>) -> Val {
                     kind: Kind::Str(p.to_owned()),
                     at: s.at.clone(),
                     via: s.via.clone(),
+                    read: s.read.clone(),
                 });
                 new(Kind::list(parts.collect()))
             }
             _ => bad("needs a separator and a string"),
         },
+        _ if args.iter().take(if name == "join" { 2 } else { 1 }).any(Val::is_unknown) => {
+            args.iter().find(|a| a.is_unknown()).cloned().unwrap_or_else(|| bad("an unknown argument"))
+        }
         "join" => match (text(0), list(1)) {
             (Some(sep), Some(items)) => {
-                if let Some(u) = items.iter().find(|v| v.is_unknown()) {
-                    return u.clone();
+                let mut parts = Parts::default();
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        parts.text(&sep);
+                    }
+                    if let Err(v) = parts.value(item) {
+                        return if v.is_error() { v } else { bad("needs a list of strings") };
+                    }
                 }
-                let parts: Option<Vec<String>> = items.iter().map(Val::as_text).collect();
-                parts.map_or_else(|| bad("needs a list of strings"), |p| new(Kind::Str(p.join(&sep))))
+                parts.finish(at)
             }
             _ => bad("needs a separator and a list"),
         },
-        "format" => format(args).map_or_else(|why| bad(&why), |s| new(Kind::Str(s))),
+        "format" => format(args).map_or_else(|why| bad(&why), |parts| parts.finish(at.clone())),
         "lower" | "upper" | "trimspace" => match args.first().and_then(|a| a.as_text().map(|t| (a, t))) {
             Some((a, t)) => {
                 let t = match name {
@@ -44,7 +54,7 @@ pub fn apply(name: &str, args: &[Val], at: Option<Source>) -> Val {
                     "upper" => t.to_uppercase(),
                     _ => t.trim().to_owned(),
                 };
-                Val { kind: Kind::Str(t), at: a.at.clone(), via: a.via.clone() }
+                Val { kind: Kind::Str(t), ..a.clone() }
             }
             None => bad("needs a string"),
         },
@@ -54,7 +64,7 @@ pub fn apply(name: &str, args: &[Val], at: Option<Source>) -> Val {
                     return Val::unknown("replace() with a regular expression is not evaluated", at);
                 }
                 let t = a.as_text().unwrap_or_default().replace(&from, &to);
-                Val { kind: Kind::Str(t), at: a.at.clone(), via: a.via.clone() }
+                Val { kind: Kind::Str(t), ..a.clone() }
             }
             _ => bad("needs three strings"),
         },
@@ -68,26 +78,39 @@ pub fn apply(name: &str, args: &[Val], at: Option<Source>) -> Val {
     }
 }
 
-/// `format(spec, args…)`: the verbs `%s`, `%d`, `%v`, `%q`, `%%` (flags and widths are not read).
-fn format(args: &[Val]) -> Result<String, String> {
+/// `format(spec, args…)`: the verbs `%s`, `%d`, `%v`, `%q`, `%%` (flags and widths are not read);
+/// an unknown argument is a hole in the text.
+fn format(args: &[Val]) -> Result<Parts, String> {
     let spec = args.first().and_then(Val::as_text).ok_or("the format is not a string")?;
     let mut rest = args[1..].iter();
-    let mut out = String::new();
+    let mut out = Parts::default();
     let mut chars = spec.chars();
     while let Some(c) = chars.next() {
         if c != '%' {
-            out.push(c);
+            out.text(c.encode_utf8(&mut [0; 4]));
             continue;
         }
         match chars.next() {
-            Some('%') => out.push('%'),
+            Some('%') => out.text("%"),
             Some(verb @ ('s' | 'd' | 'v' | 'q')) => {
                 let arg = rest.next().ok_or("too few arguments")?;
-                let text = arg.as_text().ok_or_else(|| format!("%{verb} of a {}", arg.type_name()))?;
-                match verb {
-                    'q' => out.push_str(&format!("{text:?}")),
-                    'd' => out.push_str(&arg.as_number().map(number_text).ok_or("%d of a non-number")?),
-                    _ => out.push_str(&text),
+                let wrong = || format!("%{verb} of a {}", arg.type_name());
+                match (verb, &arg.kind) {
+                    (_, Kind::Unknown(u)) if u.error => return Err(u.reason.clone()),
+                    ('q', Kind::Unknown(_)) => {
+                        out.text("\"");
+                        out.value(arg).map_err(|_| wrong())?;
+                        out.text("\"");
+                    }
+                    (_, Kind::Unknown(_)) => out.value(arg).map_err(|_| wrong())?,
+                    ('q', _) => out
+                        .value(&Val {
+                            kind: Kind::Str(format!("{:?}", arg.as_text().ok_or_else(wrong)?)),
+                            ..arg.clone()
+                        })
+                        .map_err(|_| wrong())?,
+                    ('d', _) => out.text(&arg.as_number().map(number_text).ok_or("%d of a non-number")?),
+                    _ => out.value(arg).map_err(|_| wrong())?,
                 }
             }
             other => return Err(format!("verb %{} is not evaluated", other.map(String::from).unwrap_or_default())),

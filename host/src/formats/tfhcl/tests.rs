@@ -72,7 +72,7 @@ fn literal_positions_are_where_they_are_written() {
 }
 
 /// Writes `files` into a fresh directory and reads it as a module input.
-fn read_module(name: &str, files: &[(&str, String)]) -> super::Extracted {
+pub fn read_module(name: &str, files: &[(&str, String)]) -> super::Extracted {
     let dir = std::env::temp_dir().join(format!("entitle-tfhcl-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     for (file, text) in files {

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use entitle_sdk::model::Source;
+use entitle_sdk::model::{HOLE, Source};
 
 /// An evaluated value.
 #[derive(Clone, Debug, PartialEq)]
@@ -15,6 +15,9 @@ pub struct Val {
     pub at: Option<Source>,
     /// The references it travelled through before it was used, outermost first.
     pub via: Vec<Source>,
+    /// The file function call whose file the text (or part of it) was read from
+    /// (`file(".git-credentials")`): such text may reach boot scripts, never a printed field.
+    pub read: Option<Rc<str>>,
 }
 
 /// The data of a value (tuples and sets are lists; objects are maps).
@@ -48,6 +51,19 @@ pub struct Unknown {
     pub from: Option<String>,
     /// Terraform would fail here (a missing key, a wrong type): `try` and `can` skip it.
     pub error: bool,
+    /// A string of known text with unknown parts (`reason` says why they are unknown). Only
+    /// boot text reads it; elsewhere the value is unknown as a whole.
+    pub partial: Option<Partial>,
+}
+
+/// The known text of a partly known string.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Partial {
+    /// The text, [`HOLE`] standing for each unknown part.
+    pub text: Rc<str>,
+    /// Where the string was built (the template), while the value's own position stays that
+    /// of its first unknown part.
+    pub at: Option<Source>,
 }
 
 impl Kind {
@@ -65,17 +81,17 @@ impl Kind {
 impl Val {
     /// A value of `kind` written at `at`.
     pub fn new(kind: Kind, at: Option<Source>) -> Val {
-        Val { kind, at, via: Vec::new() }
+        Val { kind, at, via: Vec::new(), read: None }
     }
 
     /// An unknown value.
     pub fn unknown(reason: impl Into<String>, at: Option<Source>) -> Val {
-        Val::new(Kind::Unknown(Unknown { reason: reason.into(), from: None, error: false }), at)
+        Val::new(Kind::Unknown(Unknown { reason: reason.into(), from: None, error: false, partial: None }), at)
     }
 
     /// What Terraform would report as an error (`try` skips it), kept as an unknown with its reason.
     pub fn error(reason: impl Into<String>, at: Option<Source>) -> Val {
-        Val::new(Kind::Unknown(Unknown { reason: reason.into(), from: None, error: true }), at)
+        Val::new(Kind::Unknown(Unknown { reason: reason.into(), from: None, error: true, partial: None }), at)
     }
 
     /// True when Terraform would fail evaluating it.
@@ -86,6 +102,17 @@ impl Val {
     /// A string value.
     pub fn str(text: impl Into<String>, at: Option<Source>) -> Val {
         Val::new(Kind::Str(text.into()), at)
+    }
+
+    /// The part this value is of a string built from parts: its text (with [`HOLE`]s), or one
+    /// hole when it is unknown and not an error; `None` when it cannot be a part (a list, an
+    /// error).
+    pub fn piece(&self) -> Option<String> {
+        match &self.kind {
+            Kind::Unknown(u) if u.error => None,
+            Kind::Unknown(u) => Some(u.partial.as_ref().map_or_else(|| HOLE.to_string(), |p| p.text.to_string())),
+            _ => self.as_text(),
+        }
     }
 
     /// The reason, when unknown.
