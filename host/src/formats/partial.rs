@@ -8,6 +8,12 @@ use entitle_sdk::model::HOLE;
 
 /// How many distinct reasons the unknown note lists before counting the rest.
 const MAX_REASONS: usize = 3;
+/// How many distinct reasons are kept (the rest are only counted), which bounds the
+/// work of keeping them distinct.
+const MAX_KEPT: usize = 16;
+/// Longest searched string whose possible matches into a hole are looked for exactly;
+/// past it, every known character such a match could reach goes into the hole.
+const MAX_EXACT_REACH: usize = 256;
 /// What stands in for a literal U+FFFC in known text, so that a hole always means "unknown".
 const LITERAL_HOLE: char = '\u{FFFD}';
 
@@ -17,6 +23,8 @@ const LITERAL_HOLE: char = '\u{FFFD}';
 pub struct Partial {
     text: String,
     reasons: Vec<String>,
+    /// Holes whose reason was not kept (past [`MAX_KEPT`]).
+    more: usize,
     labels: Vec<String>,
 }
 
@@ -53,8 +61,17 @@ impl Partial {
     pub fn push_labelled(&mut self, label: &str, reason: &str) {
         self.text.push(HOLE);
         self.labels.push(label.to_owned());
-        if !self.reasons.iter().any(|r| r == reason) {
+        self.keep_reason(reason);
+    }
+
+    fn keep_reason(&mut self, reason: &str) {
+        if self.reasons.iter().any(|r| r == reason) {
+            return;
+        }
+        if self.reasons.len() < MAX_KEPT {
             self.reasons.push(reason.to_owned());
+        } else {
+            self.more += 1;
         }
     }
 
@@ -62,11 +79,10 @@ impl Partial {
     pub fn append(&mut self, other: Partial) {
         self.text.push_str(&other.text);
         self.labels.extend(other.labels);
-        for r in other.reasons {
-            if !self.reasons.contains(&r) {
-                self.reasons.push(r);
-            }
+        for r in &other.reasons {
+            self.keep_reason(r);
         }
+        self.more += other.more;
     }
 
     /// The parts joined with `delimiter` (known text).
@@ -81,41 +97,58 @@ impl Partial {
         out
     }
 
-    /// `old` replaced by `new` in the known text. A match could also run into a hole
-    /// (`b` + hole + `c` for `bc`), so the known characters next to a hole that such a
-    /// match could cover go into the hole: they may not be there at deployment.
-    pub fn replace(&self, old: &str, new: &str) -> Partial {
-        let new = new.replace(HOLE, &LITERAL_HOLE.to_string());
+    /// `old` replaced by `new` (itself perhaps partly known) in the known text; `None`
+    /// when the result would be longer than `max` bytes. A match could also run into a
+    /// hole (`b` + hole + `c` for `bc`), so the known characters next to a hole that such
+    /// a match could cover go into the hole: they may not be there at deployment.
+    pub fn replace(&self, old: &str, new: &Partial, max: usize) -> Option<Partial> {
         let segments: Vec<&str> = self.text.split(HOLE).collect();
         let last = segments.len().saturating_sub(1);
         let reach = old.len().saturating_sub(1);
-        let mut text = String::with_capacity(self.text.len());
+        let exact = reach <= MAX_EXACT_REACH;
+        let mut known = Vec::with_capacity(segments.len());
+        let mut matches = 0usize;
         for (i, seg) in segments.iter().enumerate() {
-            if i > 0 {
-                text.push(HOLE);
-            }
-            let start = if i > 0 {
-                (1..=reach.min(seg.len()))
-                    .rev()
-                    .find(|&k| seg.is_char_boundary(k) && old.ends_with(&seg[..k]))
-                    .unwrap_or(0)
-            } else {
-                0
+            let near = reach.min(seg.len());
+            let start = match (i > 0, exact) {
+                (false, _) => 0,
+                (true, true) => {
+                    (1..=near).rev().find(|&k| seg.is_char_boundary(k) && old.ends_with(&seg[..k])).unwrap_or(0)
+                }
+                (true, false) => (near..=seg.len()).find(|&k| seg.is_char_boundary(k)).unwrap_or(seg.len()),
             };
-            let end = if i < last {
-                (1..=reach.min(seg.len()))
+            let end = match (i < last, exact) {
+                (false, _) => seg.len(),
+                (true, true) => (1..=near)
                     .rev()
                     .map(|k| seg.len() - k)
                     .find(|&at| seg.is_char_boundary(at) && old.starts_with(&seg[at..]))
-                    .unwrap_or(seg.len())
-            } else {
-                seg.len()
+                    .unwrap_or(seg.len()),
+                (true, false) => (0..=seg.len() - near).rev().find(|&k| seg.is_char_boundary(k)).unwrap_or(0),
             };
-            if start < end {
-                text.push_str(&seg[start..end].replace(old, &new));
+            let middle = if start < end { &seg[start..end] } else { "" };
+            matches = matches.saturating_add(middle.matches(old).count());
+            known.push(middle);
+        }
+        let grown = matches.saturating_mul(new.text.len());
+        if self.text.len().saturating_add(grown) > max {
+            return None;
+        }
+        let mut labels = self.labels.iter();
+        let mut out = Partial { reasons: self.reasons.clone(), more: self.more, ..Partial::default() };
+        for (i, middle) in known.into_iter().enumerate() {
+            if i > 0 {
+                out.text.push(HOLE);
+                out.labels.push(labels.next().map_or_else(|| "…".to_owned(), String::clone));
+            }
+            for (j, part) in middle.split(old).enumerate() {
+                if j > 0 {
+                    out.append(new.clone());
+                }
+                out.text.push_str(part);
             }
         }
-        Partial { text, reasons: self.reasons.clone(), labels: self.labels.clone() }
+        Some(out)
     }
 
     /// True when no part is unknown.
@@ -158,7 +191,7 @@ impl Partial {
             return None;
         }
         let shown: Vec<&str> = self.reasons.iter().take(MAX_REASONS).map(String::as_str).collect();
-        let more = match self.reasons.len().saturating_sub(MAX_REASONS) {
+        let more = match self.reasons.len().saturating_sub(MAX_REASONS) + self.more {
             0 => String::new(),
             n => format!(" (and {n} more)"),
         };
@@ -210,17 +243,31 @@ mod tests {
         p.push_str("cd\\nsubscription-manager attach");
         // `bc` could straddle the hole: the `b` before it and the `c` after it are no
         // longer known; the rest is replaced as usual.
-        let out = p.replace("\\n", "\n").replace("bc", "Z");
+        let out = p.replace("\\n", &Partial::known("\n"), 1000).unwrap();
+        let out = out.replace("bc", &Partial::known("Z"), 1000).unwrap();
         assert_eq!(out.text(), "xa\u{FFFC}d\nsubscription-manager attach");
         assert_eq!(out.reasons(), ["h"]);
         let mut q = Partial::known("a");
         q.push_hole("h");
-        assert_eq!(q.replace("a", "\u{FFFC}").text(), "\u{FFFD}\u{FFFC}");
+        assert_eq!(q.replace("a", &Partial::known("\u{FFFC}"), 1000).unwrap().text(), "\u{FFFD}\u{FFFC}");
+        // A replacement that is not known becomes a hole with its reason.
+        let template = Partial::known("register --org __ORG__ --auto-attach");
+        let out = template.replace("__ORG__", &Partial::hole("parameter orgId has no value"), 1000).unwrap();
+        assert_eq!(out.text(), "register --org \u{FFFC} --auto-attach");
+        assert_eq!(out.unknown().as_deref(), Some("partly known: parameter orgId has no value"));
+        // Bounded: a result past the limit is not built.
+        assert!(Partial::known(&"a".repeat(100)).replace("a", &Partial::known("bb"), 150).is_none());
+        // A long searched string takes every character it could reach into the hole.
+        let long = "x".repeat(300);
+        assert_eq!(p.replace(&long, &Partial::known("y"), 1000).unwrap().text(), "\u{FFFC}");
     }
 
     #[test]
     fn many_reasons_are_counted() {
         let p = Partial::join((0..5).map(|i| Partial::hole(&format!("r{i}"))), " ");
         assert_eq!(p.unknown().as_deref(), Some("partly known: r0; r1; r2 (and 2 more)"));
+        let p = Partial::join((0..40).map(|i| Partial::hole(&format!("r{i}"))), " ");
+        assert_eq!(p.reasons().len(), MAX_KEPT);
+        assert_eq!(p.unknown().as_deref(), Some("partly known: r0; r1; r2 (and 37 more)"));
     }
 }

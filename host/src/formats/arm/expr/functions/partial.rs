@@ -61,15 +61,19 @@ fn concat(vals: &[Val]) -> Option<Val> {
     (text.text().len() <= MAX_STRING).then(|| Val::partial(text, 0))
 }
 
-/// `replace` in the known text of a partly known string (old and new known).
+/// `replace` in a known or partly known string, by a known or unknown string (a
+/// placeholder filled with a secure parameter); the searched string must be known.
 fn replace(text: &Val, old: &Val, new: &Val) -> Option<Val> {
-    let p = text.partial_str().filter(|p| p.base64 == 0)?;
-    let (Kind::Str(old), Kind::Str(new)) = (&old.kind, &new.kind) else { return None };
-    if old.is_empty() {
+    let Kind::Str(old) = &old.kind else { return None };
+    let text = match (&text.kind, text.partial_str()) {
+        (Kind::Str(s), _) => Partial::known(s),
+        (_, Some(p)) if p.base64 == 0 => p.text.clone(),
+        _ => return None,
+    };
+    if old.is_empty() || !matches!(new.kind, Kind::Str(_) | Kind::Unknown(_)) {
         return None;
     }
-    let out = p.text.replace(old, new);
-    (out.text().len() <= MAX_STRING).then(|| Val::partial(out, 0))
+    text.replace(old, &piece(new), MAX_STRING).map(|out| Val::partial(out, 0))
 }
 
 /// Builds a string that may become partly known (`format`).
@@ -134,6 +138,7 @@ mod tests {
             Some(("--org ? --key k3".into(), 0))
         );
         assert_eq!(partly("[replace(concat('a-', parameters('unk'), '-b'), '-', ' ')]"), Some(("a ? b".into(), 0)));
+        assert_eq!(partly("[replace('--org ORG --key', 'ORG', parameters('unk'))]"), Some(("--org ? --key".into(), 0)));
         assert_eq!(partly("[string(concat('a', parameters('unk')))]"), Some(("a?".into(), 0)));
         assert_eq!(partly("[concat('x ', concat('a', parameters('unk')))]"), Some(("x a?".into(), 0)));
         assert_eq!(partly("[if(parameters('flag'), concat('a', parameters('unk')), 'b')]"), Some(("a?".into(), 0)));
@@ -157,5 +162,6 @@ mod tests {
         assert_eq!(partly("[format('{0,5}', parameters('unk'))]"), None);
         assert_eq!(partly("[if(parameters('unk'), concat('a', parameters('unk')), 'b')]"), None);
         assert_eq!(partly("[replace(concat('a', parameters('unk')), parameters('unk'), 'b')]"), None);
+        assert_eq!(partly("[replace(concat('a', parameters('unk')), 'a', parameters('arr'))]"), None);
     }
 }
