@@ -8,9 +8,17 @@
 //! or RHSM account passed to the script that does the work (`export
 //! RH_POOLID=${RedhatSubscriptionPoolID}`, a prep template's `rhsmPoolId` parameter),
 //! recognised by the variable's or the referenced parameter's name.
+//!
+//! A partly known script ([`HOLE`] for each unknown part) is read for its known words:
+//! a hole in an argument value hides nothing, a hole in a command's own words (the
+//! program, or `subscription-manager`'s subcommand) makes that command unknown, never
+//! guessed; with no registration found, any hole leaves `registration` unknown.
 
 use entitle_sdk::Workload;
-use entitle_sdk::model::{BootConfig, Registration};
+use entitle_sdk::model::{BootConfig, HOLE, Registration};
+
+/// How a hole is shown in a registration's text (reports must not print U+FFFC).
+const SHOWN_HOLE: &str = "<unknown>";
 
 /// Where a pointer into the input's own document is (line, column), if it is there.
 pub type Locator<'a> = &'a dyn Fn(&str, &str) -> Option<(u32, u32)>;
@@ -32,9 +40,10 @@ pub fn scan(workloads: &mut [Workload], locate: Locator) {
                 w.registration.push(r);
             }
         }
-        let unread = w.boot.iter().find(|b| b.text.is_none());
+        let unread = w.boot.iter().find(|b| b.text.is_none()).or_else(|| w.boot.iter().find(|b| partly_known(b)));
         if let (true, Some(boot)) = (w.registration.is_empty(), unread) {
-            let why = boot.unknown.as_deref().unwrap_or("its text is not known");
+            let fallback = if boot.text.is_none() { "its text is not known" } else { "part of its text is not known" };
+            let why = boot.unknown.as_deref().unwrap_or(fallback);
             let reason = format!("the {} boot entry might register it: {why}", boot.kind);
             w.unknown.entry("registration".into()).or_insert(reason);
         }
@@ -43,6 +52,11 @@ pub fn scan(workloads: &mut [Workload], locate: Locator) {
             w.provenance.insert(format!("registration.{i}"), r.source.clone());
         }
     }
+}
+
+/// True when the entry's text has unknown parts.
+fn partly_known(boot: &BootConfig) -> bool {
+    boot.text.as_deref().is_some_and(|t| t.contains(HOLE))
 }
 
 /// A `name=value` line of a linked template's parameters is placed at `…/name`.
@@ -202,7 +216,14 @@ fn redact(words: &[String]) -> String {
         let n = normalise(name);
         ["password", "passwd", "secret", "token", "activationkey", "creds"].iter().any(|s| n.contains(s))
     };
-    let hidden = |value: &str| value.starts_with("${") || value.starts_with('[') || value.starts_with('<');
+    // A reference or an unknown part names nothing secret; a partly known secret is
+    // still a secret.
+    let hidden = |value: &str| {
+        value.starts_with("${")
+            || value.starts_with('[')
+            || value.starts_with('<')
+            || (!value.is_empty() && value.chars().all(|c| c == HOLE))
+    };
     let mut out = Vec::with_capacity(words.len());
     let mut hide_next = false;
     for word in words {
@@ -215,7 +236,7 @@ fn redact(words: &[String]) -> String {
         }
         hide_next = word.starts_with('-') && !word.contains('=') && secret(word) || word == "-p";
     }
-    out.join(" ")
+    out.join(" ").replace(HOLE, SHOWN_HOLE)
 }
 
 #[cfg(test)]

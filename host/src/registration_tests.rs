@@ -94,3 +94,62 @@ fn unknown_boot_text_gives_nothing() {
     scan(std::slice::from_mut(&mut w), &|_, _| None);
     assert!(w.registration.is_empty());
 }
+
+/// The workload after scanning one user-data entry of `text`, whose unknown parts are
+/// explained by `why`.
+fn scanned(text: &str, why: &str) -> Workload {
+    let mut w = Workload {
+        boot: vec![BootConfig {
+            kind: "custom_data".into(),
+            text: Some(text.into()),
+            unknown: Some(why.into()),
+            ..BootConfig::default()
+        }],
+        ..Workload::default()
+    };
+    scan(std::slice::from_mut(&mut w), &|_, _| None);
+    w
+}
+
+fn found(w: &Workload) -> Vec<&str> {
+    w.registration.iter().map(|r| r.action.as_str()).collect()
+}
+
+#[test]
+fn known_words_around_holes_are_read() {
+    let script = "#!/bin/bash\nsubscription-manager register --org \u{FFFC} --activationkey \u{FFFC}\nsubscription-manager attach --auto\n";
+    let w = scanned(script, "partly known: parameter orgId has no value");
+    assert_eq!(found(&w), ["activation_key", "register", "attach", "auto_attach"]);
+    // Holes are shown readably, never as U+FFFC.
+    assert_eq!(w.registration[0].text, "subscription-manager register --org <unknown> --activationkey <unknown>");
+    assert!(!w.unknown.contains_key("registration"));
+}
+
+#[test]
+fn a_hole_in_the_command_words_is_not_guessed() {
+    for script in ["subscription-manager \u{FFFC}", "\u{FFFC} attach --auto", "\u{FFFC}subscription-manager register"] {
+        let w = scanned(script, "partly known: parameter cmd has no value");
+        assert!(w.registration.is_empty(), "{script}: {:?}", w.registration);
+        assert_eq!(
+            w.unknown.get("registration").map(String::as_str),
+            Some("the custom_data boot entry might register it: partly known: parameter cmd has no value"),
+            "{script}"
+        );
+    }
+}
+
+#[test]
+fn holes_without_registration_leave_it_unknown() {
+    let w = scanned("yum -y install \u{FFFC}\n", "partly known: parameter packages has no value");
+    assert!(w.registration.is_empty());
+    assert!(w.unknown.contains_key("registration"));
+    // Fully known text with no registration is known not to register.
+    let w = scanned("yum -y install httpd\n", "");
+    assert!(!w.unknown.contains_key("registration"));
+}
+
+#[test]
+fn a_partly_known_secret_stays_redacted() {
+    let w = scanned("subscription-manager register --password=ab\u{FFFC} --activationkey k\u{FFFC}", "partly known");
+    assert_eq!(w.registration[0].text, "subscription-manager register --password=*** --activationkey ***");
+}

@@ -56,7 +56,7 @@ fn openshift_on_aws_hourly_amis_with_pool_attach_is_a_double_subscription() {
     let found = findings(&entitle(&[template.to_str().unwrap()]), "PAYG-DOUBLE-SUBSCRIPTION");
     assert_eq!(found.len(), 4, "{found:#?}");
     assert!(found.iter().all(|f| f["message"].as_str().unwrap().contains("Hourly")));
-    assert!(found.iter().all(|f| f["fix"].as_str().unwrap().contains("RH_POOLID=${RedhatSubscriptionPoolID}")));
+    assert!(found.iter().all(|f| f["fix"].as_str().unwrap().contains("RH_POOLID=<unknown>")));
 }
 
 #[test]

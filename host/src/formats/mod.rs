@@ -11,6 +11,7 @@ pub mod cfn;
 pub mod gcpdm;
 pub mod k8s;
 mod native;
+pub mod partial;
 pub mod tfhcl;
 pub mod tfplan;
 

@@ -52,6 +52,8 @@ pub fn resolve(t: &Template, pointer: &str, keys: &[&str]) -> Result<Resolved, E
 fn descend(mut value: Val, keys: &[&str]) -> Option<Val> {
     for key in keys {
         if value.is_unknown() {
+            // A member of an unknown value is unknown; a partly known string has no members.
+            value.partial = None;
             return Some(value);
         }
         value = value.get(key)?.clone();

@@ -11,6 +11,7 @@ use super::fields::{record_str, resolve};
 use super::resources::Found;
 use super::template::Template;
 use super::value::source;
+use crate::formats::partial::Partial;
 
 /// Adds a boot entry per extension of the scale set's model.
 pub fn add(w: &mut Workload, found: &Found) -> Result<(), EvalError> {
@@ -24,7 +25,8 @@ pub fn add(w: &mut Workload, found: &Found) -> Result<(), EvalError> {
 }
 
 /// The boot entry of the extension at `at` (a child resource or a model entry):
-/// publisher, type and `commandToExecute` (public settings, else protected ones).
+/// publisher, type and `commandToExecute` (public settings, else protected ones),
+/// partly known when it is built around values that are not known.
 pub fn read(t: &Template, at: &str) -> Result<BootConfig, EvalError> {
     let mut scratch = Workload::default();
     let props = resolve(t, at, &["properties"])?;
@@ -34,7 +36,13 @@ pub fn read(t: &Template, at: &str) -> Result<BootConfig, EvalError> {
     let protected = resolve(t, at, &["properties", "protectedSettings", "commandToExecute"])?;
     let command = if settings.value.is_some() { settings } else { protected };
     let text = record_str(&mut scratch, t, "text", &command, None);
-    let unknown = scratch.unknown.get("text").cloned();
+    let (text, unknown) = match command.value.as_ref().and_then(|v| v.partial_str()) {
+        Some(p) if p.base64 == 0 => p.text.clone().into_boot(),
+        _ => match text {
+            Some(known) => Partial::known(&known).into_boot(),
+            None => (None, scratch.unknown.get("text").cloned()),
+        },
+    };
     let source = source(&t.file.display, at);
     Ok(BootConfig { kind: "extension".into(), publisher, extension_type, text, unknown, source })
 }

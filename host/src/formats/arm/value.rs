@@ -11,6 +11,7 @@ use entitle_sdk::model::Source;
 use serde_json::Value;
 
 use crate::document::escape_token;
+use crate::formats::partial::Partial;
 
 /// Where a value came from: a JSON node in a file, and the node it was reached
 /// through (a variable or parameter reference), outermost first.
@@ -57,6 +58,17 @@ pub enum Kind {
     Unknown(Rc<str>),
 }
 
+/// What is known of an unknown string built from known text and unknown parts
+/// (`concat('--org ', parameters('orgId'))`), and how many times it was then
+/// base64-encoded. Only the string functions build one; only boot text reads one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PartialStr {
+    /// The text with its holes.
+    pub text: Partial,
+    /// How many `base64()` layers wrap it.
+    pub base64: u8,
+}
+
 /// A value and its origin.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Val {
@@ -64,12 +76,37 @@ pub struct Val {
     pub kind: Kind,
     /// Where it came from (`None` for computed values).
     pub origin: Option<Rc<Origin>>,
+    /// For an unknown string, what is known of it; `None` otherwise. A new value
+    /// never inherits it: only the string functions pass it on.
+    pub partial: Option<Rc<PartialStr>>,
 }
 
 impl Val {
     /// A computed value with no origin.
     pub fn new(kind: Kind) -> Val {
-        Val { kind, origin: None }
+        Val { kind, origin: None, partial: None }
+    }
+
+    /// An unknown string of which `text` is known; a wholly known text is a string.
+    pub fn partial(text: Partial, base64: u8) -> Val {
+        if text.is_known() {
+            let mut s = text.text().to_owned();
+            for _ in 0..base64 {
+                s = crate::formats::base64::encode(s.as_bytes());
+            }
+            return Val::str(s);
+        }
+        let reason = text.reasons().first().map_or("a part of the string is not known", String::as_str);
+        let mut v = Val::unknown(reason);
+        if !text.is_one_hole() {
+            v.partial = Some(Rc::new(PartialStr { text, base64 }));
+        }
+        v
+    }
+
+    /// What is known of this unknown string, if anything.
+    pub fn partial_str(&self) -> Option<&PartialStr> {
+        self.partial.as_deref().filter(|_| self.is_unknown())
     }
 
     /// An unknown value with a reason.
@@ -117,7 +154,7 @@ impl Val {
                     .collect(),
             ),
         };
-        Val { kind, origin: Some(Rc::new(Origin { source: source(path, pointer), via: None })) }
+        Val { kind, origin: Some(Rc::new(Origin { source: source(path, pointer), via: None })), partial: None }
     }
 
     /// The same value, recorded as reached through `via` (a variable or parameter).

@@ -13,6 +13,7 @@ use super::fields::{Resolved, record_str, resolve};
 use super::resources::{Found, ResourceKind, display, with_frames};
 use super::value::{Kind, source};
 use crate::classify::AzureImage;
+use crate::formats::partial::Partial;
 use crate::formats::{apply_azure_image, apply_license_type, apply_own_azure_image};
 
 /// The workload for `found` (not for extensions: see [`boot_entry`]), and the root
@@ -107,9 +108,13 @@ fn compute(w: &mut Workload, found: &Found, profile: &[&str], catalog: &Catalog)
     }
     let custom = resolve(t, &found.pointer, &[profile, &["osProfile", "customData"]].concat())?;
     if let Some(value) = &custom.value {
-        let (text, unknown) = match &value.kind {
-            Kind::Str(s) => (Some(crate::formats::base64::decode_text(s).unwrap_or_else(|| s.clone())), None),
-            Kind::Unknown(r) => (None, Some(r.to_string())),
+        let (text, unknown) = match (&value.kind, value.partial_str()) {
+            (Kind::Str(s), _) => {
+                Partial::known(&crate::formats::base64::decode_text(s).unwrap_or_else(|| s.clone())).into_boot()
+            }
+            // Azure decodes custom data once; a partly known script read as is stays so.
+            (Kind::Unknown(_), Some(p)) if p.base64 <= 1 => p.text.clone().into_boot(),
+            (Kind::Unknown(r), _) => (None, Some(r.to_string())),
             _ => (None, Some("customData is not a string".into())),
         };
         let source = source(&t.file.display, &custom.edit);

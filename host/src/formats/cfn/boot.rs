@@ -1,6 +1,7 @@
 //! Boot-time configuration as evidence for later rules (`subscription-manager register`,
 //! `attach --pool`): `UserData` (decoded from base64 when written encoded) and the
-//! `AWS::CloudFormation::Init` commands and executable files that `cfn-init` runs.
+//! `AWS::CloudFormation::Init` commands and executable files that `cfn-init` runs, each
+//! partly known when parts of it are not known before deployment.
 
 use entitle_sdk::model::BootConfig;
 use serde_json::Value;
@@ -9,6 +10,7 @@ use super::eval::Eval;
 use super::value::source;
 use crate::document::escape_token;
 use crate::formats::base64;
+use crate::formats::partial::Partial;
 
 /// The user data at `pointer`, when the template has it.
 pub fn user_data(eval: &Eval<'_>, pointer: &str) -> Option<BootConfig> {
@@ -22,10 +24,11 @@ pub fn user_data(eval: &Eval<'_>, pointer: &str) -> Option<BootConfig> {
     }
     let text = match node {
         // Written already encoded: CloudFormation passes it as is.
-        Value::String(s) => base64::decode_text(s).unwrap_or_else(|| s.clone()),
+        Value::String(s) => Partial::known(&base64::decode_text(s).unwrap_or_else(|| s.clone())),
         _ => eval.render(node, pointer),
     };
-    Some(BootConfig { kind: "user_data".into(), text: Some(text), source: at, ..BootConfig::default() })
+    let (text, unknown) = text.into_boot();
+    Some(BootConfig { kind: "user_data".into(), text, unknown, source: at, ..BootConfig::default() })
 }
 
 /// The commands and executable files of the resource's `cfn-init` metadata.
@@ -40,12 +43,9 @@ pub fn cfn_init(eval: &Eval<'_>, resource: &str) -> Vec<BootConfig> {
                 let at = format!("{here}/commands/{}/command", escape_token(name));
                 let Some(node) = command.get("command") else { continue };
                 let text = match node {
-                    Value::Array(parts) => parts
-                        .iter()
-                        .enumerate()
-                        .map(|(i, p)| eval.render(p, &format!("{at}/{i}")))
-                        .collect::<Vec<_>>()
-                        .join(" "),
+                    Value::Array(parts) => {
+                        Partial::join(parts.iter().enumerate().map(|(i, p)| eval.render(p, &format!("{at}/{i}"))), " ")
+                    }
                     other => eval.render(other, &at),
                 };
                 out.push(entry(eval, &at, text));
@@ -58,7 +58,8 @@ pub fn cfn_init(eval: &Eval<'_>, resource: &str) -> Vec<BootConfig> {
                     || mode.chars().rev().nth(2).and_then(|c| c.to_digit(8)).is_some_and(|d| d & 1 == 1);
                 let Some(content) = file.get("content").filter(|_| executable) else { continue };
                 let at = format!("{here}/files/{}/content", escape_token(path));
-                let text = format!("# file {path} (mode {mode})\n{}", eval.render(content, &at));
+                let mut text = Partial::known(&format!("# file {path} (mode {mode})\n"));
+                text.append(eval.render(content, &at));
                 out.push(entry(eval, &at, text));
             }
         }
@@ -66,6 +67,7 @@ pub fn cfn_init(eval: &Eval<'_>, resource: &str) -> Vec<BootConfig> {
     out
 }
 
-fn entry(eval: &Eval<'_>, at: &str, text: String) -> BootConfig {
-    BootConfig { kind: "cfn_init".into(), text: Some(text), source: source(&eval.t.path, at), ..BootConfig::default() }
+fn entry(eval: &Eval<'_>, at: &str, text: Partial) -> BootConfig {
+    let (text, unknown) = text.into_boot();
+    BootConfig { kind: "cfn_init".into(), text, unknown, source: source(&eval.t.path, at), ..BootConfig::default() }
 }

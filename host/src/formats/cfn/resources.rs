@@ -197,7 +197,7 @@ pub fn walk(eval: &Eval<'_>) -> Found {
                 found.computes.push(compute("image_recipe", format!("{props}/ParentImage"), None))
             }
             "AWS::CloudFormation::Stack" => {
-                let url = node("TemplateURL").map(|u| eval.render(u, &format!("{props}/TemplateURL")));
+                let url = node("TemplateURL").map(|u| eval.render(u, &format!("{props}/TemplateURL")).display());
                 found.skipped.push(format!(
                     "{logical} is a nested stack ({}); its template is not read, so its resources are not checked",
                     url.unwrap_or_else(|| "no TemplateURL".into())
@@ -258,7 +258,7 @@ fn launch_configuration(eval: &Eval<'_>, at: &str) -> Target {
         Some(id) if eval.t.resource_type(id) == Some("AWS::AutoScaling::LaunchConfiguration") => {
             Target::Resource(id.to_owned())
         }
-        _ => Target::External(format!("launch configuration {}", eval.render(node, at))),
+        _ => Target::External(format!("launch configuration {}", eval.render(node, at).display())),
     }
 }
 
@@ -283,7 +283,7 @@ fn launch_template(eval: &Eval<'_>, at: &str) -> Target {
         });
         return match by_name {
             Some((id, _)) => Target::Resource(id.clone()),
-            None => Target::External(format!("launch template {}", eval.render(node, &here))),
+            None => Target::External(format!("launch template {}", eval.render(node, &here).display())),
         };
     }
     Target::External("a launch template the specification does not name".into())

@@ -1,13 +1,14 @@
 //! The string functions (`Fn::Sub` with `${Param}`, `${AWS::Region}`, `${!Literal}` and
 //! the variable-map form, `Fn::Join`, `Fn::Select`, `Fn::Split`), and [`Eval::render`],
-//! which turns a boot script into text even when parts of it are unknown, leaving
-//! those parts as `${Name}`.
+//! which turns a boot script into partly known text: the known text, with a hole
+//! ([`entitle_sdk::model::HOLE`]) and its reason for each unknown part.
 
 use serde_json::Value;
 
 use super::eval::Eval;
 use super::value::{Kind, Val};
 use crate::document::escape_token;
+use crate::formats::partial::Partial;
 
 /// One piece of an `Fn::Sub` template.
 enum Piece<'a> {
@@ -157,68 +158,88 @@ impl Eval<'_> {
         }
     }
 
-    /// The text of a boot script or command: what is known, with unknown parts shown
-    /// as `${Name}` (`${GetRSA.PUB}`, `${Fn::ImportValue}`), `AWS::NoValue` as nothing.
-    pub fn render(&self, node: &Value, at: &str) -> String {
+    /// The text of a boot script or command, partly known: what is known, with a hole
+    /// for each unknown part (`${GetRSA.PUB}`, `${Fn::ImportValue}`, a parameter without
+    /// a value) and its reason; `AWS::NoValue` is nothing.
+    pub fn render(&self, node: &Value, at: &str) -> Partial {
         let known = self.eval(node, at);
         if let Some(text) = known.text() {
-            return text;
+            return Partial::known(&text);
         }
+        let why = |label: String| {
+            let mut p = Partial::default();
+            p.push_labelled(&label, known.reason().unwrap_or("not known before deployment"));
+            p
+        };
         match node {
             Value::Object(map) if map.len() == 1 => {
                 let (name, arg) = map.iter().next().expect("one member");
                 let here = format!("{at}/{}", escape_token(name));
                 match (name.as_str(), arg) {
+                    _ if known.kind == Kind::NoValue => Partial::default(),
                     ("Fn::Base64", inner) => self.render(inner, &here),
-                    ("Ref", Value::String(target)) => format!("${{{target}}}"),
+                    ("Ref", Value::String(target)) => why(format!("${{{target}}}")),
                     ("Fn::GetAtt", Value::Array(parts)) => {
-                        format!("${{{}}}", parts.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("."))
+                        why(format!("${{{}}}", parts.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(".")))
                     }
-                    ("Fn::Sub", _) => match self.sub_parts(arg, &here) {
-                        Some((template, vars)) => self.render_sub(template, &vars),
-                        None => format!("${{{name}}}"),
-                    },
+                    ("Fn::Sub", _) => self.render_sub(arg, &here).unwrap_or_else(|| why(format!("${{{name}}}"))),
                     ("Fn::Join", Value::Array(parts)) if parts.len() == 2 => {
                         let delimiter = parts[0].as_str().unwrap_or_default();
                         match &parts[1] {
-                            Value::Array(items) => items
-                                .iter()
-                                .enumerate()
-                                .map(|(i, item)| self.render(item, &format!("{here}/1/{i}")))
-                                .collect::<Vec<_>>()
-                                .join(delimiter),
-                            _ => format!("${{{name}}}"),
+                            Value::Array(items) => Partial::join(
+                                items.iter().enumerate().map(|(i, item)| self.render(item, &format!("{here}/1/{i}"))),
+                                delimiter,
+                            ),
+                            _ => why(format!("${{{name}}}")),
                         }
                     }
                     ("Fn::If", Value::Array(parts)) if parts.len() == 3 => {
                         let condition = parts[0].as_str().unwrap_or_default();
-                        match self.condition(condition).kind {
+                        let decided = self.condition(condition);
+                        match decided.kind {
                             Kind::Bool(true) => self.render(&parts[1], &format!("{here}/1")),
                             Kind::Bool(false) => self.render(&parts[2], &format!("{here}/2")),
-                            _ => format!("${{{condition} ? … : …}}"),
+                            _ => why(format!("${{{condition} ? … : …}}")),
                         }
                     }
-                    _ if known.kind == Kind::NoValue => String::new(),
-                    _ => format!("${{{name}}}"),
+                    _ => why(format!("${{{name}}}")),
                 }
             }
-            _ if known.kind == Kind::NoValue || known.kind == Kind::Null => String::new(),
-            _ => serde_json::to_string(node).unwrap_or_default(),
+            _ if known.kind == Kind::NoValue || known.kind == Kind::Null => Partial::default(),
+            _ => Partial::known(&serde_json::to_string(node).unwrap_or_default()),
         }
     }
 
-    fn render_sub(&self, template: &str, vars: &[(String, Val)]) -> String {
-        let mut text = String::new();
+    /// `Fn::Sub` partly known: each `${name}` that has no value is a hole; a variable of
+    /// the map form is itself rendered partly.
+    fn render_sub(&self, arg: &Value, at: &str) -> Option<Partial> {
+        let (template, map) = match arg {
+            Value::String(s) => (s.as_str(), None),
+            Value::Array(parts) if parts.len() == 2 => (parts[0].as_str()?, Some(parts[1].as_object()?)),
+            _ => return None,
+        };
+        let mut out = Partial::default();
         for piece in pieces(template) {
             match piece {
-                Piece::Text(t) => text.push_str(t),
-                Piece::Literal(l) => text.push_str(&format!("${{{l}}}")),
-                Piece::Var(name) => match self.sub_var(name, vars).text() {
-                    Some(s) => text.push_str(&s),
-                    None => text.push_str(&format!("${{{name}}}")),
+                Piece::Text(t) => out.push_str(t),
+                Piece::Literal(l) => out.push_str(&format!("${{{l}}}")),
+                Piece::Var(name) => match map.and_then(|m| m.get(name)) {
+                    Some(node) => out.append(self.render(node, &format!("{at}/1/{}", escape_token(name)))),
+                    None => {
+                        let v = self.sub_var(name, &[]);
+                        match v.text() {
+                            Some(s) => out.push_str(&s),
+                            None => {
+                                let reason = v
+                                    .reason()
+                                    .map_or_else(|| format!("${{{name}}} is {}", v.type_name()), str::to_owned);
+                                out.push_labelled(&format!("${{{name}}}"), &reason);
+                            }
+                        }
+                    }
                 },
             }
         }
-        text
+        Some(out)
     }
 }

@@ -92,10 +92,17 @@ fn short_forms_nested_find_in_map_and_regions() {
     let rhel9 = &w.alternatives[2];
     assert_eq!((rhel9.os.major, rhel9.os.minor, rhel9.billing.model), (Some(9), Some(4), BillingModel::Payg));
     assert!(rhel9.image.id.is_none(), "regions agree, so one alternative without an id");
-    let user_data = w.boot.iter().find(|b| b.kind == "user_data").and_then(|b| b.text.as_deref()).expect("user data");
+    let user_data = w.boot.iter().find(|b| b.kind == "user_data").expect("user data");
+    // Unknown parts are holes with their reasons; `${!Literal}` is the text `${Literal}`.
     assert_eq!(
-        user_data,
-        "subscription-manager register --org acme --activationkey k-RHEL8\necho ${Sg.GroupId} ${AWS::Region} ${Literal}\n"
+        user_data.text.as_deref(),
+        Some("subscription-manager register --org acme --activationkey k-RHEL8\necho \u{FFFC} \u{FFFC} ${Literal}\n")
+    );
+    assert_eq!(
+        user_data.unknown.as_deref(),
+        Some(
+            "partly known: attribute GroupId of resource Sg (Fn::GetAtt), known only after deployment; the stack's region (AWS::Region) is chosen at deployment"
+        )
     );
 }
 

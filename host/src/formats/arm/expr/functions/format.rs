@@ -6,8 +6,9 @@
 
 use std::fmt::Write;
 
-use super::support::{MAX_STRING, any_text, check_len, deep_unknown, unknown_from};
-use super::{Args, Def, eager};
+use super::partial::Builder;
+use super::support::{MAX_STRING, any_text, check_len, deep_unknown, unknown_from, unknown_like};
+use super::{Args, Def, sees_unknowns};
 use crate::formats::arm::expr::{Context, EvalError};
 use crate::formats::arm::value::{Kind, Val};
 
@@ -16,7 +17,7 @@ const MAX_ALIGNMENT: usize = 1_000_000;
 
 pub(super) fn lookup(name: &str) -> Option<Def> {
     match name {
-        "format" => eager("format", format),
+        "format" => sees_unknowns("format", format),
         _ => None,
     }
 }
@@ -30,8 +31,12 @@ struct Item {
 
 fn format(args: &mut Args<'_>, _: &dyn Context) -> Result<Val, EvalError> {
     args.arity(1, usize::MAX)?;
+    if args.val(0)?.is_unknown() {
+        return Ok(unknown_like(args.val(0)?));
+    }
     let pattern = args.str(0)?;
-    let mut out = String::new();
+    // Partly known when an argument it writes is a string that is not known.
+    let mut out = Builder::default();
     let mut chars = pattern.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
@@ -61,25 +66,31 @@ fn format(args: &mut Args<'_>, _: &dyn Context) -> Result<Val, EvalError> {
                         args.len() - 1
                     )));
                 };
-                if let Some(reason) = deep_unknown(value) {
-                    return Ok(unknown_from(reason));
-                }
-                let Some(text) = format_value(value, &item.spec) else {
-                    return Ok(Val::unknown(format!(
-                        "format: the format string '{}' is not supported for a value of type {}",
-                        item.spec,
-                        value.type_name()
-                    )));
-                };
-                let width = usize::try_from(item.alignment.unsigned_abs()).unwrap_or(usize::MAX);
-                let pad = width.saturating_sub(text.chars().count());
-                check_len(args, out.len().saturating_add(text.len()).saturating_add(pad))?;
-                if item.alignment > 0 {
-                    out.extend(std::iter::repeat_n(' ', pad));
-                    out.push_str(&text);
+                if value.is_unknown() {
+                    // Padding around an unknown width is not known either.
+                    let whole = if item.alignment == 0 { value.clone() } else { unknown_like(value) };
+                    out.push_unknown(&whole);
                 } else {
-                    out.push_str(&text);
-                    out.extend(std::iter::repeat_n(' ', pad));
+                    if let Some(reason) = deep_unknown(value) {
+                        return Ok(unknown_from(reason));
+                    }
+                    let Some(text) = format_value(value, &item.spec) else {
+                        return Ok(Val::unknown(format!(
+                            "format: the format string '{}' is not supported for a value of type {}",
+                            item.spec,
+                            value.type_name()
+                        )));
+                    };
+                    let width = usize::try_from(item.alignment.unsigned_abs()).unwrap_or(usize::MAX);
+                    let pad = width.saturating_sub(text.chars().count());
+                    check_len(args, out.len().saturating_add(text.len()).saturating_add(pad))?;
+                    if item.alignment > 0 {
+                        out.push_str(&" ".repeat(pad));
+                        out.push_str(&text);
+                    } else {
+                        out.push_str(&text);
+                        out.push_str(&" ".repeat(pad));
+                    }
                 }
             }
             other => out.push(other),
@@ -88,7 +99,7 @@ fn format(args: &mut Args<'_>, _: &dyn Context) -> Result<Val, EvalError> {
             check_len(args, out.len())?;
         }
     }
-    Ok(Val::str(out))
+    Ok(out.finish())
 }
 
 fn parse_item(args: &Args<'_>, body: &str) -> Result<Item, EvalError> {

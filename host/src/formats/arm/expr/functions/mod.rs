@@ -4,7 +4,8 @@
 //! is unknown, the call is unknown with the first unknown's reason. A few see unknown
 //! arguments themselves (containers such as `createArray`, id builders that keep
 //! placeholders) and a few evaluate their arguments lazily (`if`, `and`, `or`,
-//! `coalesce`). Unknown function names give an unknown value, not an error.
+//! `coalesce`). Unknown function names give an unknown value, not an error. The string
+//! functions keep the known text of a partly known string (`partial.rs`).
 
 mod collections;
 mod deployment;
@@ -15,6 +16,7 @@ mod fuzz_tests;
 mod logic;
 mod numeric;
 mod objects;
+mod partial;
 mod resource_ids;
 mod search;
 mod strings;
@@ -104,10 +106,11 @@ pub(super) fn call(name: &str, args: &[Expr], offset: usize, ctx: &dyn Context) 
         Imp::SeesUnknowns(f) => (f, false),
     };
     let vals = args.iter().map(|a| a.evaluate(ctx)).collect::<Result<Vec<_>, _>>()?;
-    if propagate && let Some(u) = vals.iter().find(|v| v.is_unknown()) {
-        return Ok(support::unknown_like(u));
+    let mut args = Args { name: def.name, written: name, vals, offset };
+    if propagate && let Some(u) = args.vals.iter().find(|v| v.is_unknown()) {
+        return Ok(partial::call(lower, &args).unwrap_or_else(|| support::unknown_like(u)));
     }
-    f(&mut Args { name: def.name, written: name, vals, offset }, ctx)
+    f(&mut args, ctx)
 }
 
 /// An error located in the expression: `"{msg} (at offset {offset})"`.

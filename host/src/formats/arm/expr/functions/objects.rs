@@ -72,7 +72,7 @@ fn merge_into(entries: &mut Vec<(String, Val)>, key: String, value: Val) {
             }
             slot.1 = Val::new(Kind::Object(merged));
         }
-        (_, kind) => set(entries, key, Val { kind, origin: value.origin }),
+        (_, kind) => set(entries, key, Val { kind, origin: value.origin, partial: None }),
     }
 }
 
