@@ -52,15 +52,18 @@ fn license_type(
 ) -> Vec<Finding> {
     let Some(row) = eval.catalog.azure_license_type(lt) else { return vec![unknown_type(eval, w, lt)] };
     let Some(distro) = row.distro.as_deref() else { return Vec::new() };
-    // A non-Red Hat or SQL Server image: the switch does nothing.
-    if row.billing == Some(BillingModel::Byos)
-        && distro == "rhel"
-        && let Some(f) = ineligible(eval, w, lt)
-    {
-        return vec![f];
+    // A non-Red Hat or SQL Server image: the switch does nothing. On an image of another
+    // distribution both rules hold, each with its own fix: the licence type is
+    // ineligible there (rule 8, an error) and Azure ignores it (rule 9, a warning).
+    let mut refused = Vec::new();
+    if row.billing == Some(BillingModel::Byos) && distro == "rhel" {
+        refused.extend(ineligible(eval, w, lt));
     }
     if let Some(os) = distro_of(w).filter(|os| *os != distro) {
-        return vec![mismatch(eval, w, row, distro, os)];
+        refused.push(mismatch(eval, w, row, distro, os));
+    }
+    if !refused.is_empty() {
+        return refused;
     }
     let own = own_billing(eval, w);
     let mut out = Vec::new();
@@ -131,7 +134,7 @@ fn mismatch(eval: &Evaluation, w: &Workload, row: &AzureLicenseType, distro: &st
     start(TYPE_MISMATCH, eval, w, LT, message)
         .evidence(format!("catalog azure-license-types.json {lt}: distro {distro} ({})", row.confidence.as_str()))
         .fix(format!(
-            "Remove `licenseType: {lt}` from {}, or use the {os} image the licence type was meant for.",
+            "Remove `licenseType: {lt}` from {}, or deploy a {distro} image, which is what the licence type is for.",
             w.resource
         ))
 }
@@ -142,7 +145,7 @@ fn ineligible(eval: &Evaluation, w: &Workload, lt: &str) -> Option<Finding> {
     let excluded = eval.catalog.licensing.ahb_ineligible(publisher, offer);
     let why = match excluded {
         Some(row) => format!("{} images are excluded from Azure Hybrid Benefit", row.what),
-        None if !publisher.eq_ignore_ascii_case("RedHat") && w.is_rhel() => {
+        None if !publisher.eq_ignore_ascii_case("RedHat") => {
             format!("publisher {publisher} is not Red Hat, and only Red Hat-published RHEL images can switch to BYOS")
         }
         None => return None,
