@@ -100,7 +100,7 @@ pub fn fold_repeats(found: Vec<Finding>) -> Vec<Finding> {
         let f = &mut kept[i];
         let mut named: Vec<&str> = whens.iter().take(NAMED_IN_MESSAGE).map(String::as_str).collect();
         let more = whens.len().saturating_sub(NAMED_IN_MESSAGE);
-        let more_text = format!("{more} more choices");
+        let more_text = format!("{more} more choice{}", if more == 1 { "" } else { "s" });
         if more > 0 {
             named.push(&more_text);
         }

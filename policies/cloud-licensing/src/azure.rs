@@ -54,12 +54,18 @@ fn license_type(
     let Some(distro) = row.distro.as_deref() else { return Vec::new() };
     // A non-Red Hat or SQL Server image: the switch does nothing. On an image of another
     // distribution both rules hold, each with its own fix: the licence type is
-    // ineligible there (rule 8, an error) and Azure ignores it (rule 9, a warning).
+    // ineligible there (rule 8, an error) and Azure ignores it (rule 9, a warning). An
+    // excluded product (SQL Server on RHEL) runs RHEL: rule 8 only.
     let mut refused = Vec::new();
-    if row.billing == Some(BillingModel::Byos) && distro == "rhel" {
-        refused.extend(ineligible(eval, w, lt));
+    let mut excluded = false;
+    if row.billing == Some(BillingModel::Byos)
+        && distro == "rhel"
+        && let Some((f, product)) = ineligible(eval, w, lt)
+    {
+        refused.push(f);
+        excluded = product;
     }
-    if let Some(os) = distro_of(w).filter(|os| *os != distro) {
+    if !excluded && let Some(os) = distro_of(w).filter(|os| *os != distro) {
         refused.push(mismatch(eval, w, row, distro, os));
     }
     if !refused.is_empty() {
@@ -139,7 +145,9 @@ fn mismatch(eval: &Evaluation, w: &Workload, row: &AzureLicenseType, distro: &st
         ))
 }
 
-fn ineligible(eval: &Evaluation, w: &Workload, lt: &str) -> Option<Finding> {
+/// Rule 8 for `w`, and whether it is an excluded product (rather than a publisher that
+/// is not Red Hat).
+fn ineligible(eval: &Evaluation, w: &Workload, lt: &str) -> Option<(Finding, bool)> {
     let publisher = w.image.publisher.as_deref()?;
     let offer = w.image.offer.as_deref().unwrap_or_default();
     let excluded = eval.catalog.licensing.ahb_ineligible(publisher, offer);
@@ -151,10 +159,9 @@ fn ineligible(eval: &Evaluation, w: &Workload, lt: &str) -> Option<Finding> {
         None => return None,
     };
     let message = format!("licenseType {lt} on {}: {why}, so the switch does nothing", subject(w));
-    Some(
-        start(INELIGIBLE_IMAGE, eval, w, LT, message)
-            .fix(format!("Remove `licenseType: {lt}`; to bring a Red Hat subscription, deploy a Red Hat image (offer rhel-byos with its plan, or offer RHEL with licenseType {lt})."))
-    )
+    let f = start(INELIGIBLE_IMAGE, eval, w, LT, message)
+        .fix(format!("Remove `licenseType: {lt}`; to bring a Red Hat subscription, deploy a Red Hat image (offer rhel-byos with its plan, or offer RHEL with licenseType {lt})."));
+    Some((f, excluded.is_some()))
 }
 
 fn cloud_access(eval: &Evaluation, ctx: Option<&OrgContext>, w: &Workload, missing: &mut Missing) -> Option<Finding> {
