@@ -3,6 +3,7 @@
 
 mod arm_cases;
 mod baseline_corpus;
+mod choices;
 mod corpus;
 mod golden;
 mod k8s_cases;

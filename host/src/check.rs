@@ -11,8 +11,10 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::catalog::LoadedCatalog;
+use crate::choice_findings::location;
 use crate::formats::ReadOptions;
 use crate::input::{self, InputFile, LoadedInput};
+use crate::input_finding::InputFinding;
 use crate::report::{self, Report};
 use crate::runtime::{Policy, Runtime};
 use crate::{Error, ErrorKind, Phase};
@@ -85,6 +87,7 @@ impl Checker {
         let mut report = Report::new(options.as_of, &self.catalog, &self.policies);
         for (input, outcome) in loaded.iter().zip(outcomes) {
             report.add_input(input);
+            report.findings.extend(input.findings.iter().map(InputFinding::to_report));
             errors.extend(input.errors.iter().map(Error::copy));
             report.findings.extend(outcome.findings);
             errors.extend(outcome.errors);
@@ -104,6 +107,7 @@ impl Checker {
         let outcome = self.evaluate(&loaded, &runnable, options);
         let mut report = Report::new(options.as_of, &self.catalog, &self.policies);
         report.add_input(&loaded);
+        report.findings.extend(loaded.findings.iter().map(InputFinding::to_report));
         errors.extend(loaded.errors.iter().map(Error::copy));
         report.findings.extend(outcome.findings);
         errors.extend(outcome.errors);
@@ -176,7 +180,7 @@ impl Checker {
                         }
                     }
                     match place(policy, loaded, &view, evaluated.findings) {
-                        Ok(found) => outcome.findings.extend(drop_repeated_alternatives(found)),
+                        Ok(found) => outcome.findings.extend(crate::choice_findings::fold_repeats(found)),
                         Err(e) => outcome.errors.push(e),
                     }
                 }
@@ -191,8 +195,8 @@ impl Checker {
 /// and one extra workload per alternative deployment, whose id maps back.
 pub(crate) struct GuestView {
     pub deployment: Deployment,
-    /// Guest id of an alternative → (index of the real workload, its `when`).
-    alternatives: BTreeMap<String, (usize, String)>,
+    /// Guest id of an alternative → (index of the real workload, index of the alternative).
+    alternatives: BTreeMap<String, (usize, usize)>,
 }
 
 impl GuestView {
@@ -208,7 +212,7 @@ impl GuestView {
             };
             for (n, alt) in w.alternatives.iter().enumerate() {
                 let id = format!("{}#alternative-{}", w.id, n + 1);
-                alternatives.insert(id.clone(), (i, alt.when.clone()));
+                alternatives.insert(id.clone(), (i, n));
                 let mut variant = Workload { id, ..plain.clone() };
                 (variant.image, variant.os, variant.billing, variant.addons) =
                     (alt.image.clone(), alt.os.clone(), alt.billing.clone(), alt.addons.clone());
@@ -243,17 +247,6 @@ pub fn read_all(
     mark_included(&mut loaded);
     crate::formats::k8s::resolve_run(&mut loaded, catalog, read);
     loaded
-}
-
-/// A choice that fails a rule the default deployment already fails adds nothing but
-/// noise (a per-region AMI, say): keep the default's finding only.
-fn drop_repeated_alternatives(found: Vec<report::Finding>) -> Vec<report::Finding> {
-    let defaults: std::collections::BTreeSet<(String, String)> =
-        found.iter().filter(|f| f.alternative.is_none()).map(|f| (f.workload.clone(), f.rule.clone())).collect();
-    found
-        .into_iter()
-        .filter(|f| f.alternative.is_none() || !defaults.contains(&(f.workload.clone(), f.rule.clone())))
-        .collect()
 }
 
 /// Runs `f` on every item with `jobs` threads; results keep the items' order.
@@ -293,6 +286,7 @@ fn mark_included(loaded: &mut [LoadedInput]) {
             input.workloads.clear();
             input.errors.clear();
             input.notes.clear();
+            input.findings.clear();
         }
     }
 }
@@ -312,8 +306,8 @@ pub(crate) fn place(
             .metadata
             .rule(&f.rule)
             .ok_or_else(|| malformed(format!("finding for rule `{}`, which the policy does not declare", f.rule)))?;
-        let (workload, when) = match view.alternatives.get(&f.workload) {
-            Some((index, when)) => (&loaded.workloads[*index], Some(when.clone())),
+        let (workload, choice) = match view.alternatives.get(&f.workload) {
+            Some((index, n)) => (&loaded.workloads[*index], loaded.workloads[*index].alternatives.get(*n)),
             None => (
                 loaded.workloads.iter().find(|w| w.id == f.workload).ok_or_else(|| {
                     malformed(format!("finding for workload `{}`, which is not in the input", f.workload))
@@ -321,7 +315,12 @@ pub(crate) fn place(
                 None,
             ),
         };
-        let (location, trail) = locate(workload, &f.field);
+        // A choice's finding points where that choice's value comes from, not the default's.
+        let (location, trail) = match choice {
+            Some(c) => crate::choice_findings::locate(workload, c, &f.field, locate),
+            None => locate(workload, &f.field),
+        };
+        let when = choice.map(|c| c.when.clone());
         let mut severity = f.severity.unwrap_or(rule.severity);
         let (mut message, mut evidence) = (f.message, f.evidence);
         if let Some(when) = &when {
@@ -338,7 +337,7 @@ pub(crate) fn place(
             policy: policy.id().to_owned(),
             severity,
             message,
-            resource: workload.resource.clone(),
+            resource: choice.and_then(|c| c.resource.clone()).unwrap_or_else(|| workload.resource.clone()),
             workload: workload.id.clone(),
             field: f.field,
             location,
@@ -368,15 +367,6 @@ fn locate(w: &Workload, field: &str) -> (report::Location, Vec<report::Location>
     };
     let trail = w.trail.get(key).map(|t| t.iter().map(location).collect()).unwrap_or_default();
     (location(source), trail)
-}
-
-fn location(source: &entitle_sdk::model::Source) -> report::Location {
-    report::Location {
-        path: source.path.clone(),
-        line: source.line.unwrap_or(1),
-        column: source.column.unwrap_or(1),
-        pointer: source.pointer.clone(),
-    }
 }
 
 /// The resolved values a lifecycle or licensing finding rests on: image, OS,

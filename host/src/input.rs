@@ -126,6 +126,8 @@ pub struct LoadedInput {
     pub notes: Vec<String>,
     /// What the Kubernetes front-end leaves to the run-wide pass.
     pub k8s: formats::k8s::RunFacts,
+    /// Findings entitle makes about the input itself, reported with the policies' findings.
+    pub findings: Vec<crate::input_finding::InputFinding>,
 }
 
 /// Reads, parses and models one file.
@@ -189,6 +191,7 @@ pub fn load_documents(
             loaded.errors.extend(found.errors);
             loaded.includes.extend(found.includes);
             loaded.notes.extend(found.notes);
+            loaded.findings.extend(found.findings);
             loaded.k8s.links.extend(found.k8s.links);
             loaded.k8s.tags.extend(found.k8s.tags);
             loaded.k8s.cluster.merge(&found.k8s.cluster);
@@ -230,6 +233,7 @@ impl LoadedInput {
             read_with: None,
             notes: Vec::new(),
             k8s: Default::default(),
+            findings: Vec::new(),
         }
     }
 }

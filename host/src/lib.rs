@@ -19,6 +19,7 @@
 mod billing_evidence;
 mod catalog;
 mod check;
+mod choice_findings;
 pub mod classify;
 pub mod context;
 pub mod document;
@@ -26,6 +27,7 @@ mod error;
 pub mod formats;
 pub mod gate;
 mod input;
+mod input_finding;
 mod policies;
 mod registration;
 pub mod report;

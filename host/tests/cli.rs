@@ -257,6 +257,11 @@ fn policies_lists_the_builtin_rules() {
     let text = stdout(&out);
     assert!(text.contains("rhel-lifecycle 0.1.0"), "{text}");
     assert!(text.contains("RHEL-LC-MAJOR-EOL"), "{text}");
+    // entitle's own rules are listed too, as a policy of the host.
+    assert!(text.contains("entitle ") && text.contains("ENTITLE-PARAM-NOT-ALLOWED"), "{text}");
+    let listed = json(&entitle(&root(), &["policies", "--format", "json"]));
+    let host = listed["policies"].as_array().unwrap().iter().find(|p| p["id"] == "entitle").expect("host rules");
+    assert!(host["rules"].as_array().unwrap().iter().any(|r| r["id"] == "ENTITLE-WAIVER-EXPIRED"));
 }
 
 #[test]

@@ -164,14 +164,21 @@ fn sarif_is_valid_and_places_results_where_the_json_report_does() {
         let trail = f["trail"].as_array().cloned().unwrap_or_default();
         let related = r["relatedLocations"].as_array().cloned().unwrap_or_default();
         assert_eq!(related.len(), trail.len());
+        let said = match f["alternative"].as_str() {
+            Some(when) => format!("value from here, if deployed with {when}"),
+            None => "value from here".to_owned(),
+        };
         for (rel, step) in related.iter().zip(&trail) {
             assert_eq!(
                 (at(rel, "/physicalLocation/region/startLine"), &rel["message"]["text"]),
-                (&step["line"], &"value from here".into())
+                (&step["line"], &said.clone().into())
             );
         }
     }
     assert!(results.iter().any(|r| r["relatedLocations"].is_array()), "examples/ has a finding with a trail");
+    // The choice osImage = rhel-8.4 reads the `rhel-8.4` row (line 16), not the default's (15).
+    let choice = results.iter().find(|r| r["properties"]["alternative"] == "parameter osImage = rhel-8.4").unwrap();
+    assert_eq!(at(choice, "/relatedLocations/0/physicalLocation/region/startLine"), 16);
     // The validator is not vacuous: an unknown level and a path that is no URI fail.
     for (pointer, value) in [("/level", "fatal"), ("/locations/0/physicalLocation/artifactLocation/uri", "a b\\c")] {
         let mut bad = log.clone();

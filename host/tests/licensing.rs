@@ -79,7 +79,8 @@ fn jboss_byos_choice_carries_its_plan_and_removing_it_is_found_at_the_resource()
     assert_eq!(found.len(), 1, "{found:#?}");
     let f = &found[0];
     assert_eq!(f["alternative"], "parameter rhelOSLicenseType = BYOS");
-    assert_eq!(f["resource"], "Microsoft.Compute/virtualMachines/jbosseap-payg-server0");
+    // The name under the BYOS choice (the template names its VMs after the licence type).
+    assert_eq!(f["resource"], "Microsoft.Compute/virtualMachines/jbosseap-byos-server0");
     assert_eq!(f["location"]["pointer"], format!("/resources/{index}"), "points at the resource: {f}");
     assert!(f["fix"].as_str().unwrap().contains("\"name\": \"rhel-lvm84\""), "{f}");
 }

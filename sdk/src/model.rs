@@ -151,6 +151,18 @@ pub struct Alternative {
     /// The add-ons under that choice.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<String>,
+    /// The resource's name under that choice, when the choice changes it
+    /// (`…/jboss-byos-server0` where the default deploys `…/jboss-payg-server0`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    /// Field path → where the value came from under that choice (as
+    /// [`Workload::provenance`]).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub provenance: BTreeMap<String, Source>,
+    /// Field path → the chain the value travelled under that choice, outermost first (as
+    /// [`Workload::trail`]): the chosen parameter's value, each lookup, the literal.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub trail: BTreeMap<String, Vec<Source>>,
 }
 
 /// Stands for one part of a partly known string (U+FFFC OBJECT REPLACEMENT CHARACTER):

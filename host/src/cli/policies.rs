@@ -5,7 +5,7 @@ use std::io::Write;
 
 use anyhow::Context;
 use entitle::Runtime;
-use entitle::report::ReportError;
+use entitle::report::{HOST_POLICY, ReportError, host_rules};
 use serde_json::json;
 
 use super::common;
@@ -20,6 +20,7 @@ pub fn run(args: PoliciesArgs) -> anyhow::Result<u8> {
             let list: Vec<_> = policies
                 .iter()
                 .map(|p| json!({"id": p.id(), "version": p.metadata.version, "origin": p.origin, "sha256": p.sha256, "rules": p.metadata.rules}))
+                .chain([json!({"id": HOST_POLICY, "version": env!("CARGO_PKG_VERSION"), "origin": "host", "rules": host_rules()})])
                 .collect();
             let errors: Vec<ReportError> = errors.iter().map(ReportError::from).collect();
             format!("{}\n", serde_json::to_string_pretty(&json!({"policies": list, "errors": errors}))?)
@@ -31,6 +32,11 @@ pub fn run(args: PoliciesArgs) -> anyhow::Result<u8> {
                 for rule in &p.metadata.rules {
                     let _ = writeln!(out, "  {:<28} {:<7} {}", rule.id, rule.severity.as_str(), rule.title);
                 }
+            }
+            // entitle's own findings (waivers, parameter values), listed like a policy's.
+            let _ = writeln!(out, "{HOST_POLICY} {} (host)", env!("CARGO_PKG_VERSION"));
+            for rule in host_rules() {
+                let _ = writeln!(out, "  {:<28} {:<7} {}", rule.id, rule.severity.as_str(), rule.title);
             }
             for e in &errors {
                 let _ = writeln!(out, "error: {e}");

@@ -106,6 +106,8 @@ pub struct Extracted {
     pub notes: Vec<String>,
     /// What the Kubernetes front-end leaves to the run-wide pass.
     pub k8s: k8s::RunFacts,
+    /// Findings about the input itself (a parameters-file value outside its allowed values).
+    pub findings: Vec<crate::input_finding::InputFinding>,
 }
 
 /// How front-ends read inputs.
@@ -177,6 +179,37 @@ pub fn locate(workloads: &mut [Workload], docs: &[(String, &Document)]) {
         w.trail.values_mut().flatten().for_each(fill);
         w.boot.iter_mut().for_each(|b| fill(&mut b.source));
         w.registration.iter_mut().for_each(|r| fill(&mut r.source));
+        for alt in &mut w.alternatives {
+            alt.provenance.values_mut().for_each(fill);
+            alt.trail.values_mut().flatten().for_each(fill);
+        }
+    }
+}
+
+/// Ends the trail of each field a parameter choice decides with where the choice is
+/// written (`chosen`: the chosen values in the parameters' `allowedValues`), after the
+/// literal the value came from: a field whose value, provenance or trail under the choice
+/// differs from the default's. A trail that already passes through the chosen value (the
+/// value is the parameter's) is left as it is.
+pub(crate) fn choice_trail(alt: &mut Workload, default: &Workload, chosen: &[Source]) {
+    if chosen.is_empty() {
+        return;
+    }
+    let (alt_json, default_json) = (serde_json::to_value(&*alt).ok(), serde_json::to_value(default).ok());
+    let value_at = |json: &Option<serde_json::Value>, field: &str| {
+        json.as_ref().and_then(|j| j.pointer(&format!("/{}", field.replace('.', "/")))).cloned()
+    };
+    let fields: Vec<String> = alt.provenance.keys().cloned().collect();
+    for field in fields {
+        let decided = value_at(&alt_json, &field) != value_at(&default_json, &field)
+            || alt.provenance.get(&field) != default.provenance.get(&field)
+            || alt.trail.get(&field) != default.trail.get(&field);
+        if !decided {
+            continue;
+        }
+        let trail = alt.trail.entry(field).or_default();
+        let missing: Vec<Source> = chosen.iter().filter(|c| !trail.contains(c)).cloned().collect();
+        trail.extend(missing);
     }
 }
 

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::report::{HOST_POLICY, Report, Suppression, SuppressionKind};
+use crate::report::{Report, Suppression, SuppressionKind};
 use crate::{Error, ErrorKind, Phase};
 
 /// A baseline file.
@@ -42,7 +42,7 @@ impl Baseline {
         let mut findings: Vec<Entry> = report
             .findings
             .iter()
-            .filter(|f| f.policy != HOST_POLICY)
+            .filter(|f| super::acceptable(f))
             .map(|f| Entry {
                 fingerprint: f.fingerprint.clone(),
                 rule: f.rule.clone(),
@@ -75,7 +75,7 @@ impl Baseline {
     /// Marks findings already in the baseline.
     pub fn apply(&self, report: &mut Report) {
         let known: BTreeSet<&str> = self.findings.iter().map(|e| e.fingerprint.as_str()).collect();
-        for f in report.findings.iter_mut().filter(|f| f.suppression.is_none() && f.policy != HOST_POLICY) {
+        for f in report.findings.iter_mut().filter(|f| f.suppression.is_none() && super::acceptable(f)) {
             if known.contains(f.fingerprint.as_str()) {
                 f.suppression = Some(Suppression {
                     kind: SuppressionKind::Baseline,

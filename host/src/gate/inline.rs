@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::waivers::waiver_finding;
 use crate::document::{self, Document};
-use crate::report::{HOST_POLICY, Location, Report, Suppression, SuppressionKind};
+use crate::report::{Location, Report, Suppression, SuppressionKind};
 use crate::{Error, ErrorKind, Phase};
 
 /// A descriptor's lines, and its parsed JSON when it is JSON (for `metadata`).
@@ -29,7 +29,7 @@ struct Inline {
 pub fn apply_inline(report: &mut Report) -> Vec<Error> {
     let mut files: BTreeMap<String, Option<Source>> = BTreeMap::new();
     let (mut errors, mut expired) = (Vec::new(), Vec::new());
-    for f in report.findings.iter_mut().filter(|f| f.suppression.is_none() && f.policy != HOST_POLICY) {
+    for f in report.findings.iter_mut().filter(|f| f.suppression.is_none() && super::acceptable(f)) {
         let Some((lines, doc)) = files.entry(f.location.path.clone()).or_insert_with(|| read(&f.location.path)) else {
             continue;
         };

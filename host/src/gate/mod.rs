@@ -17,6 +17,13 @@ use std::path::PathBuf;
 
 use crate::report::Report;
 
+/// Whether a waiver or baseline may accept `f`: every finding but entitle's findings
+/// about waivers themselves (a waiver cannot waive its own expiry). entitle's findings
+/// about inputs (`ENTITLE-PARAM-NOT-ALLOWED`) are accepted like a policy's.
+pub(crate) fn acceptable(f: &crate::report::Finding) -> bool {
+    f.policy != crate::report::HOST_POLICY || !f.rule.starts_with("ENTITLE-WAIVER-")
+}
+
 /// Where the gate's files are (each optional).
 #[derive(Clone, Debug, Default)]
 pub struct GateOptions {

@@ -84,7 +84,7 @@ impl Waivers {
     pub fn apply(&self, report: &mut Report) {
         let as_of = report.as_of;
         let mut used = vec![false; self.waivers.len()];
-        for f in report.findings.iter_mut().filter(|f| f.suppression.is_none() && f.policy != report::HOST_POLICY) {
+        for f in report.findings.iter_mut().filter(|f| f.suppression.is_none() && super::acceptable(f)) {
             for (i, w) in self.waivers.iter().enumerate().filter(|(_, w)| w.matches(f)) {
                 used[i] = true;
                 if as_of <= w.expires {

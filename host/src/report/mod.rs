@@ -23,7 +23,7 @@ pub use sarif::render_sarif;
 /// Policy id of the findings entitle itself makes about waivers.
 pub const HOST_POLICY: &str = "entitle";
 
-/// Rules entitle itself reports (about waivers), for formats that list rules.
+/// Rules entitle itself reports (about waivers and about inputs), for formats that list rules.
 pub fn host_rules() -> Vec<RuleMetadata> {
     let rule = |id: &str, title: &str, severity, description: &str| RuleMetadata {
         id: id.into(),
@@ -46,6 +46,9 @@ pub fn host_rules() -> Vec<RuleMetadata> {
             "A waiver matched no finding in this run: the problem was fixed, or the waiver's rule, path or resource is wrong.",
         ),
     ]
+    .into_iter()
+    .chain(crate::input_finding::rules())
+    .collect()
 }
 
 /// Version of the JSON report shape.

@@ -103,6 +103,11 @@ fn result(report: &Report, f: &Finding) -> Value {
         r["ruleIndex"] = json!(index);
     }
     if !f.trail.is_empty() {
+        // A choice's trail is the choice's own: say so, so it is not read as the default's.
+        let text = match &f.alternative {
+            Some(when) => format!("value from here, if deployed with {when}"),
+            None => "value from here".to_owned(),
+        };
         let related: Vec<Value> = f
             .trail
             .iter()
@@ -110,7 +115,7 @@ fn result(report: &Report, f: &Finding) -> Value {
             .map(|(i, l)| {
                 let mut related = location(l);
                 related["id"] = json!(i + 1);
-                related["message"] = json!({"text": "value from here"});
+                related["message"] = json!({"text": text});
                 related
             })
             .collect();

@@ -52,15 +52,24 @@ fn license_type(
 ) -> Vec<Finding> {
     let Some(row) = eval.catalog.azure_license_type(lt) else { return vec![unknown_type(eval, w, lt)] };
     let Some(distro) = row.distro.as_deref() else { return Vec::new() };
-    // A non-Red Hat or SQL Server image: the switch does nothing.
+    // A non-Red Hat or SQL Server image: the switch does nothing. On an image of another
+    // distribution both rules hold, each with its own fix: the licence type is
+    // ineligible there (rule 8, an error) and Azure ignores it (rule 9, a warning). An
+    // excluded product (SQL Server on RHEL) runs RHEL: rule 8 only.
+    let mut refused = Vec::new();
+    let mut excluded = false;
     if row.billing == Some(BillingModel::Byos)
         && distro == "rhel"
-        && let Some(f) = ineligible(eval, w, lt)
+        && let Some((f, product)) = ineligible(eval, w, lt)
     {
-        return vec![f];
+        refused.push(f);
+        excluded = product;
     }
-    if let Some(os) = distro_of(w).filter(|os| *os != distro) {
-        return vec![mismatch(eval, w, row, distro, os)];
+    if !excluded && let Some(os) = distro_of(w).filter(|os| *os != distro) {
+        refused.push(mismatch(eval, w, row, distro, os));
+    }
+    if !refused.is_empty() {
+        return refused;
     }
     let own = own_billing(eval, w);
     let mut out = Vec::new();
@@ -131,27 +140,28 @@ fn mismatch(eval: &Evaluation, w: &Workload, row: &AzureLicenseType, distro: &st
     start(TYPE_MISMATCH, eval, w, LT, message)
         .evidence(format!("catalog azure-license-types.json {lt}: distro {distro} ({})", row.confidence.as_str()))
         .fix(format!(
-            "Remove `licenseType: {lt}` from {}, or use the {os} image the licence type was meant for.",
+            "Remove `licenseType: {lt}` from {}, or deploy a {distro} image, which is what the licence type is for.",
             w.resource
         ))
 }
 
-fn ineligible(eval: &Evaluation, w: &Workload, lt: &str) -> Option<Finding> {
+/// Rule 8 for `w`, and whether it is an excluded product (rather than a publisher that
+/// is not Red Hat).
+fn ineligible(eval: &Evaluation, w: &Workload, lt: &str) -> Option<(Finding, bool)> {
     let publisher = w.image.publisher.as_deref()?;
     let offer = w.image.offer.as_deref().unwrap_or_default();
     let excluded = eval.catalog.licensing.ahb_ineligible(publisher, offer);
     let why = match excluded {
         Some(row) => format!("{} images are excluded from Azure Hybrid Benefit", row.what),
-        None if !publisher.eq_ignore_ascii_case("RedHat") && w.is_rhel() => {
+        None if !publisher.eq_ignore_ascii_case("RedHat") => {
             format!("publisher {publisher} is not Red Hat, and only Red Hat-published RHEL images can switch to BYOS")
         }
         None => return None,
     };
     let message = format!("licenseType {lt} on {}: {why}, so the switch does nothing", subject(w));
-    Some(
-        start(INELIGIBLE_IMAGE, eval, w, LT, message)
-            .fix(format!("Remove `licenseType: {lt}`; to bring a Red Hat subscription, deploy a Red Hat image (offer rhel-byos with its plan, or offer RHEL with licenseType {lt})."))
-    )
+    let f = start(INELIGIBLE_IMAGE, eval, w, LT, message)
+        .fix(format!("Remove `licenseType: {lt}`; to bring a Red Hat subscription, deploy a Red Hat image (offer rhel-byos with its plan, or offer RHEL with licenseType {lt})."));
+    Some((f, excluded.is_some()))
 }
 
 fn cloud_access(eval: &Evaluation, ctx: Option<&OrgContext>, w: &Workload, missing: &mut Missing) -> Option<Finding> {

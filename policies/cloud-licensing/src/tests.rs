@@ -111,6 +111,20 @@ fn licence_type_for_another_distro_or_unknown() {
 }
 
 #[test]
+fn rhel_byos_on_a_canonical_image_is_ineligible_and_ignored() {
+    let mut w = Workload { id: "u".into(), provider: "azure".into(), resource: "vm/u".into(), ..Default::default() };
+    (w.image.publisher, w.image.offer, w.image.sku) =
+        (Some("Canonical".into()), Some("0001-com-ubuntu-server-jammy".into()), Some("22_04-lts".into()));
+    (w.os.vendor, w.os.product) = (Some("canonical".into()), Some("ubuntu".into()));
+    w.billing.license_type = Some("RHEL_BYOS".into());
+    let found = check(vec![w], Default::default());
+    assert_eq!(rules(&found), [INELIGIBLE_IMAGE, TYPE_MISMATCH]);
+    assert!(found[0].message.contains("publisher Canonical is not Red Hat"), "{}", found[0].message);
+    assert!(found[1].message.contains("Azure ignores it"), "{}", found[1].message);
+    assert_ne!(found[0].fix, found[1].fix, "each with its own fix");
+}
+
+#[test]
 fn payg_type_on_byos_image_needs_extension() {
     let mut w = azure("rhel-byos", "rhel-lvm84", BillingModel::Payg);
     w.image.plan = Some(Plan {

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
-use entitle_sdk::model::Alternative;
+use entitle_sdk::model::{Alternative, Source};
 use entitle_sdk::{Catalog, Workload};
 
 use super::expr::{Context, EvalError};
@@ -84,12 +84,20 @@ pub fn enumerate(root: &Rc<Template>, items: &mut [Item], catalog: &Catalog) -> 
     }
     for (item, groups) in items.iter_mut().zip(outcomes) {
         for (alt, group) in groups {
+            let mut alt = alt;
+            let chosen: Vec<Source> =
+                chosen(&group).iter().filter_map(|v| v.origin.as_ref().map(|o| o.source.clone())).collect();
+            crate::formats::choice_trail(&mut alt, &item.workload, &chosen);
+            let renamed = (alt.resource != item.workload.resource).then_some(alt.resource);
             item.workload.alternatives.push(Alternative {
                 when: describe(&group),
                 image: alt.image,
                 os: alt.os,
                 billing: alt.billing,
                 addons: alt.addons,
+                resource: renamed,
+                provenance: alt.provenance,
+                trail: alt.trail,
             });
         }
     }
@@ -172,6 +180,19 @@ fn evaluate(
 fn all_combinations(choices: &[(String, Vec<Val>, Val)]) -> Option<Vec<Assignment>> {
     let lists: Vec<(String, Vec<Val>)> = choices.iter().map(|(n, allowed, _)| (n.clone(), allowed.clone())).collect();
     crate::formats::combinations(&lists, |i, v| v.to_json() == choices[i].2.to_json(), MAX_ASSIGNMENTS)
+}
+
+/// The values that decide an outcome: those [`describe`] names (constant across the
+/// group), else the first assignment's.
+fn chosen(group: &[Assignment]) -> Vec<&Val> {
+    let constant: Vec<&Val> = group[0]
+        .iter()
+        .filter(|(name, value)| {
+            group.iter().all(|a| a.iter().any(|(n, v)| n == name && v.to_json() == value.to_json()))
+        })
+        .map(|(_, v)| v)
+        .collect();
+    if constant.is_empty() { group[0].iter().map(|(_, v)| v).collect() } else { constant }
 }
 
 /// The parameters that keep one value across every assignment of an outcome

@@ -116,8 +116,15 @@ pub fn workloads(
         }
         errors.push(error);
     }
+    let mut findings = session.rejected();
+    for f in &mut findings {
+        if let Some(file) = files.iter().find(|file| *file.display == f.source.path) {
+            let at = file.doc.nearest_position(&f.source.pointer);
+            (f.source.line, f.source.column) = (Some(at.line), Some(at.column));
+        }
+    }
     let includes: Vec<PathBuf> = files.iter().filter(|f| f.fs_path != fs_path).map(|f| f.fs_path.clone()).collect();
-    Ok(Extracted { workloads, errors, includes, notes: session.notes(), ..Extracted::default() })
+    Ok(Extracted { workloads, errors, includes, notes: session.notes(), findings, ..Extracted::default() })
 }
 
 /// An error in one resource: the template is broken there (deployment would fail).

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use crate::document::{self, Document};
+use crate::input_finding::InputFinding;
 
 /// A file read during the evaluation (the root template, a parameters file, linked
 /// templates), with the path shown to the user.
@@ -28,6 +29,7 @@ pub struct Session {
     files: RefCell<BTreeMap<PathBuf, Rc<Loaded>>>,
     deps: RefCell<Vec<BTreeSet<String>>>,
     problems: RefCell<Vec<Problem>>,
+    rejected: RefCell<Vec<InputFinding>>,
     notes: RefCell<Vec<String>>,
 }
 
@@ -82,6 +84,20 @@ impl Session {
         if !problems.contains(&problem) {
             problems.push(problem);
         }
+    }
+
+    /// Records a finding about the input once (choices re-evaluate templates and meet
+    /// it again).
+    pub fn reject(&self, finding: InputFinding) {
+        let mut rejected = self.rejected.borrow_mut();
+        if !rejected.contains(&finding) {
+            rejected.push(finding);
+        }
+    }
+
+    /// Every finding about the input recorded.
+    pub fn rejected(&self) -> Vec<InputFinding> {
+        self.rejected.borrow().clone()
     }
 
     /// Every problem recorded.

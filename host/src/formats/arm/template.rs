@@ -14,6 +14,7 @@ use super::params::ParamValues;
 use super::session::{Loaded, Session};
 use super::value::{Kind, Origin, Val, source};
 use crate::document::escape_token;
+use crate::input_finding::InputFinding;
 
 /// The base that stands in for `_artifactsLocation` while a linked template's URI
 /// is evaluated, so that the relative path can be read off the result.
@@ -286,18 +287,15 @@ impl Template {
         let shown: Vec<String> =
             allowed.iter().map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string())).collect();
         let fallback = match decl.get("defaultValue") {
-            Some(d) => format!("the template default {d} is used instead"),
-            None => "the parameter is treated as unknown".to_owned(),
+            Some(d) => format!("the template is checked with its default {d} instead"),
+            None => "the template is checked with the parameter unknown".to_owned(),
         };
-        let (path, pointer) = match &value.origin {
-            Some(o) => (o.source.path.clone(), o.source.pointer.clone()),
-            None => (self.file.display.to_string(), String::new()),
+        let at = match &value.origin {
+            Some(o) => o.source.clone(),
+            None => source(&self.file.display, ""),
         };
-        self.session.problem(
-            &path,
-            &pointer,
-            format!("parameter {name} = {given} is not one of its allowed values ({}); Azure would reject the deployment; {fallback}", shown.join(", ")),
-        );
+        let finding = InputFinding::param_not_allowed("Azure", name, &given.to_string(), &shown, &fallback, at);
+        self.session.reject(finding);
         false
     }
 

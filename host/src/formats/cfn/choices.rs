@@ -170,11 +170,13 @@ pub fn alternatives(
         } else {
             vec![(s.facts.w.clone(), String::new())]
         };
-        for (w, extra) in results {
+        for (mut w, extra) in results {
             if outcome(&w) == outcome(&base.facts.w) {
                 continue;
             }
             if !extra.is_empty() {
+                let chosen: Vec<_> = assignment.iter().map(|(n, v)| t.allowed_value_source(n, v)).collect();
+                crate::formats::choice_trail(&mut w, &base.facts.w, &chosen);
                 out.push((w, vec![extra]));
                 continue;
             }
@@ -184,7 +186,11 @@ pub fn alternatives(
             }
         }
     }
-    out.extend(found.into_iter().map(|(w, group)| (w, vec![describe(&group)])));
+    for (mut w, group) in found {
+        let chosen: Vec<_> = chosen(&group).iter().map(|(n, v)| t.allowed_value_source(n, v)).collect();
+        crate::formats::choice_trail(&mut w, &base.facts.w, &chosen);
+        out.push((w, vec![describe(&group)]));
+    }
     if out.len() > MAX_ALTERNATIVES {
         out.truncate(MAX_ALTERNATIVES);
         capped = true;
@@ -197,6 +203,9 @@ pub fn alternatives(
             os: w.os,
             billing: Billing { model: w.billing.model, license_type: None },
             addons: w.addons,
+            resource: None,
+            provenance: w.provenance,
+            trail: w.trail,
         })
         .collect();
     (alternatives, capped)
@@ -224,6 +233,14 @@ fn assignments(choices: &[(String, Vec<String>, Option<String>)], capped: &mut b
         }
     }
     out
+}
+
+/// The values that decide an outcome: those [`describe`] names (constant across the
+/// group), else the first assignment's.
+fn chosen(group: &[Assignment]) -> Vec<&(String, String)> {
+    let constant: Vec<&(String, String)> =
+        group[0].iter().filter(|pair| group.iter().all(|a| a.contains(pair))).collect();
+    if constant.is_empty() { group[0].iter().collect() } else { constant }
 }
 
 /// The parameters that keep one value across a group of assignments with the same

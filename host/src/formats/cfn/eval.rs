@@ -152,7 +152,7 @@ impl<'t> Eval<'t> {
             return Val::fail(format!("parameter {name} is not declared"));
         };
         if let Some(v) = self.scope.overrides.get(name) {
-            let at = source(&self.t.path, &format!("/Parameters/{}", escape_token(name)));
+            let at = self.t.allowed_value_source(name, v);
             return typed(Val { chain: vec![at], ..Val::str(v.clone()) }, &p.ty);
         }
         p.value.clone().unwrap_or_else(|| {

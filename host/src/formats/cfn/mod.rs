@@ -123,6 +123,13 @@ pub fn workloads(
         docs.push((display.clone(), d));
     }
     super::locate(&mut workloads, &docs);
+    for mut f in std::mem::take(&mut t.rejected) {
+        if let Some((_, d)) = docs.iter().find(|(p, _)| *p == f.source.path) {
+            let at = d.nearest_position(&f.source.pointer);
+            (f.source.line, f.source.column) = (Some(at.line), Some(at.column));
+        }
+        out.findings.push(f);
+    }
     for e in &mut out.errors {
         if let (Some(pointer), Some(p)) = (&e.pointer, &e.path)
             && p == path

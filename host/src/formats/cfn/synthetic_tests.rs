@@ -244,3 +244,35 @@ Resources:
     assert_eq!(vm.billing.model, BillingModel::Unknown, "{vm:#?}");
     assert_eq!(vm.os.minor, Some(3), "only the mapping key's weak hint: {vm:#?}");
 }
+
+#[test]
+fn a_parameter_choice_carries_its_own_trail() {
+    let out = model(REGIONAL, None);
+    let rhel9 = one(&out, "Vm").alternatives.iter().find(|a| a.when == "parameter OS = RHEL9").expect("RHEL9 choice");
+    let trail: Vec<&str> = rhel9.trail["os.major"].iter().map(|s| s.pointer.as_str()).collect();
+    assert_eq!(
+        trail,
+        [
+            "/Conditions/Custom",
+            "/Parameters/OS/AllowedValues/1",
+            "/Mappings/Images/RHEL9/Code",
+            "/Mappings/Regions",
+            "/Mappings/Regions/AMI/R9",
+        ],
+        "the chosen value, then the RHEL9 rows (the default reads RHEL8's)"
+    );
+    assert_eq!(rhel9.trail["os.major"][4].line, Some(12));
+    assert_eq!(rhel9.provenance["os.major"].line, Some(22));
+}
+
+#[test]
+fn a_parameters_file_value_outside_allowed_values_is_a_finding() {
+    let out = model(REGIONAL, Some(r#"[{"ParameterKey": "OS", "ParameterValue": "RHEL7"}]"#));
+    assert!(out.errors.is_empty(), "{:?}", out.errors);
+    let [f] = out.findings.as_slice() else { panic!("one finding: {:?}", out.findings) };
+    assert_eq!(f.rule, "ENTITLE-PARAM-NOT-ALLOWED");
+    assert!(f.message.contains("CloudFormation would reject the deployment"), "{}", f.message);
+    assert!(f.message.contains("checked with its Default RHEL8"), "{}", f.message);
+    assert_eq!((f.source.pointer.as_str(), f.source.line), ("/0/ParameterValue", Some(1)));
+    assert_eq!(one(&out, "Vm").os.major, Some(8), "modelled with the Default");
+}

@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 use super::params::Given;
 use super::value::{Kind, Val};
 use crate::document::escape_token;
+use crate::input_finding::InputFinding;
 
 /// A declared parameter.
 #[derive(Clone, Debug)]
@@ -30,6 +31,9 @@ pub struct Template {
     pub params: BTreeMap<String, Param>,
     /// Names for opaque AMI ids (`--ami-catalog`).
     pub amis: Option<crate::formats::amis::AmiCatalog>,
+    /// Parameters-file values outside their parameter's `AllowedValues` (CloudFormation
+    /// rejects the stack; the `Default` is used instead).
+    pub rejected: Vec<InputFinding>,
 }
 
 impl Template {
@@ -37,6 +41,7 @@ impl Template {
     /// Also returns the names given in the file that the template does not declare.
     pub fn new(path: &str, root: Value, given: &Given) -> (Template, Vec<String>) {
         let mut params = BTreeMap::new();
+        let mut rejected = Vec::new();
         let declared = root.get("Parameters").and_then(Value::as_object).cloned().unwrap_or_default();
         for (name, decl) in &declared {
             let at = format!("/Parameters/{}", escape_token(name));
@@ -45,15 +50,41 @@ impl Template {
                 Some(Value::Array(items)) => items.iter().filter_map(scalar_text).collect(),
                 _ => Vec::new(),
             };
+            let default = decl.get("Default").map(|d| Val::from_json(d, path, &format!("{at}/Default")));
             let value = match given.get(name) {
-                Some(v) => Some(v.clone()),
-                None => decl.get("Default").map(|d| Val::from_json(d, path, &format!("{at}/Default"))),
+                Some(v) => match v.text().filter(|text| !allowed.is_empty() && !allowed.contains(text)) {
+                    Some(text) => {
+                        let fallback = match decl.get("Default").and_then(scalar_text) {
+                            Some(d) => format!("the template is checked with its Default {d} instead"),
+                            None => "the template is checked with the parameter unknown".to_owned(),
+                        };
+                        let at = v.chain.first().cloned().unwrap_or_else(|| crate::formats::source(path, &at));
+                        let finding =
+                            InputFinding::param_not_allowed("CloudFormation", name, &text, &allowed, &fallback, at);
+                        rejected.push(finding);
+                        default
+                    }
+                    None => Some(v.clone()),
+                },
+                None => default,
             };
             let value = value.map(|v| typed(v, &ty));
             params.insert(name.clone(), Param { ty, value, allowed });
         }
         let unknown = given.names().filter(|n| !declared.contains_key(*n)).map(str::to_owned).collect();
-        (Template { path: path.to_owned(), root, params, amis: None }, unknown)
+        (Template { path: path.to_owned(), root, params, amis: None, rejected }, unknown)
+    }
+
+    /// Where `value` is written among parameter `name`'s `AllowedValues` (the declaration
+    /// when it is not there): where a choice of that value is made.
+    pub fn allowed_value_source(&self, name: &str, value: &str) -> entitle_sdk::model::Source {
+        let at = format!("/Parameters/{}", escape_token(name));
+        let index = self
+            .node(&format!("{at}/AllowedValues"))
+            .and_then(Value::as_array)
+            .and_then(|items| items.iter().position(|i| scalar_text(i).as_deref() == Some(value)));
+        let pointer = index.map_or(at.clone(), |i| format!("{at}/AllowedValues/{i}"));
+        crate::formats::source(&self.path, &pointer)
     }
 
     /// The node at `pointer`.
