@@ -4,6 +4,7 @@
 //! boxed strings, because descriptors can be tens of megabytes and every node has an entry.
 
 mod json;
+mod marks;
 mod scalar;
 mod text;
 mod yaml;
