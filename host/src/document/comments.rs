@@ -1,8 +1,8 @@
 //! The comments of a descriptor, found by its parser, never by searching the text: a `#` or `//` inside a string is
 //! data, not a comment, and strict JSON has none. Inline waivers live only here.
 
-use jsonc_parser::{Scanner, ScannerOptions};
 use jsonc_parser::tokens::Token;
+use jsonc_parser::{Scanner, ScannerOptions};
 use saphyr_parser::{Event, Parser, ScalarStyle};
 
 use super::marks::{CharCursor, position};
@@ -34,7 +34,8 @@ fn json_comments(text: &str) -> Result<Vec<Comment>, SyntaxError> {
     let mut scanner = Scanner::new(text, &ScannerOptions::default());
     let mut out = Vec::new();
     loop {
-        let token = scanner.scan().map_err(|e| SyntaxError::at(lines.position(e.range().start), e.kind().to_string()))?;
+        let token =
+            scanner.scan().map_err(|e| SyntaxError::at(lines.position(e.range().start), e.kind().to_string()))?;
         let body = match token {
             None => return Ok(out),
             Some(Token::CommentLine(body)) => body,
@@ -195,14 +196,8 @@ mod tests {
     fn yaml_comments_are_outside_scalars() {
         let text = "# head\na: \"x # not\" # one\nb: plain#not\nc: |\n  # literal, not a comment\nd: &a#b 1 #two\n\
             e: [1, # three\n  'y #no']\n? k # four\n: v\n#five";
-        let expected = [
-            (1, 2, " head"),
-            (2, 15, " one"),
-            (6, 12, "two"),
-            (7, 9, " three"),
-            (9, 6, " four"),
-            (11, 2, "five"),
-        ];
+        let expected =
+            [(1, 2, " head"), (2, 15, " one"), (6, 12, "two"), (7, 9, " three"), (9, 6, " four"), (11, 2, "five")];
         let expected: Vec<_> = expected.into_iter().map(|(l, c, t)| (l, c, t.to_owned())).collect();
         assert_eq!(found(text), expected);
         assert!(found("a: 'x # y'\nb: \"\\\"# z\"\n").is_empty());
