@@ -59,8 +59,8 @@ impl Decors<'_> {
             let (marker, end) = if rest.starts_with('#') || rest.starts_with("//") {
                 let marker = if rest.starts_with('#') { 1 } else { 2 };
                 (marker, rest.find(['\n', '\r']).unwrap_or(rest.len()))
-            } else if rest.starts_with("/*") {
-                let close = rest[2..].find("*/").map_or(rest.len(), |i| i + 2);
+            } else if let Some(body) = rest.strip_prefix("/*") {
+                let close = body.find("*/").map_or(rest.len(), |i| i + 2);
                 self.starts.push((from + at, 2, from + at + close));
                 at += (close + 2).min(rest.len());
                 continue;
