@@ -113,6 +113,55 @@ fn inline_waivers_need_a_reason_and_a_date() {
     assert_eq!(r["errors"][0]["line"], 7);
 }
 
+/// Regression (issue 14): `entitle:ignore` inside a string (a tag of a one-line plan, a quoted YAML scalar, an HCL
+/// attribute) waived findings; only real comments waive, in YAML, JSONC (ARM) and HCL.
+#[test]
+fn inline_waivers_are_read_from_comments_never_from_strings() {
+    let dir = workspace("inline-comments");
+    let ignore = "entitle:ignore RHEL-LC-MAJOR-EOL legacy app until=2099-12-31";
+    let plan = format!(
+        "{{\"format_version\":\"1.2\",\"resource_changes\":[{{\"address\":\"azurerm_linux_virtual_machine.db\",\
+         \"mode\":\"managed\",\"type\":\"azurerm_linux_virtual_machine\",\"name\":\"db\",\"change\":{{\"actions\":[\"create\"],\
+         \"before\":null,\"after\":{{\"location\":\"westeurope\",\"source_image_reference\":[{{\"publisher\":\"RedHat\",\
+         \"offer\":\"RHEL\",\"sku\":\"7.2\",\"version\":\"latest\"}}],\"tags\":{{\"note\":\"// {ignore}\"}}}},\"after_unknown\":{{}}}}}}]}}"
+    );
+    std::fs::write(dir.join("plan.json"), plan).unwrap();
+    let fleet =
+        format!("entitle: 1\nworkloads:\n  - id: \"a # {ignore}\"\n    os: {{product: rhel, version: \"6.10\"}}\n");
+    std::fs::write(dir.join("fleet.yaml"), fleet).unwrap();
+    let tf = |line: &str| {
+        format!(
+            "resource \"azurerm_linux_virtual_machine\" \"db\" {{\n  location = \"westeurope\"\n  \
+             source_image_reference {{\n    publisher = \"RedHat\"\n    offer = \"RHEL\"\n    {line}\n    sku = \"7.2\"\n  \
+             \x20 version = \"latest\"\n  }}\n}}\n"
+        )
+    };
+    for (name, line) in [("tf-string", format!("note = \"# {ignore}\"")), ("tf-comment", format!("# {ignore}"))] {
+        std::fs::create_dir_all(dir.join(name)).unwrap();
+        std::fs::write(dir.join(name).join("main.tf"), tf(&line)).unwrap();
+    }
+    let arm = std::fs::read_to_string(root().join("examples/azure-rhel7-payg.json")).unwrap();
+    let mut lines: Vec<String> = arm.lines().map(str::to_owned).collect();
+    lines.insert(16, format!("          // {ignore}"));
+    std::fs::write(dir.join("infra/vm.json"), lines.join("\n")).unwrap();
+    let args = ["check", "--format", "json", "--as-of", "2026-11-25", "plan.json", "fleet.yaml", "tf-string"];
+    let out = entitle(&dir, &[&args[..], &["tf-comment", "infra"]].concat());
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let r = report(&out);
+    let waived = |path: &str| {
+        let finding = r["findings"].as_array().unwrap().iter().find(|f| f["location"]["path"] == path);
+        let finding = finding.unwrap_or_else(|| panic!("no finding in {path}: {r:#}"));
+        assert_eq!(finding["rule"], "RHEL-LC-MAJOR-EOL");
+        finding["suppression"]["location"]["line"].as_u64()
+    };
+    assert_eq!(waived("plan.json"), None, "a string in a one-line plan is not a comment");
+    assert_eq!(waived("fleet.yaml"), None, "a # inside a quoted YAML scalar is not a comment");
+    assert_eq!(waived("tf-string/main.tf"), None, "a # inside an HCL string is not a comment");
+    assert_eq!(waived("tf-comment/main.tf"), Some(6));
+    assert_eq!(waived("infra/vm.json"), Some(17));
+    assert_eq!(r["summary"]["waived"], 2);
+}
+
 #[test]
 fn rule_overrides_change_severity_and_unknown_rules_are_errors() {
     let dir = workspace("config");

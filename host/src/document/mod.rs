@@ -3,7 +3,9 @@
 //! Positions are keyed by RFC 6901 JSON pointer. They live in one sorted arena of pointer text rather than a map of
 //! boxed strings, because descriptors can be tens of megabytes and every node has an entry.
 
+mod comments;
 mod json;
+mod marks;
 mod scalar;
 mod text;
 mod yaml;
@@ -12,7 +14,9 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::fmt::{self, Write};
 
+pub use comments::{Comment, comments};
 pub use json::parse_json;
+pub(crate) use text::LineIndex;
 pub use text::{decode_text, sniff};
 pub use yaml::{parse_yaml, parse_yaml_cfn};
 

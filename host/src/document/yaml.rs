@@ -1,20 +1,23 @@
 //! YAML descriptors (Kubernetes manifests, CloudFormation, Compose): every document of a stream as JSON data, with
 //! anchors, aliases and merge keys resolved and the source position of every node kept.
 //!
-//! yaml-rust2 0.13.1 marks carry a 1-based line, a 0-based column counted in chars, and an index documented as bytes
-//! but counted in chars, so only line and column are used (the `marker_convention` test pins this). A block mapping's
-//! mark is its first `:`, so a mapping is placed at its first key instead; a block scalar is placed at its first
-//! content line, a quoted one at its opening quote, an absent value (`key:`) at its key.
+//! The events come from saphyr-parser (a YAML 1.2 parser that passes the yaml-test-suite; see
+//! `tests/yaml_suite.rs`), pulled one at a time so nothing recurses per nesting level: the depth bound below is
+//! checked before any deeper structure is built, so a 10,000-deep block sequence is a located error, not a stack
+//! overflow. Its marks carry a 1-based line, a 0-based column counted in chars and an index counted in chars, so only
+//! line and column are used (the `marker_convention` test pins this). A block mapping is placed at its first key; a
+//! block scalar is placed at its first content line, a quoted one at its opening quote, an absent value (`key:`) at
+//! its key.
 //!
 //! [`parse_yaml_cfn`] reads CloudFormation templates: the same, with short-form function tags mapped to their long
 //! forms and YAML 1.1 booleans.
 
 use std::collections::{HashMap, HashSet};
 
+use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span, Tag};
 use serde_json::{Map, Value};
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser, Tag};
-use yaml_rust2::scanner::{Marker, TScalarStyle};
 
+use super::marks::{CharCursor, content_position, position, tab_position};
 use super::scalar::plain_scalar;
 use super::{Document, Position, Recorder, SyntaxError, superseded};
 
@@ -33,13 +36,33 @@ const MAX_DEPTH: usize = 512;
 /// An empty stream gives no documents; a leading UTF-8 BOM is ignored and not counted in columns.
 pub fn parse_yaml(text: &str) -> Result<Vec<Document>, SyntaxError> {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    let mut builder = Builder { alias_budget: (1 << 20) + text.len() / 4, ..Builder::default() };
-    let loaded = Parser::new_from_str(text).load(&mut builder, true);
-    if let Some(error) = builder.error {
-        return Err(error);
+    let builder = Builder { alias_budget: (1 << 20) + text.len() / 4, ..Builder::default() };
+    load(text, builder)
+}
+
+/// Pulls every event of `text` into `builder` (iteratively: the parser's own `load` recurses once per nesting level
+/// and would overflow the stack before the depth check ran), then finishes the documents.
+fn load<'a>(text: &'a str, mut builder: Builder<'a>) -> Result<Vec<Document>, SyntaxError> {
+    builder.text = text;
+    builder.cursor = CharCursor::new(text);
+    let mut parser = Parser::new_from_str(text);
+    while let Some(event) = parser.next_event() {
+        let (event, span) = event.map_err(|error| scan_error(text, &error))?;
+        builder.on_event(event, span);
+        if let Some(error) = builder.error.take() {
+            return Err(error);
+        }
     }
-    loaded.map_err(|error| SyntaxError::at(position(error.marker()), error.info()))?;
     Ok(builder.roots.into_iter().map(finish).collect())
+}
+
+/// A scanner or parser error at its position (a tab error at its tab).
+fn scan_error(text: &str, error: &ScanError) -> SyntaxError {
+    let mut at = position(error.marker());
+    if error.info().contains("tab") {
+        at = tab_position(text, at).unwrap_or(at);
+    }
+    SyntaxError::at(at, error.info())
 }
 
 /// [`parse_yaml`] for CloudFormation templates: the short-form function tags become their long forms (`!Ref x` →
@@ -53,13 +76,8 @@ pub fn parse_yaml(text: &str) -> Result<Vec<Document>, SyntaxError> {
 pub fn parse_yaml_cfn(text: &str) -> Result<Vec<Document>, SyntaxError> {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let tags = Some(TagFinder::new(text));
-    let mut builder = Builder { alias_budget: (1 << 20) + text.len() / 4, tags, ..Builder::default() };
-    let loaded = Parser::new_from_str(text).load(&mut builder, true);
-    if let Some(error) = builder.error {
-        return Err(error);
-    }
-    loaded.map_err(|error| SyntaxError::at(position(error.marker()), error.info()))?;
-    Ok(builder.roots.into_iter().map(finish).collect())
+    let builder = Builder { alias_budget: (1 << 20) + text.len() / 4, tags, ..Builder::default() };
+    load(text, builder)
 }
 
 /// The long-form key of a CloudFormation short-form tag (`Ref`, `Condition`, `Fn::Name`), or `None` for YAML's own
@@ -128,12 +146,6 @@ impl<'a> TagFinder<'a> {
     }
 }
 
-fn position(mark: &Marker) -> Position {
-    let line = u32::try_from(mark.line()).unwrap_or(u32::MAX);
-    let column = u32::try_from(mark.col().saturating_add(1)).unwrap_or(u32::MAX);
-    Position { line, column }
-}
-
 /// A node of the document being built, before typing scalars.
 #[derive(Clone)]
 struct Node {
@@ -174,26 +186,26 @@ struct Builder<'a> {
     tags: Option<TagFinder<'a>>,
     /// In CloudFormation mode, the wrapper of each open collection (parallel to `stack`).
     wraps: Vec<Wrap>,
+    /// The text being parsed, to find where a node's content starts after its tag and anchor.
+    text: &'a str,
+    cursor: CharCursor<'a>,
 }
 
-impl MarkedEventReceiver for Builder<'_> {
-    fn on_event(&mut self, event: Event, mark: Marker) {
-        if self.error.is_some() {
-            return;
-        }
-        let position = position(&mark);
+impl Builder<'_> {
+    fn on_event(&mut self, event: Event<'_>, span: Span) {
+        let position = content_position(self.text, &mut self.cursor, &span.start);
         let result = match event {
             Event::Scalar(text, style, anchor, tag) => {
-                let wrap = self.wrap(tag.as_ref(), position);
+                let wrap = self.wrap(tag.as_deref(), position);
                 let string_tag = wrap.is_some()
                     || tag.is_some_and(|tag| {
                         (tag.handle == "tag:yaml.org,2002:" && tag.suffix == "str")
                             || (tag.handle.is_empty() && tag.suffix == "!")
                     });
-                let typed = style == TScalarStyle::Plain && !string_tag;
+                let typed = style == ScalarStyle::Plain && !string_tag;
                 let text = match yaml11_bool(&text) {
                     Some(boolean) if typed && self.tags.is_some() => boolean.to_owned(),
-                    _ => text,
+                    _ => text.into_owned(),
                 };
                 let node = match wrap {
                     Some((ref function, _)) if &**function == "Fn::GetAtt" => {
@@ -210,11 +222,11 @@ impl MarkedEventReceiver for Builder<'_> {
                 Ok(())
             }
             Event::SequenceStart(anchor, tag) => {
-                let wrap = self.wrap(tag.as_ref(), position);
+                let wrap = self.wrap(tag.as_deref(), position);
                 self.open(Frame::Sequence { position, anchor, items: Vec::new() }, wrap)
             }
             Event::MappingStart(anchor, tag) => {
-                let wrap = self.wrap(tag.as_ref(), position);
+                let wrap = self.wrap(tag.as_deref(), position);
                 let (members, merges, key) = (Vec::new(), Vec::new(), None);
                 self.open(Frame::Mapping { position, anchor, members, merges, key }, wrap)
             }
@@ -231,15 +243,13 @@ impl MarkedEventReceiver for Builder<'_> {
                 self.anchors.clear();
                 Ok(())
             }
-            Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentStart => Ok(()),
+            Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentStart(_) => Ok(()),
         };
         if let Err(message) = result {
             self.error = Some(SyntaxError::at(position, message));
         }
     }
-}
 
-impl Builder<'_> {
     fn open(&mut self, frame: Frame, wrap: Wrap) -> Result<(), String> {
         if self.stack.len() >= MAX_DEPTH {
             return Err(format!("nesting is deeper than {MAX_DEPTH} levels"));
@@ -418,20 +428,17 @@ mod tests {
         }
     }
 
-    /// Pins yaml-rust2's marker convention: 1-based line, 0-based column in chars, index in chars.
+    /// Pins saphyr-parser's marker convention: 1-based line, 0-based column in chars, index in chars.
     #[test]
     fn marker_convention() {
-        struct Marks(Vec<(String, usize, usize, usize)>);
-        impl MarkedEventReceiver for Marks {
-            fn on_event(&mut self, event: Event, mark: Marker) {
-                if let Event::Scalar(text, ..) = event {
-                    self.0.push((text, mark.line(), mark.col(), mark.index()));
-                }
+        let mut parser = Parser::new_from_str("é: 1\nb: x\n");
+        let mut marks = Vec::new();
+        while let Some(event) = parser.next_event() {
+            if let (Event::Scalar(text, ..), span) = event.expect("parses") {
+                marks.push((text.into_owned(), span.start.line(), span.start.col(), span.start.index()));
             }
         }
-        let mut marks = Marks(Vec::new());
-        Parser::new_from_str("é: 1\nb: x\n").load(&mut marks, true).expect("parses");
-        assert_eq!(marks.0[3], ("x".to_owned(), 2, 3, 8));
+        assert_eq!(marks[3], ("x".to_owned(), 2, 3, 8));
     }
 
     const STREAM: &str = "---\nbase: &base\n  image: rhel:9\n  replicas: 2\nextra: &extra {cpu: 1, replicas: 9}\n\
@@ -488,6 +495,32 @@ mod tests {
         assert!(parse_yaml(&deep).expect_err("deep").message.contains("nesting is deeper"));
         let deep = format!("{}{}", "[".repeat(600), "]".repeat(600));
         assert!(parse_yaml(&deep).expect_err("deep flow").message.contains("recursion limit"));
+    }
+
+    /// Regression (issue 14): a deep block stream overflowed the stack inside the parser before the depth check ran.
+    #[test]
+    fn deep_block_nesting_is_an_error_not_a_crash() {
+        let sequence = format!("{}x\n", "- ".repeat(10_000));
+        let error = parse_yaml(&sequence).expect_err("deep sequence");
+        assert!(error.message.contains("nesting is deeper") && error.line == 1, "{error}");
+        let mapping: String = (0..3_000).map(|depth| format!("{}k:\n", " ".repeat(depth))).collect();
+        let error = parse_yaml_cfn(&mapping).expect_err("deep mapping");
+        assert!(error.message.contains("nesting is deeper") && error.line == 513, "{error}");
+        let flow = format!("a: {}", "[{a: ".repeat(50_000));
+        assert!(parse_yaml(&flow).is_err());
+    }
+
+    /// Regression (issue 22): YAML 1.2 single-pair mappings in flow sequences (CloudFormation `!Sub [text, {vars}]`
+    /// written without braces), and tab errors reported at the tab, not a line above it.
+    #[test]
+    fn single_pair_flow_mappings_and_tab_errors() {
+        let text = "Arn: !Sub [\"arn:${Table}\", Table: !If [C, !Ref A, b]]\n";
+        let doc = &parse_yaml_cfn(text).expect("parses")[0];
+        let sub = json!({"Fn::Sub": ["arn:${Table}", {"Table": {"Fn::If": ["C", {"Ref": "A"}, "b"]}}]});
+        assert_eq!(doc.value["Arn"], sub);
+        assert_positions(doc, &[("/Arn", 1, 6), ("/Arn/Fn::Sub/0", 1, 12), ("/Arn/Fn::Sub/1/Table", 1, 35)]);
+        let error = parse_yaml("a:\n  b: 1\n\tc: 2\n").expect_err("tab");
+        assert_eq!((error.line, error.column), (3, 1), "{error}");
     }
 
     #[test]

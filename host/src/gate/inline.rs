@@ -1,21 +1,25 @@
 //! Inline waivers, written next to what they waive: a comment on the finding's line or
-//! the line above it (`# entitle:ignore RULE-ID reason until=YYYY-MM-DD` in YAML,
-//! `//` in JSONC ARM templates), or, for strict JSON, the resource's own metadata:
+//! the line above it (`# entitle:ignore RULE-ID reason until=YYYY-MM-DD` in YAML and HCL,
+//! `//` or `/* */` in JSONC ARM templates), or, for strict JSON, the resource's own metadata:
 //! `"metadata": {"entitle": {"ignore": [{"rule", "reason", "until"}]}}` (ARM) or
 //! `"Metadata"` (CloudFormation). Reason and date are required, as in the file.
+//!
+//! Comments are the ones the file's parser reports, never a search of the text: `entitle:ignore`
+//! inside a string (a tag value, a one-line plan) waives nothing. They are indexed by line once
+//! per file, so matching costs O(findings + comments).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use entitle_sdk::{Date, Severity};
 use serde_json::Value;
 
 use super::waivers::waiver_finding;
-use crate::document::{self, Document};
+use crate::document::{self, Comment, Document};
 use crate::report::{Location, Report, Suppression, SuppressionKind};
 use crate::{Error, ErrorKind, Phase};
 
-/// A descriptor's lines, and its parsed JSON when it is JSON (for `metadata`).
-type Source = (Vec<String>, Option<Document>);
+/// A descriptor's `entitle:ignore` comments by line, and its parsed JSON when it is JSON (for `metadata`).
+type Source = (HashMap<u32, Vec<Comment>>, Option<Document>);
 
 /// One inline waiver and where it is written.
 struct Inline {
@@ -30,10 +34,11 @@ pub fn apply_inline(report: &mut Report) -> Vec<Error> {
     let mut files: BTreeMap<String, Option<Source>> = BTreeMap::new();
     let (mut errors, mut expired) = (Vec::new(), Vec::new());
     for f in report.findings.iter_mut().filter(|f| f.suppression.is_none() && super::acceptable(f)) {
-        let Some((lines, doc)) = files.entry(f.location.path.clone()).or_insert_with(|| read(&f.location.path)) else {
+        let Some((by_line, doc)) = files.entry(f.location.path.clone()).or_insert_with(|| read(&f.location.path))
+        else {
             continue;
         };
-        let mut found = comments(lines, &f.location.path, f.location.line, &mut errors);
+        let mut found = comments(by_line, &f.location.path, f.location.line, &mut errors);
         if let Some(doc) = doc {
             found.extend(metadata(doc, &f.location.path, &f.location.pointer, &mut errors));
         }
@@ -70,34 +75,42 @@ pub fn apply_inline(report: &mut Report) -> Vec<Error> {
 fn read(path: &str) -> Option<Source> {
     let bytes = std::fs::read(path).ok()?;
     let text = document::decode_text(&bytes).ok()?;
+    let hcl = path.ends_with(".tf");
     let doc = match document::sniff(text) {
-        document::Syntax::Json => document::parse_json(text).ok(),
-        document::Syntax::Yaml => None,
+        document::Syntax::Json if !hcl => document::parse_json(text).ok(),
+        _ => None,
     };
-    Some((text.lines().map(str::to_owned).collect(), doc))
+    // A file that no longer parses has no comments to read; its findings stay unwaived.
+    let found = if hcl { crate::formats::tfhcl::hcl_comments(text) } else { document::comments(text) };
+    let mut by_line: HashMap<u32, Vec<Comment>> = HashMap::new();
+    for comment in found.unwrap_or_default() {
+        if comment.text.contains(MARKER) {
+            by_line.entry(comment.position.line).or_default().push(comment);
+        }
+    }
+    Some((by_line, doc))
 }
 
+const MARKER: &str = "entitle:ignore";
+
 /// `entitle:ignore` comments on `line` or the line above it.
-fn comments(lines: &[String], path: &str, line: u32, errors: &mut Vec<Error>) -> Vec<Inline> {
+fn comments(by_line: &HashMap<u32, Vec<Comment>>, path: &str, line: u32, errors: &mut Vec<Error>) -> Vec<Inline> {
     let mut out = Vec::new();
     for n in [line.saturating_sub(1), line].into_iter().filter(|n| *n >= 1) {
-        let Some(text) = lines.get(n as usize - 1) else { continue };
-        let Some(at) = text.find("entitle:ignore") else { continue };
-        let marker = &text[..at];
-        if !(marker.contains('#') || marker.contains("//") || marker.contains("/*")) {
-            continue;
-        }
-        let column = text[..at].chars().count() as u32 + 1;
-        let location = Location { path: path.to_owned(), line: n, column, pointer: String::new() };
-        let words: Vec<&str> = text[at + "entitle:ignore".len()..].trim_end_matches("*/").split_whitespace().collect();
-        match parse(&words) {
-            Ok((rule, reason, until)) => out.push(Inline { rule, reason, until, at: location }),
-            Err(why) => {
-                let error = Error::new(Phase::Config, ErrorKind::Config(format!("inline waiver: {why}")))
-                    .path(path)
-                    .at(n, column);
-                if !errors.iter().any(|e| e.path == error.path && e.line == error.line) {
-                    errors.push(error);
+        for comment in by_line.get(&n).into_iter().flatten() {
+            let Some(at) = comment.text.find(MARKER) else { continue };
+            let column = comment.position.column.saturating_add(comment.text[..at].chars().count() as u32);
+            let location = Location { path: path.to_owned(), line: n, column, pointer: String::new() };
+            let words: Vec<&str> = comment.text[at + MARKER.len()..].split_whitespace().collect();
+            match parse(&words) {
+                Ok((rule, reason, until)) => out.push(Inline { rule, reason, until, at: location }),
+                Err(why) => {
+                    let error = Error::new(Phase::Config, ErrorKind::Config(format!("inline waiver: {why}")))
+                        .path(path)
+                        .at(n, column);
+                    if !errors.iter().any(|e| e.path == error.path && e.line == error.line) {
+                        errors.push(error);
+                    }
                 }
             }
         }

@@ -9,6 +9,7 @@
 
 mod bridge;
 mod budget;
+mod comments;
 mod data;
 mod eval;
 mod files;
@@ -44,6 +45,7 @@ use self::value::Val;
 use super::{Extracted, ReadOptions};
 use crate::Error;
 
+pub use self::comments::hcl_comments;
 pub use self::files::{holds_sources, is_source};
 
 /// True when `path` is read by this front-end: a directory holding `.tf` files, or a `.tf` file.
