@@ -43,7 +43,7 @@ pub fn load_policies(runtime: &Runtime, builtin: bool, extra: &[PathBuf]) -> (Ve
             match file {
                 Ok(file) => {
                     let origin = file.display().to_string();
-                    let result = std::fs::read(&file)
+                    let result = read_bounded(&file, runtime.options().compile.max_module_bytes)
                         .map_err(|e| Error::new(Phase::Load, ErrorKind::Io(e)).path(&origin))
                         .and_then(|bytes| Policy::load(runtime, &origin, &bytes));
                     add(result, &mut loaded);
@@ -53,6 +53,15 @@ pub fn load_policies(runtime: &Runtime, builtin: bool, extra: &[PathBuf]) -> (Ve
         }
     }
     (loaded, errors)
+}
+
+/// The file's bytes, reading at most one byte past `max` (so a larger module fails to
+/// load on its size, and a device or FIFO given as a policy cannot fill memory).
+fn read_bounded(path: &std::path::Path, max: usize) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?.take(max as u64 + 1).read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// A file as given, or the `.wasm` / `.wat` files of a directory in sorted order.

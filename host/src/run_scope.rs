@@ -6,7 +6,8 @@
 
 use entitle_sdk::{Deployment, Scope};
 
-use crate::check::{CheckOptions, Checker, GuestView, Shared, place};
+use crate::check::{CheckOptions, Checker, GuestView, Shared};
+use crate::place::place;
 use crate::input::LoadedInput;
 use crate::{Error, report};
 
