@@ -43,7 +43,7 @@ fn runtime(pooling: bool) -> Runtime {
         pooling,
         ..RuntimeOptions::default()
     })
-        .expect("the engine starts")
+    .expect("the engine starts")
 }
 
 fn load(runtime: &Runtime, (name, text): Fixture) -> Result<Policy, Error> {

@@ -148,7 +148,12 @@ impl Checker {
 
     /// [`Checker::evaluate`] behind the panic boundary: a panic is an internal error
     /// of this input, and the other inputs are still evaluated.
-    fn evaluate_guarded(&self, loaded: &LoadedInput, runnable: &[(usize, Vec<u8>)], options: &CheckOptions) -> InputOutcome {
+    fn evaluate_guarded(
+        &self,
+        loaded: &LoadedInput,
+        runnable: &[(usize, Vec<u8>)],
+        options: &CheckOptions,
+    ) -> InputOutcome {
         crate::guard::run(|| {
             crate::guard::fault::hit("evaluate", &loaded.path);
             self.evaluate(loaded, runnable, options)
@@ -284,7 +289,8 @@ pub fn read_all(
     let mut loaded: Vec<LoadedInput> = loaded.into_iter().filter_map(|r| r.map_err(|e| errors.push(e)).ok()).collect();
     mark_included(&mut loaded);
     if let Err(m) = crate::guard::run(|| crate::formats::k8s::resolve_run(&mut loaded, catalog, read)) {
-        errors.push(Error::new(Phase::Model, ErrorKind::Internal(format!("resolving image streams across inputs: {m}"))));
+        errors
+            .push(Error::new(Phase::Model, ErrorKind::Internal(format!("resolving image streams across inputs: {m}"))));
     }
     loaded
 }

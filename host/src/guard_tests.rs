@@ -5,7 +5,9 @@
 use std::path::PathBuf;
 
 use crate::guard::fault;
-use crate::{CacheMode, CheckOptions, Checker, FailOn, InputFile, LoadedCatalog, Phase, Policy, Runtime, RuntimeOptions};
+use crate::{
+    CacheMode, CheckOptions, Checker, FailOn, InputFile, LoadedCatalog, Phase, Policy, Runtime, RuntimeOptions,
+};
 
 /// One VM on RHEL 7.2; its workload id is `Microsoft.Compute/virtualMachines/web1`.
 const ARM: &str = r#"{

@@ -35,7 +35,7 @@ pub fn load_policies(runtime: &Runtime, builtin: bool, extra: &[PathBuf]) -> (Ve
     };
     if builtin {
         for (name, bytes) in BUILTIN_POLICIES {
-            add(Policy::load(runtime, &format!("builtin:{name}"), bytes), &mut loaded);
+            add(load_guarded(runtime, &format!("builtin:{name}"), bytes), &mut loaded);
         }
     }
     for path in extra {
@@ -45,7 +45,7 @@ pub fn load_policies(runtime: &Runtime, builtin: bool, extra: &[PathBuf]) -> (Ve
                     let origin = file.display().to_string();
                     let result = read_bounded(&file, runtime.options().compile.max_module_bytes)
                         .map_err(|e| Error::new(Phase::Load, ErrorKind::Io(e)).path(&origin))
-                        .and_then(|bytes| Policy::load(runtime, &origin, &bytes));
+                        .and_then(|bytes| load_guarded(runtime, &origin, &bytes));
                     add(result, &mut loaded);
                 }
                 Err(e) => add(Err(e), &mut loaded),
@@ -53,6 +53,13 @@ pub fn load_policies(runtime: &Runtime, builtin: bool, extra: &[PathBuf]) -> (Ve
         }
     }
     (loaded, errors)
+}
+
+/// [`Policy::load`] behind the panic boundary: a panic while loading one policy is an
+/// internal error of that policy, and the others still load.
+fn load_guarded(runtime: &Runtime, origin: &str, bytes: &[u8]) -> Result<Policy, Error> {
+    crate::guard::run(|| Policy::load(runtime, origin, bytes))
+        .unwrap_or_else(|m| Err(Error::new(Phase::Load, ErrorKind::Internal(m)).path(origin)))
 }
 
 /// The file's bytes, reading at most one byte past `max` (so a larger module fails to

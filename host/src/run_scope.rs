@@ -7,8 +7,8 @@
 use entitle_sdk::{Deployment, Scope};
 
 use crate::check::{CheckOptions, Checker, GuestView, Shared};
-use crate::place::place;
 use crate::input::LoadedInput;
+use crate::place::place;
 use crate::{Error, report};
 
 /// True when the policy at `index` is evaluated once per run.

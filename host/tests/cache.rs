@@ -92,8 +92,8 @@ fn run(scratch: &Scratch, extra: &[&str]) -> (Outcome, String) {
     let output = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     let code = output.status.code().unwrap_or_else(|| panic!("entitle was killed by a signal; stderr:\n{stderr}"));
-    let report: Value = serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|e| panic!("not a JSON report ({e}); stderr:\n{stderr}"));
+    let report: Value =
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("not a JSON report ({e}); stderr:\n{stderr}"));
     let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
     let findings = report["findings"]
         .as_array()

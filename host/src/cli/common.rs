@@ -53,30 +53,6 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     Ok(duration)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::parse_duration;
-    use std::time::Duration;
-
-    #[test]
-    fn durations_parse_within_bounds() {
-        assert_eq!(parse_duration("2s"), Ok(Duration::from_secs(2)));
-        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
-        assert_eq!(parse_duration("600"), Ok(Duration::from_secs(600)));
-    }
-
-    #[test]
-    fn overflowing_or_huge_durations_are_refused_not_wrapped() {
-        for text in ["18446744073709552s", "18446744073709551615s", "99999999999999999999ms", "601s", "600001ms"] {
-            let error = parse_duration(text).expect_err(text);
-            assert!(error.contains("longer than the limit of 600 s"), "{text}: {error}");
-        }
-        assert!(parse_duration("0ms").unwrap_err().contains("more than zero"));
-        assert!(parse_duration("-1s").unwrap_err().contains("not a duration"));
-        assert!(parse_duration("2 h").unwrap_err().contains("not a duration"));
-    }
-}
-
 /// The built-in catalog, or `--catalog DIR`.
 pub fn catalog(dir: Option<&Path>) -> Result<LoadedCatalog, entitle::Error> {
     match dir {
@@ -134,4 +110,28 @@ pub fn read_options(args: &super::ReadArgs) -> anyhow::Result<entitle::ReadOptio
         var_files: args.var_files.clone(),
         vars,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration;
+    use std::time::Duration;
+
+    #[test]
+    fn durations_parse_within_bounds() {
+        assert_eq!(parse_duration("2s"), Ok(Duration::from_secs(2)));
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("600"), Ok(Duration::from_secs(600)));
+    }
+
+    #[test]
+    fn overflowing_or_huge_durations_are_refused_not_wrapped() {
+        for text in ["18446744073709552s", "18446744073709551615s", "99999999999999999999ms", "601s", "600001ms"] {
+            let error = parse_duration(text).expect_err(text);
+            assert!(error.contains("longer than the limit of 600 s"), "{text}: {error}");
+        }
+        assert!(parse_duration("0ms").unwrap_err().contains("more than zero"));
+        assert!(parse_duration("-1s").unwrap_err().contains("not a duration"));
+        assert!(parse_duration("2 h").unwrap_err().contains("not a duration"));
+    }
 }

@@ -69,7 +69,12 @@ pub(crate) fn write_input(
 
 /// Reads the reply that a packed `(ptr << 32) | len` points at, refusing one longer
 /// than `max` bytes before anything is copied.
-pub(crate) fn read_reply(store: &Store<StoreState>, memory: &Memory, packed: i64, max: u64) -> Result<Vec<u8>, CallError> {
+pub(crate) fn read_reply(
+    store: &Store<StoreState>,
+    memory: &Memory,
+    packed: i64,
+    max: u64,
+) -> Result<Vec<u8>, CallError> {
     let packed = packed as u64;
     let (ptr, len) = ((packed >> 32) as usize, (packed & 0xffff_ffff) as usize);
     if len as u64 > max {

@@ -71,7 +71,9 @@ impl<'de> Visitor<'de> for ReplySeed {
             (Some(status @ ("ok" | "error")), _, _) => {
                 Err(de::Error::custom(format!("a reply with status `{status}` has `findings` or `message`, not both")))
             }
-            (Some(other), _, _) => Err(de::Error::custom(format!("unknown status `{other}`, expected `ok` or `error`"))),
+            (Some(other), _, _) => {
+                Err(de::Error::custom(format!("unknown status `{other}`, expected `ok` or `error`")))
+            }
             (None, _, _) => Err(de::Error::missing_field("status")),
         }
     }
