@@ -10,7 +10,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use entitle::{
-    CacheMode, CheckOptions, Checker, Error, ErrorKind, FailOn, LoadedCatalog, Phase, Policy, Runtime, RuntimeOptions,
+    CacheMode, CheckOptions, Checker, CompileLimits, Error, ErrorKind, FailOn, LoadedCatalog, Phase, Policy, Runtime,
+    RuntimeOptions,
 };
 use entitle_sdk::Severity;
 
@@ -35,8 +36,14 @@ const INPUT: &str = "infra/main.json";
 const POOLING: [bool; 2] = [false, true];
 
 fn runtime(pooling: bool) -> Runtime {
-    Runtime::new(RuntimeOptions { timeout: TIMEOUT, memory_limit: MEMORY, cache: CacheMode::Disabled, pooling })
-        .expect("the engine starts")
+    Runtime::new(RuntimeOptions {
+        timeout: TIMEOUT,
+        memory_limit: MEMORY,
+        cache: CacheMode::Disabled,
+        pooling,
+        ..RuntimeOptions::default()
+    })
+    .expect("the engine starts")
 }
 
 fn load(runtime: &Runtime, (name, text): Fixture) -> Result<Policy, Error> {
@@ -182,6 +189,36 @@ fn abi_violations_fail_at_load() {
             }
         }
     }
+}
+
+/// Compiling is bounded: a module over the size, function-count or compile-time limit
+/// fails to load, named for its file and policy, in phase `load`.
+#[test]
+fn compile_limits_fail_at_load_naming_the_policy() {
+    let well = fixture!("well-behaved");
+    let cases: [(CompileLimits, &str); 4] = [
+        (CompileLimits { max_module_bytes: 100, ..CompileLimits::default() }, "more than the limit of 100 bytes"),
+        (CompileLimits { max_functions: 5, ..CompileLimits::default() }, "more than 5 functions"),
+        (CompileLimits { max_function_bytes: 8, ..CompileLimits::default() }, "limit of 8 bytes"),
+        (CompileLimits { timeout: Duration::from_nanos(1), ..CompileLimits::default() }, "compiling took longer"),
+    ];
+    for (compile, words) in cases {
+        let runtime = Runtime::new(RuntimeOptions { cache: CacheMode::Disabled, compile, ..RuntimeOptions::default() })
+            .expect("the engine starts");
+        let error = match load(&runtime, well) {
+            Ok(_) => panic!("{words}: loaded"),
+            Err(e) => e,
+        };
+        assert_eq!(error.phase, Phase::Load, "{error}");
+        assert!(matches!(error.kind, ErrorKind::Compile(_)), "{:?}", error.kind);
+        assert_eq!(error.path.as_deref(), Some("well-behaved.wat"), "{error}");
+        assert!(error.message().contains(words), "{words:?} missing from {error}");
+        if !words.contains("100 bytes") {
+            assert_eq!(error.policy.as_deref(), Some("well-behaved"), "{error}");
+        }
+    }
+    // The defaults load it.
+    loaded(&runtime(false), well);
 }
 
 /// Input files in a fresh directory under the system temp dir, removed on drop.

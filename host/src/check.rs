@@ -1,17 +1,15 @@
 //! A check run: every input parsed once, every policy evaluated on it in a fresh
 //! sandbox, findings placed at file:line:column, all gathered into one [`Report`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use entitle_sdk::{Date, Deployment, Finding, Workload};
+use entitle_sdk::{Date, Deployment, Workload};
 use serde::Serialize;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 use crate::catalog::LoadedCatalog;
-use crate::choice_findings::location;
 use crate::formats::ReadOptions;
 use crate::input::{self, InputFile, LoadedInput};
 use crate::input_finding::InputFinding;
@@ -83,7 +81,7 @@ impl Checker {
     pub fn check(&self, files: &[InputFile], mut errors: Vec<Error>, options: &CheckOptions) -> Report {
         let runnable = self.validate_settings(options, &mut errors);
         let loaded = read_all(files, &self.catalog.catalog, &options.read, options.jobs, &mut errors);
-        let outcomes = parallel(&loaded, options.jobs, |input| self.evaluate(input, &runnable, options));
+        let outcomes = parallel(&loaded, options.jobs, |input| self.evaluate_guarded(input, &runnable, options));
         let mut report = Report::new(options.as_of, &self.catalog, &self.policies);
         for (input, outcome) in loaded.iter().zip(outcomes) {
             report.add_input(input);
@@ -92,7 +90,7 @@ impl Checker {
             report.findings.extend(outcome.findings);
             errors.extend(outcome.errors);
         }
-        let (found, failed) = crate::run_scope::evaluate(self, &loaded.iter().collect::<Vec<_>>(), &runnable, options);
+        let (found, failed) = self.evaluate_run(&loaded.iter().collect::<Vec<_>>(), &runnable, options);
         report.findings.extend(found);
         errors.extend(failed);
         report.add_errors(errors);
@@ -104,14 +102,14 @@ impl Checker {
     pub fn check_loaded(&self, loaded: LoadedInput, options: &CheckOptions) -> Report {
         let mut errors = Vec::new();
         let runnable = self.validate_settings(options, &mut errors);
-        let outcome = self.evaluate(&loaded, &runnable, options);
+        let outcome = self.evaluate_guarded(&loaded, &runnable, options);
         let mut report = Report::new(options.as_of, &self.catalog, &self.policies);
         report.add_input(&loaded);
         report.findings.extend(loaded.findings.iter().map(InputFinding::to_report));
         errors.extend(loaded.errors.iter().map(Error::copy));
         report.findings.extend(outcome.findings);
         errors.extend(outcome.errors);
-        let (found, failed) = crate::run_scope::evaluate(self, &[&loaded], &runnable, options);
+        let (found, failed) = self.evaluate_run(&[&loaded], &runnable, options);
         report.findings.extend(found);
         errors.extend(failed);
         report.add_errors(errors);
@@ -151,6 +149,36 @@ impl Checker {
         runnable
     }
 
+    /// [`Checker::evaluate`] behind the panic boundary: a panic is an internal error
+    /// of this input, and the other inputs are still evaluated.
+    fn evaluate_guarded(
+        &self,
+        loaded: &LoadedInput,
+        runnable: &[(usize, Vec<u8>)],
+        options: &CheckOptions,
+    ) -> InputOutcome {
+        crate::guard::run(|| {
+            crate::guard::fault::hit("evaluate", &loaded.path);
+            self.evaluate(loaded, runnable, options)
+        })
+        .unwrap_or_else(|m| InputOutcome {
+            findings: Vec::new(),
+            errors: vec![Error::new(Phase::Evaluate, ErrorKind::Internal(m)).path(&loaded.path)],
+        })
+    }
+
+    /// The run-scoped policies behind the panic boundary.
+    fn evaluate_run(
+        &self,
+        loaded: &[&LoadedInput],
+        runnable: &[(usize, Vec<u8>)],
+        options: &CheckOptions,
+    ) -> (Vec<report::Finding>, Vec<Error>) {
+        crate::guard::run(|| crate::run_scope::evaluate(self, loaded, runnable, options)).unwrap_or_else(|m| {
+            (Vec::new(), vec![Error::new(Phase::Evaluate, ErrorKind::Internal(m)).path("(all inputs)")])
+        })
+    }
+
     /// Runs every runnable policy on one input: the input is serialised once and
     /// joined to each policy's prepared prefix (settings and catalog tables). Each
     /// alternative deployment is evaluated as a workload of its own and mapped back.
@@ -179,7 +207,7 @@ impl Checker {
                             eprintln!("entitle: policy {} on {}: {line}", policy.id(), loaded.path);
                         }
                     }
-                    match place(policy, loaded, &view, evaluated.findings) {
+                    match crate::place::place(policy, loaded, &view, evaluated.findings) {
                         Ok(found) => outcome.findings.extend(crate::choice_findings::fold_repeats(found)),
                         Err(e) => outcome.errors.push(e),
                     }
@@ -196,7 +224,11 @@ impl Checker {
 pub(crate) struct GuestView {
     pub deployment: Deployment,
     /// Guest id of an alternative → (index of the real workload, index of the alternative).
-    alternatives: BTreeMap<String, (usize, usize)>,
+    pub(crate) alternatives: BTreeMap<String, (usize, usize)>,
+    /// Workload id → index of the first workload of the input with that id.
+    pub(crate) by_id: HashMap<String, usize>,
+    /// Guest workload id → index in `deployment.workloads` (first of that id).
+    pub(crate) seen: HashMap<String, usize>,
 }
 
 impl GuestView {
@@ -229,7 +261,15 @@ impl GuestView {
             format: loaded.format.map(|f| f.name().to_owned()).unwrap_or_default(),
             workloads,
         };
-        GuestView { deployment, alternatives }
+        let mut by_id = HashMap::with_capacity(loaded.workloads.len());
+        for (i, w) in loaded.workloads.iter().enumerate() {
+            by_id.entry(w.id.clone()).or_insert(i);
+        }
+        let mut seen = HashMap::with_capacity(deployment.workloads.len());
+        for (i, w) in deployment.workloads.iter().enumerate() {
+            seen.entry(w.id.clone()).or_insert(i);
+        }
+        GuestView { deployment, alternatives, by_id, seen }
     }
 }
 
@@ -242,10 +282,19 @@ pub fn read_all(
     jobs: usize,
     errors: &mut Vec<Error>,
 ) -> Vec<LoadedInput> {
-    let loaded = parallel(files, jobs, |file| input::load(file, catalog, read));
+    let loaded = parallel(files, jobs, |file| {
+        crate::guard::run(|| {
+            crate::guard::fault::hit("read", &file.display);
+            input::load(file, catalog, read)
+        })
+        .unwrap_or_else(|m| Err(Error::new(Phase::Parse, ErrorKind::Internal(m)).path(&file.display)))
+    });
     let mut loaded: Vec<LoadedInput> = loaded.into_iter().filter_map(|r| r.map_err(|e| errors.push(e)).ok()).collect();
     mark_included(&mut loaded);
-    crate::formats::k8s::resolve_run(&mut loaded, catalog, read);
+    if let Err(m) = crate::guard::run(|| crate::formats::k8s::resolve_run(&mut loaded, catalog, read)) {
+        errors
+            .push(Error::new(Phase::Model, ErrorKind::Internal(format!("resolving image streams across inputs: {m}"))));
+    }
     loaded
 }
 
@@ -289,110 +338,4 @@ fn mark_included(loaded: &mut [LoadedInput]) {
             input.findings.clear();
         }
     }
-}
-
-/// Checks a policy's findings against its metadata and the input, and resolves each
-/// field path to a location. One bad finding makes the whole reply malformed.
-pub(crate) fn place(
-    policy: &Policy,
-    loaded: &LoadedInput,
-    view: &GuestView,
-    findings: Vec<Finding>,
-) -> Result<Vec<report::Finding>, Error> {
-    let malformed = |m: String| Error::new(Phase::Evaluate, ErrorKind::Reply(m)).path(&loaded.path).policy(policy.id());
-    let mut placed = Vec::with_capacity(findings.len());
-    for f in findings {
-        let rule = policy
-            .metadata
-            .rule(&f.rule)
-            .ok_or_else(|| malformed(format!("finding for rule `{}`, which the policy does not declare", f.rule)))?;
-        let (workload, choice) = match view.alternatives.get(&f.workload) {
-            Some((index, n)) => (&loaded.workloads[*index], loaded.workloads[*index].alternatives.get(*n)),
-            None => (
-                loaded.workloads.iter().find(|w| w.id == f.workload).ok_or_else(|| {
-                    malformed(format!("finding for workload `{}`, which is not in the input", f.workload))
-                })?,
-                None,
-            ),
-        };
-        // A choice's finding points where that choice's value comes from, not the default's.
-        let (location, trail) = match choice {
-            Some(c) => crate::choice_findings::locate(workload, c, &f.field, locate),
-            None => locate(workload, &f.field),
-        };
-        let when = choice.map(|c| c.when.clone());
-        let mut severity = f.severity.unwrap_or(rule.severity);
-        let (mut message, mut evidence) = (f.message, f.evidence);
-        if let Some(when) = &when {
-            // The default deployment is fine; a choice the template offers is not.
-            severity = severity.min(entitle_sdk::Severity::Warning);
-            message = format!("if deployed with {when}: {message}");
-            evidence
-                .insert(0, format!("alternative deployment: {when} (the template's default deploys something else)"));
-        }
-        let seen = view.deployment.workloads.iter().find(|w| w.id == f.workload).unwrap_or(workload);
-        let fingerprint = fingerprint(&f.rule, &loaded.path, &workload.id, &f.field, when.as_deref(), &values(seen));
-        placed.push(report::Finding {
-            rule: f.rule,
-            policy: policy.id().to_owned(),
-            severity,
-            message,
-            resource: choice.and_then(|c| c.resource.clone()).unwrap_or_else(|| workload.resource.clone()),
-            workload: workload.id.clone(),
-            field: f.field,
-            location,
-            trail,
-            alternative: when,
-            evidence,
-            fix: f.fix,
-            fingerprint,
-            suppression: None,
-        });
-    }
-    Ok(placed)
-}
-
-/// The provenance of `field`, else of its nearest parent field, else the workload
-/// itself; and the trail its value took.
-fn locate(w: &Workload, field: &str) -> (report::Location, Vec<report::Location>) {
-    let mut key = field;
-    let source = loop {
-        if let Some(source) = w.provenance.get(key) {
-            break source;
-        }
-        match key.rfind('.') {
-            Some(dot) => key = &key[..dot],
-            None => break &w.source,
-        }
-    };
-    let trail = w.trail.get(key).map(|t| t.iter().map(location).collect()).unwrap_or_default();
-    (location(source), trail)
-}
-
-/// The resolved values a lifecycle or licensing finding rests on: image, OS,
-/// billing and add-ons. Part of the fingerprint, so a changed image is a new finding.
-fn values(w: &Workload) -> String {
-    let image = w.image.urn().or_else(|| w.image.id.clone()).or_else(|| w.image.reference.clone()).unwrap_or_default();
-    let mut addons = w.addons.clone();
-    addons.sort();
-    format!(
-        "{image}|{}|{:?}|{:?}|{}|{:?}|{:?}|{}",
-        w.os.product.as_deref().unwrap_or_default(),
-        w.os.major,
-        w.os.minor,
-        w.os.stream.as_deref().unwrap_or_default(),
-        w.billing.model,
-        w.billing.license_type,
-        addons.join(",")
-    )
-}
-
-/// Stable when lines move; different when the rule, file, resource, field, choice or
-/// the values the finding rests on change.
-fn fingerprint(rule: &str, path: &str, workload: &str, field: &str, when: Option<&str>, values: &str) -> String {
-    let mut text = format!("{rule}\0{path}\0{workload}\0{field}\0{values}");
-    if let Some(when) = when {
-        text.push_str(&format!("\0{when}"));
-    }
-    crate::runtime::hex(&Sha256::digest(text.as_bytes())[..8])
 }

@@ -52,6 +52,8 @@ pub enum ErrorKind {
     PolicyFailed(String),
     /// A configuration file (catalog, settings, context) is invalid.
     Config(String),
+    /// entitle itself failed (a panic caught at the input's boundary).
+    Internal(String),
 }
 
 /// An error with the input, policy and phase it belongs to.
@@ -93,6 +95,7 @@ impl Error {
             ErrorKind::Reply(m) => ErrorKind::Reply(m.clone()),
             ErrorKind::PolicyFailed(m) => ErrorKind::PolicyFailed(m.clone()),
             ErrorKind::Config(m) => ErrorKind::Config(m.clone()),
+            ErrorKind::Internal(m) => ErrorKind::Internal(m.clone()),
         };
         Error { kind, path: self.path.clone(), policy: self.policy.clone(), pointer: self.pointer.clone(), ..*self }
     }
@@ -142,6 +145,7 @@ impl Error {
             ErrorKind::Reply(m) => format!("policy {policy} returned a malformed reply{on}: {m}"),
             ErrorKind::PolicyFailed(m) => format!("policy {policy} could not evaluate{on}: {m}"),
             ErrorKind::Config(m) => m.clone(),
+            ErrorKind::Internal(m) => format!("internal error: {m}"),
         };
         if let Some(pointer) = self.pointer.as_ref().filter(|p| !text.contains(p.as_str())) {
             text.push_str(&format!(" (at {})", if pointer.is_empty() { "/" } else { pointer }));

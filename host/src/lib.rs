@@ -26,8 +26,12 @@ pub mod document;
 mod error;
 pub mod formats;
 pub mod gate;
+mod guard;
+#[cfg(test)]
+mod guard_tests;
 mod input;
 mod input_finding;
+mod place;
 mod policies;
 mod registration;
 pub mod report;
@@ -41,4 +45,4 @@ pub use formats::{Format, ReadOptions};
 pub use input::{InputFile, LoadedInput, discover, load, load_documents};
 pub use policies::{BUILTIN_POLICIES, load_policies};
 pub use report::{FailOn, Report};
-pub use runtime::{CacheMode, Evaluated, Policy, Runtime, RuntimeOptions};
+pub use runtime::{CacheMode, CompileLimits, Evaluated, Policy, Runtime, RuntimeOptions};

@@ -35,7 +35,7 @@ pub fn load_policies(runtime: &Runtime, builtin: bool, extra: &[PathBuf]) -> (Ve
     };
     if builtin {
         for (name, bytes) in BUILTIN_POLICIES {
-            add(Policy::load(runtime, &format!("builtin:{name}"), bytes), &mut loaded);
+            add(load_guarded(runtime, &format!("builtin:{name}"), bytes), &mut loaded);
         }
     }
     for path in extra {
@@ -43,9 +43,9 @@ pub fn load_policies(runtime: &Runtime, builtin: bool, extra: &[PathBuf]) -> (Ve
             match file {
                 Ok(file) => {
                     let origin = file.display().to_string();
-                    let result = std::fs::read(&file)
+                    let result = read_bounded(&file, runtime.options().compile.max_module_bytes)
                         .map_err(|e| Error::new(Phase::Load, ErrorKind::Io(e)).path(&origin))
-                        .and_then(|bytes| Policy::load(runtime, &origin, &bytes));
+                        .and_then(|bytes| load_guarded(runtime, &origin, &bytes));
                     add(result, &mut loaded);
                 }
                 Err(e) => add(Err(e), &mut loaded),
@@ -53,6 +53,22 @@ pub fn load_policies(runtime: &Runtime, builtin: bool, extra: &[PathBuf]) -> (Ve
         }
     }
     (loaded, errors)
+}
+
+/// [`Policy::load`] behind the panic boundary: a panic while loading one policy is an
+/// internal error of that policy, and the others still load.
+fn load_guarded(runtime: &Runtime, origin: &str, bytes: &[u8]) -> Result<Policy, Error> {
+    crate::guard::run(|| Policy::load(runtime, origin, bytes))
+        .unwrap_or_else(|m| Err(Error::new(Phase::Load, ErrorKind::Internal(m)).path(origin)))
+}
+
+/// The file's bytes, reading at most one byte past `max` (so a larger module fails to
+/// load on its size, and a device or FIFO given as a policy cannot fill memory).
+fn read_bounded(path: &std::path::Path, max: usize) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?.take(max as u64 + 1).read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// A file as given, or the `.wasm` / `.wat` files of a directory in sorted order.

@@ -6,8 +6,9 @@
 
 use entitle_sdk::{Deployment, Scope};
 
-use crate::check::{CheckOptions, Checker, GuestView, Shared, place};
+use crate::check::{CheckOptions, Checker, GuestView, Shared};
 use crate::input::LoadedInput;
+use crate::place::place;
 use crate::{Error, report};
 
 /// True when the policy at `index` is evaluated once per run.

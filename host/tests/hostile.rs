@@ -34,11 +34,13 @@ const RHEL72_ARM: &str = r#"{
 const BUILTIN_RULE: &str = "RHEL-LC-MAJOR-EOL";
 
 /// Every hostile fixture, with the phase it must fail in.
-const HOSTILE: [(&str, &str); 12] = [
+const HOSTILE: [(&str, &str); 14] = [
     ("bad-finding", "evaluate"),
     ("endless-loop", "evaluate"),
+    ("flood-reply", "evaluate"),
     ("garbage-reply", "evaluate"),
     ("memory-grab", "evaluate"),
+    ("many-findings", "evaluate"),
     ("missing-export", "load"),
     ("no-metadata", "load"),
     ("out-of-bounds-reply", "evaluate"),
@@ -263,6 +265,40 @@ fn garbage_reply_is_malformed() {
     let (run, report, input) = check_alone("garbage-reply", &[]);
     let words = ["malformed reply", "<html>not a reply</html>"];
     assert_one_error(&run, &report, "evaluate", Some("hostile-garbage-reply"), &input, &words);
+}
+
+/// A 224 MiB reply (inside the guest's 256 MiB) is refused by its size before the host
+/// copies or parses it (it used to cost 3 GB of host memory and a 1 GB report).
+#[test]
+fn a_reply_past_the_size_limit_is_refused_before_it_is_read() {
+    let (run, report, input) = check_alone("flood-reply", &[]);
+    let words = ["malformed reply", "the reply is 234880954 bytes", "limit of 16 MiB", "--policy-reply-limit"];
+    assert_one_error(&run, &report, "evaluate", Some("hostile-flood-reply"), &input, &words);
+    assert!(run.stdout.len() < 64 << 10, "the report stays small: {} bytes", run.stdout.len());
+}
+
+/// `--policy-reply-limit` lowers the size limit: a 2.2 MB reply fails a 1 MiB limit.
+#[test]
+fn policy_reply_limit_is_obeyed() {
+    let (run, report, input) = check_alone("many-findings", &["--policy-reply-limit", "1"]);
+    let words = ["the reply is 2280028 bytes", "limit of 1 MiB"];
+    assert_one_error(&run, &report, "evaluate", Some("hostile-many-findings"), &input, &words);
+}
+
+/// 20,000 findings in one reply (under the size limit) exceed the default limit of
+/// 10,000 findings per evaluation; raised with `--policy-max-findings`, all are placed.
+#[test]
+fn findings_past_the_limit_are_refused_and_the_limit_is_configurable() {
+    let (run, report, input) = check_alone("many-findings", &[]);
+    let words = ["malformed reply", "more than 10000 findings", "--policy-max-findings"];
+    assert_one_error(&run, &report, "evaluate", Some("hostile-many-findings"), &input, &words);
+    let (run, report, _) = check_alone("many-findings", &["--policy-max-findings", "20000"]);
+    assert_eq!(run.code, 1, "stderr:\n{}", run.stderr);
+    let findings = report["findings"].as_array().expect("findings[]");
+    assert_eq!(findings.len(), 20_000);
+    let sku = "/resources/0/properties/storageProfile/imageReference/sku";
+    let placed = |f: &Value| f["location"]["line"] == 12 && f["location"]["pointer"] == sku;
+    assert!(findings.iter().all(placed), "each is placed at the SKU literal: {:#}", findings[0]);
 }
 
 #[test]

@@ -104,7 +104,10 @@ fn check(args: &RunArgs) -> anyhow::Result<Report> {
         }),
         None => serde_json::Value::Null,
     };
-    let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    let jobs = args
+        .jobs
+        .map(|n| n as usize)
+        .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
     let read = common::read_options(&args.read)?;
     let options = CheckOptions { as_of, warn_within_days: args.warn_within, settings, context, jobs, read };
     let checker = Checker { runtime, policies, catalog };

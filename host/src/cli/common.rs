@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use entitle::{CacheMode, LoadedCatalog, RuntimeOptions};
 use entitle_sdk::Date;
 
@@ -14,31 +14,43 @@ use super::EngineArgs;
 /// set-up costs a few milliseconds once and saves tens of microseconds per evaluation.
 const POOLING_FROM_INPUTS: usize = 64;
 
+/// The longest `--policy-timeout`: past it a stuck policy would look like a hung run.
+const MAX_TIMEOUT: Duration = Duration::from_secs(600);
+
 /// Runtime options from the shared engine arguments, for a run over `inputs` files.
+/// clap has already bounded every number (see `EngineArgs`), so nothing here overflows.
 pub fn runtime_options(args: &EngineArgs, inputs: usize) -> anyhow::Result<RuntimeOptions> {
-    if args.policy_memory == 0 {
-        bail!("--policy-memory must be at least 1 MiB");
-    }
     Ok(RuntimeOptions {
-        timeout: parse_duration(&args.policy_timeout).context("--policy-timeout")?,
+        timeout: args.policy_timeout,
         memory_limit: args.policy_memory << 20,
         cache: if args.no_cache { CacheMode::Disabled } else { CacheMode::Default },
         pooling: inputs >= POOLING_FROM_INPUTS,
+        max_reply_bytes: args.policy_reply_limit << 20,
+        max_findings: usize::try_from(args.policy_max_findings).context("--policy-max-findings")?,
+        ..RuntimeOptions::default()
     })
 }
 
-/// `500ms`, `2s` or a plain number of seconds.
-fn parse_duration(text: &str) -> anyhow::Result<Duration> {
+/// `500ms`, `2s` or a plain number of seconds, more than zero and at most 10 minutes.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
-    let (number, unit) = match text.strip_suffix("ms") {
+    let (number, unit_ms) = match text.strip_suffix("ms") {
         Some(n) => (n, 1),
         None => (text.strip_suffix('s').unwrap_or(text), 1000),
     };
-    let value: u64 = number.trim().parse().with_context(|| format!("`{text}` is not a duration like 2s or 500ms"))?;
-    if value == 0 {
-        bail!("the time limit must be more than zero");
+    let too_long = || format!("`{text}` is longer than the limit of {} s", MAX_TIMEOUT.as_secs());
+    let value: u64 = number.trim().parse().map_err(|e: std::num::ParseIntError| match e.kind() {
+        std::num::IntErrorKind::PosOverflow => too_long(),
+        _ => format!("`{text}` is not a duration like 2s or 500ms"),
+    })?;
+    let duration = value.checked_mul(unit_ms).map(Duration::from_millis).ok_or_else(too_long)?;
+    if duration.is_zero() {
+        return Err("the time limit must be more than zero".into());
     }
-    Ok(Duration::from_millis(value * unit))
+    if duration > MAX_TIMEOUT {
+        return Err(too_long());
+    }
+    Ok(duration)
 }
 
 /// The built-in catalog, or `--catalog DIR`.
@@ -98,4 +110,28 @@ pub fn read_options(args: &super::ReadArgs) -> anyhow::Result<entitle::ReadOptio
         var_files: args.var_files.clone(),
         vars,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration;
+    use std::time::Duration;
+
+    #[test]
+    fn durations_parse_within_bounds() {
+        assert_eq!(parse_duration("2s"), Ok(Duration::from_secs(2)));
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("600"), Ok(Duration::from_secs(600)));
+    }
+
+    #[test]
+    fn overflowing_or_huge_durations_are_refused_not_wrapped() {
+        for text in ["18446744073709552s", "18446744073709551615s", "99999999999999999999ms", "601s", "600001ms"] {
+            let error = parse_duration(text).expect_err(text);
+            assert!(error.contains("longer than the limit of 600 s"), "{text}: {error}");
+        }
+        assert!(parse_duration("0ms").unwrap_err().contains("more than zero"));
+        assert!(parse_duration("-1s").unwrap_err().contains("not a duration"));
+        assert!(parse_duration("2 h").unwrap_err().contains("not a duration"));
+    }
 }

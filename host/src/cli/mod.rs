@@ -43,12 +43,18 @@ pub struct EngineArgs {
     /// Use this catalog directory instead of the built-in one.
     #[arg(long, value_name = "DIR")]
     pub catalog: Option<PathBuf>,
-    /// Time limit per policy evaluation (`2s`, `500ms`).
-    #[arg(long, value_name = "DURATION", default_value = "2s")]
-    pub policy_timeout: String,
-    /// Memory limit per policy evaluation, in MiB.
-    #[arg(long, value_name = "MIB", default_value_t = 256)]
+    /// Time limit per policy evaluation (`2s`, `500ms`; at most 10 minutes).
+    #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = common::parse_duration)]
+    pub policy_timeout: std::time::Duration,
+    /// Memory limit per policy evaluation, in MiB (1 to 4096, the most a wasm32 guest can address).
+    #[arg(long, value_name = "MIB", default_value_t = 256, value_parser = clap::value_parser!(u64).range(1..=4096))]
     pub policy_memory: u64,
+    /// Largest reply a policy may return from one evaluation, in MiB (1 to 1024).
+    #[arg(long, value_name = "MIB", default_value_t = 16, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub policy_reply_limit: u64,
+    /// Most findings a policy may return from one evaluation (1 to 1000000).
+    #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub policy_max_findings: u64,
     /// Compile policies without reading or writing the on-disk cache.
     #[arg(long)]
     pub no_cache: bool,
@@ -116,8 +122,8 @@ pub struct RunArgs {
     /// Evaluation date, YYYY-MM-DD (default: today, UTC).
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
-    /// Warn about support phases that end within this many days.
-    #[arg(long, value_name = "DAYS", default_value_t = 180)]
+    /// Warn about support phases that end within this many days (at most 36525, a century).
+    #[arg(long, value_name = "DAYS", default_value_t = 180, value_parser = clap::value_parser!(u32).range(0..=36_525))]
     pub warn_within: u32,
     /// Organisation context (JSON or YAML).
     #[arg(long, value_name = "FILE")]
@@ -125,9 +131,9 @@ pub struct RunArgs {
     /// Policy settings: a JSON or YAML object keyed by policy id.
     #[arg(long, value_name = "FILE")]
     pub settings: Option<PathBuf>,
-    /// Worker threads (default: the number of CPUs).
-    #[arg(long, value_name = "N")]
-    pub jobs: Option<usize>,
+    /// Worker threads (default: the number of CPUs; 1 to 256).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=256))]
+    pub jobs: Option<u64>,
     #[command(flatten)]
     pub read: ReadArgs,
     /// Rule overrides (default: ./entitle.toml when it exists).

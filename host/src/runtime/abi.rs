@@ -67,10 +67,22 @@ pub(crate) fn write_input(
     Ok((ptr, len))
 }
 
-/// Reads the reply that a packed `(ptr << 32) | len` points at.
-pub(crate) fn read_reply(store: &Store<StoreState>, memory: &Memory, packed: i64) -> Result<Vec<u8>, CallError> {
+/// Reads the reply that a packed `(ptr << 32) | len` points at, refusing one longer
+/// than `max` bytes before anything is copied.
+pub(crate) fn read_reply(
+    store: &Store<StoreState>,
+    memory: &Memory,
+    packed: i64,
+    max: u64,
+) -> Result<Vec<u8>, CallError> {
     let packed = packed as u64;
     let (ptr, len) = ((packed >> 32) as usize, (packed & 0xffff_ffff) as usize);
+    if len as u64 > max {
+        let limit = if max.is_multiple_of(1 << 20) { format!("{} MiB", max >> 20) } else { format!("{max} bytes") };
+        return Err(CallError::Reply(format!(
+            "the reply is {len} bytes, more than the limit of {limit} (--policy-reply-limit)"
+        )));
+    }
     memory
         .data(store)
         .get(ptr..ptr.saturating_add(len))

@@ -29,6 +29,41 @@ pub struct RuntimeOptions {
     /// Pre-allocate instance slots (pooling allocator). Costs a few milliseconds once;
     /// pays off, and lets threads scale, when a run has many evaluations.
     pub pooling: bool,
+    /// Largest reply the host copies out of a guest, in bytes; a larger one is malformed.
+    pub max_reply_bytes: u64,
+    /// Most findings one evaluation may return; more make the reply malformed.
+    pub max_findings: usize,
+    /// Bounds on compiling a policy (module size, functions, time).
+    pub compile: CompileLimits,
+}
+
+/// What compiling one policy may cost; past a bound the policy fails to load.
+#[derive(Clone, Debug)]
+pub struct CompileLimits {
+    /// Largest module, in bytes (wasm, or `.wat` text before it is assembled).
+    pub max_module_bytes: usize,
+    /// Most functions defined in a module.
+    pub max_functions: u32,
+    /// Largest body of one function, in bytes.
+    pub max_function_bytes: usize,
+    /// Wall-clock limit for compiling one module.
+    pub timeout: Duration,
+}
+
+impl Default for CompileLimits {
+    fn default() -> Self {
+        // The built-in policies are about 200 KiB with a few hundred functions and
+        // compile in a fraction of a second in a release build; these leave room for
+        // far larger policies. The time limit is generous because a debug build on a
+        // busy machine compiles the built-ins in tens of seconds: it is there to stop a
+        // pathological module, not to judge a slow machine.
+        CompileLimits {
+            max_module_bytes: 16 << 20,
+            max_functions: 50_000,
+            max_function_bytes: 1 << 20,
+            timeout: Duration::from_secs(600),
+        }
+    }
 }
 
 impl Default for RuntimeOptions {
@@ -38,6 +73,9 @@ impl Default for RuntimeOptions {
             memory_limit: 256 << 20,
             cache: CacheMode::Default,
             pooling: false,
+            max_reply_bytes: 16 << 20,
+            max_findings: 10_000,
+            compile: CompileLimits::default(),
         }
     }
 }

@@ -3,11 +3,13 @@
 
 mod abi;
 mod cache;
+mod compile;
 mod engine;
 mod policy;
+mod reply;
 mod store;
 
 pub use cache::CacheMode;
-pub use engine::{Runtime, RuntimeOptions};
+pub use engine::{CompileLimits, Runtime, RuntimeOptions};
 pub(crate) use policy::hex;
 pub use policy::{Evaluated, Policy};

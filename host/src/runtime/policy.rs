@@ -6,9 +6,11 @@ use wasmtime::{InstancePre, Store, Trap};
 
 use super::Runtime;
 use super::abi::{self, CallError};
+use super::compile;
+use super::reply::{self, Reply};
 use super::store::StoreState;
 use crate::{Error, ErrorKind, Phase};
-use entitle_sdk::{ABI_VERSION, EvaluationReply, Finding, METADATA_SECTION, PolicyMetadata, SettingsReply};
+use entitle_sdk::{ABI_VERSION, Finding, METADATA_SECTION, PolicyMetadata, SettingsReply};
 
 /// A loaded policy.
 #[derive(Clone)]
@@ -37,6 +39,10 @@ impl Policy {
     /// Loads a policy from wasm (or `.wat` text), checking its metadata and ABI.
     pub fn load(runtime: &Runtime, origin: &str, bytes: &[u8]) -> Result<Policy, Error> {
         let fail = |kind| Error::new(Phase::Load, kind).path(origin);
+        let limits = &runtime.options.compile;
+        if bytes.len() > limits.max_module_bytes {
+            return Err(fail(ErrorKind::Compile(compile::too_large(bytes.len(), limits.max_module_bytes))));
+        }
         let wasm = if bytes.starts_with(b"\0asm") {
             std::borrow::Cow::Borrowed(bytes)
         } else {
@@ -53,11 +59,9 @@ impl Policy {
             )))
             .policy(&metadata.id));
         }
-        let module = match &runtime.cache {
-            Some(cache) => cache.module(&runtime.engine, &sha256, &wasm),
-            None => wasmtime::Module::new(&runtime.engine, &wasm),
-        }
-        .map_err(|e| fail(ErrorKind::Compile(format!("{e:#}"))).policy(&metadata.id))?;
+        let module = compile::check_shape(&wasm, limits)
+            .and_then(|()| compile::compile(&runtime.engine, runtime.cache.as_ref(), &sha256, &wasm, limits))
+            .map_err(|m| fail(ErrorKind::Compile(m)).policy(&metadata.id))?;
         abi::check_module(&module).map_err(|m| fail(ErrorKind::Abi(m)).policy(&metadata.id))?;
         let pre = runtime.linker.instantiate_pre(&module).map_err(|e| fail(ErrorKind::Abi(format!("{e:#}"))))?;
         let policy = Policy { metadata, sha256, origin: origin.to_owned(), pre };
@@ -112,9 +116,9 @@ impl Policy {
     pub fn evaluate(&self, runtime: &Runtime, request: &[u8], input: &str) -> Result<Evaluated, Error> {
         let (reply, logs) = self.call(runtime, "entitle_evaluate", request).map_err(|e| e.path(input))?;
         let named = |kind| Error::new(Phase::Evaluate, kind).path(input).policy(self.id());
-        match serde_json::from_slice::<EvaluationReply>(&reply) {
-            Ok(EvaluationReply::Ok { findings }) => Ok(Evaluated { findings, logs }),
-            Ok(EvaluationReply::Error { message }) => Err(named(ErrorKind::PolicyFailed(message))),
+        match reply::parse(&reply, runtime.options.max_findings) {
+            Ok(Reply::Ok(findings)) => Ok(Evaluated { findings, logs }),
+            Ok(Reply::Error(message)) => Err(named(ErrorKind::PolicyFailed(message))),
             Err(e) => Err(named(ErrorKind::Reply(format!("{e}; the reply began {}", preview(&reply))))),
         }
     }
@@ -144,7 +148,7 @@ impl Policy {
             let (ptr, len) = abi::write_input(&mut store, &instance, &memory, input)?;
             let func = instance.get_typed_func::<(i32, i32), i64>(&mut store, export).map_err(CallError::Wasm)?;
             let packed = func.call(&mut store, (ptr, len)).map_err(CallError::Wasm)?;
-            abi::read_reply(&store, &memory, packed)
+            abi::read_reply(&store, &memory, packed, runtime.options.max_reply_bytes)
         })();
         match result {
             Ok(reply) => Ok((reply, std::mem::take(&mut store.data_mut().logs))),
