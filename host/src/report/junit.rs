@@ -93,12 +93,16 @@ pub fn render_junit(report: &Report) -> String {
         );
         out.push_str("    <properties>\n");
         let policies: Vec<String> = report.policies.iter().map(|p| format!("{}@{}", p.id, p.version)).collect();
-        for (name, value) in [
+        let mut properties = vec![
             ("as_of", report.as_of.to_string()),
             ("catalog.version", report.catalog.version.clone()),
             ("catalog.sha256", report.catalog.sha256.clone()),
             ("policies", policies.join(" ")),
-        ] {
+        ];
+        if let Some(config) = &report.config {
+            properties.push(("config", config.describe()));
+        }
+        for (name, value) in properties {
             let _ = writeln!(out, "      <property name=\"{name}\" value=\"{}\"/>", escape(&value));
         }
         out.push_str("    </properties>\n");
@@ -111,7 +115,7 @@ pub fn render_junit(report: &Report) -> String {
         out.push_str("  </testsuite>\n");
     }
     out.push_str("</testsuites>\n");
-    out
+    crate::escape::xml_document(out)
 }
 
 fn write_case(out: &mut String, case: &Case) {

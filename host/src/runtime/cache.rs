@@ -39,7 +39,8 @@ impl ModuleCache {
             CacheMode::Default => default_dir()?,
         };
         if let Err(why) = prepare_dir(&dir) {
-            eprintln!("entitle: not caching compiled policies in {}: {why}", dir.display());
+            let shown = format!("{}: {why}", dir.display());
+            eprintln!("entitle: not caching compiled policies in {}", crate::escape::text(&shown));
             return None;
         }
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
