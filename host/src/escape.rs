@@ -32,9 +32,10 @@ pub fn text(s: &str) -> Cow<'_, str> {
     Cow::Owned(azure_commands(&out, "\\u{23}"))
 }
 
-/// A GitHub workflow command's message: [`text`], then GitHub's data escaping (`%`, CR, LF).
+/// A GitHub workflow command's message: GitHub's data escaping (`%`, CR, LF, which the
+/// runner turns back into line breaks inside the annotation), then [`text`] for the rest.
 pub fn github_data(s: &str) -> String {
-    text(s).replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    text(&s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")).into_owned()
 }
 
 /// A GitHub workflow command's property value: as data, and `:` and `,` too.
@@ -95,7 +96,7 @@ mod tests {
 
     #[test]
     fn github_data_and_properties_follow_the_runner_rules() {
-        assert_eq!(github_data("50% a\nb"), "50%25 a\\nb");
+        assert_eq!(github_data("50% a\nb\u{1b}"), "50%25 a%0Ab\\u{1b}");
         assert_eq!(github_property("a:b,c%"), "a%3Ab%2Cc%25");
         assert!(!github_data("::error::x").starts_with('\n'));
     }
