@@ -81,6 +81,7 @@ impl Checker {
     pub fn check(&self, files: &[InputFile], mut errors: Vec<Error>, options: &CheckOptions) -> Report {
         let runnable = self.validate_settings(options, &mut errors);
         let loaded = read_all(files, &self.catalog.catalog, &options.read, options.jobs, &mut errors);
+        errors.extend(input::nothing_checked(files, &loaded));
         let outcomes = parallel(&loaded, options.jobs, |input| self.evaluate_guarded(input, &runnable, options));
         let mut report = Report::new(options.as_of, &self.catalog, &self.policies);
         for (input, outcome) in loaded.iter().zip(outcomes) {
@@ -204,7 +205,9 @@ impl Checker {
                 Ok(evaluated) => {
                     for (level, line) in evaluated.logs {
                         if level <= 1 && std::env::var_os("ENTITLE_LOG").is_some() {
-                            eprintln!("entitle: policy {} on {}: {line}", policy.id(), loaded.path);
+                            let (path, line) = (crate::escape::text(&loaded.path), crate::escape::text(&line));
+                            let id = crate::escape::text(policy.id());
+                            eprintln!("entitle: policy {id} on {path}: {line}");
                         }
                     }
                     match crate::place::place(policy, loaded, &view, evaluated.findings) {

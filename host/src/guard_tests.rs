@@ -44,7 +44,15 @@ fn a_panic_in_one_input_is_that_inputs_internal_error() {
         .map(|name| {
             let path: PathBuf = dir.join(name);
             std::fs::write(&path, ARM).unwrap();
-            InputFile { display: path.display().to_string(), path, explicit: true }
+            let root = crate::confined::Root::of_file(&path).ok();
+            InputFile {
+                display: path.display().to_string(),
+                path,
+                explicit: true,
+                root,
+                walked_from: None,
+                unread: None,
+            }
         })
         .collect();
     fault::inject("read", "b-read-boom");

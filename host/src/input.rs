@@ -1,9 +1,11 @@
 //! Finding input files (walked in sorted order) and reading one into workloads.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use entitle_sdk::{Catalog, Workload};
 
+use crate::confined::{self, Root};
 use crate::document::{self, Document};
 use crate::formats::{self, Format, ReadOptions};
 use crate::{Error, ErrorKind, Phase};
@@ -13,16 +15,20 @@ use crate::{Error, ErrorKind, Phase};
 const WALKED_EXTENSIONS: [&str; 11] =
     ["json", "jsonc", "yaml", "yml", "template", "tf", "tfvars", "bicep", "bicepparam", "jinja", "py"];
 
-/// Source formats entitle does not read (yet), and what to give it instead.
-fn unread_source(path: &Path) -> Option<&'static str> {
+/// Source formats entitle does not read (yet), what to give it instead, and whether the
+/// file is a deployment descriptor (which a walk must not pass over silently) or only
+/// values for one (a stray `.tfvars`, listed as a note).
+fn unread_source(path: &Path) -> Option<(&'static str, bool)> {
     match path.extension()?.to_string_lossy().to_ascii_lowercase().as_str() {
-        "tfvars" => Some(
+        "tfvars" => Some((
             "a Terraform variables file is read with its module: `--var-file FILE MODULE_DIR` (or name it terraform.tfvars / *.auto.tfvars beside the .tf files)",
-        ),
-        "bicep" | "bicepparam" => {
-            Some("Bicep source is not read; compile it (`az bicep build --file main.bicep`) and check the JSON")
-        }
-        "jinja" | "py" => Some(formats::gcpdm::TEMPLATE_SOURCE),
+            false,
+        )),
+        "bicep" | "bicepparam" => Some((
+            "Bicep source is not read; build it to ARM JSON (`az bicep build --file main.bicep`, or `bicep build`) and check the JSON",
+            true,
+        )),
+        "jinja" | "py" => Some((formats::gcpdm::TEMPLATE_SOURCE, true)),
         _ => None,
     }
 }
@@ -36,54 +42,186 @@ pub struct InputFile {
     pub path: PathBuf,
     /// Named on the command line (not found by walking a directory).
     pub explicit: bool,
+    /// The tree this input may read other files from (linked templates, parameters
+    /// files): the directory the user named, or a named file's directory.
+    pub root: Option<Root>,
+    /// The directory named on the command line that this file was found in.
+    pub walked_from: Option<String>,
+    /// Why a walked entry is listed without being read (a link leaving the tree, a FIFO).
+    pub unread: Option<String>,
 }
 
 /// The files behind `paths`: files as given, directories walked in sorted order
-/// (hidden entries skipped). A path that does not exist is an error.
+/// (hidden entries skipped). A path that does not exist, that is not a regular file or
+/// directory, or a directory holding nothing entitle would read, is an error.
 pub fn discover(paths: &[PathBuf]) -> (Vec<InputFile>, Vec<Error>) {
     let (mut files, mut errors) = (Vec::new(), Vec::new());
     for path in paths {
         let display = path.display().to_string();
         match std::fs::metadata(path) {
             Err(e) => errors.push(Error::new(Phase::Parse, ErrorKind::Io(e)).path(display)),
-            Ok(meta) if meta.is_dir() => walk(path, &mut files, &mut errors),
-            Ok(_) => files.push(InputFile { display, path: path.clone(), explicit: true }),
+            Ok(meta) if meta.is_dir() => {
+                let before = files.len();
+                walk(path, &mut files, &mut errors);
+                if files.len() == before {
+                    errors.push(Error::new(Phase::Parse, ErrorKind::Shape(NOTHING_FOUND.into())).path(display));
+                }
+            }
+            Ok(meta) if !meta.is_file() => {
+                let why = format!("{}, not a regular file, so it is not read", confined::kind_name(&meta.file_type()));
+                errors.push(Error::new(Phase::Parse, ErrorKind::Shape(why)).path(display));
+            }
+            Ok(_) => files.push(InputFile {
+                display,
+                path: path.clone(),
+                explicit: true,
+                root: Root::of_file(path).ok(),
+                walked_from: None,
+                unread: None,
+            }),
         }
     }
     (files, errors)
 }
 
-fn walk(root: &Path, files: &mut Vec<InputFile>, errors: &mut Vec<Error>) {
-    let entries = walkdir::WalkDir::new(root)
+/// Why a walked directory fails the run when nothing in it was checked.
+const NOTHING_FOUND: &str = "no deployment descriptor was found in this directory, so nothing was checked (a gate that checked nothing has not passed); name the files or directories that hold the descriptors";
+
+/// Why a walked directory fails the run when files were found but none was checked.
+const NOTHING_CHECKED: &str = "no file in this directory is a deployment descriptor entitle checks (each is listed as not checked), so nothing was checked (a gate that checked nothing has not passed)";
+
+fn walk(dir: &Path, files: &mut Vec<InputFile>, errors: &mut Vec<Error>) {
+    let root = match Root::new(dir) {
+        Ok(root) => root,
+        Err(e) => {
+            errors.push(Error::new(Phase::Parse, ErrorKind::Shape(e.to_string())).path(dir.display().to_string()));
+            return;
+        }
+    };
+    let walked_from = dir.display().to_string();
+    let mut walker = Walker { root, walked_from, files, canonical: BTreeMap::new(), links: Vec::new() };
+    // Symbolic links are not followed by the walk itself (no loops, nothing outside):
+    // each is resolved below and checked only when it stays inside the tree.
+    let entries = walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in entries {
         match entry {
-            Ok(e) if e.file_type().is_file() => {
-                let ext = e.path().extension().map(|x| x.to_string_lossy().to_ascii_lowercase());
-                let template = matches!(ext.as_deref(), Some("jinja" | "py"));
-                // A .jinja / .py file is listed only when it is a Deployment Manager template.
-                let other_code = template
-                    && !std::fs::read_to_string(e.path()).is_ok_and(|t| formats::gcpdm::looks_like_template(&t));
-                if let Some(dir) = terraform_module(e.path()) {
-                    // A directory of .tf files is one module: one input, its .tfvars read with it.
-                    if !files.iter().any(|f| f.path == dir) {
-                        files.push(InputFile { display: dir.display().to_string(), path: dir, explicit: false });
-                    }
-                } else if ext.is_some_and(|x| WALKED_EXTENSIONS.contains(&x.as_str())) && !other_code {
-                    files.push(InputFile {
-                        display: e.path().display().to_string(),
-                        path: e.into_path(),
-                        explicit: false,
-                    });
-                }
+            Ok(e) if e.file_type().is_file() => walker.file(e.into_path(), false),
+            Ok(e) if e.path_is_symlink() => walker.link(e.into_path()),
+            Ok(e) if e.file_type().is_dir() => {}
+            Ok(e) => {
+                let why = format!("{}, not a regular file, so it is not read", confined::kind_name(&e.file_type()));
+                walker.unread(e.into_path(), why, false);
             }
-            Ok(_) => {}
             Err(e) => {
-                let path = e.path().map(|p| p.display().to_string()).unwrap_or_else(|| root.display().to_string());
+                let path = e.path().map(|p| p.display().to_string()).unwrap_or_else(|| dir.display().to_string());
                 let io = e.into_io_error().unwrap_or_else(|| std::io::Error::other("directory loop"));
                 errors.push(Error::new(Phase::Parse, ErrorKind::Io(io)).path(path));
+            }
+        }
+    }
+    walker.finish();
+}
+
+/// The state of one directory walk.
+struct Walker<'a> {
+    root: Root,
+    walked_from: String,
+    files: &'a mut Vec<InputFile>,
+    /// Resolved path → index in `files`, of the regular files walked.
+    canonical: BTreeMap<PathBuf, usize>,
+    /// Indices in `files` of links that were followed, with their resolved paths.
+    links: Vec<(usize, PathBuf)>,
+}
+
+impl Walker<'_> {
+    fn input(&self, path: PathBuf) -> InputFile {
+        InputFile {
+            display: path.display().to_string(),
+            path,
+            explicit: false,
+            root: Some(self.root.clone()),
+            walked_from: Some(self.walked_from.clone()),
+            unread: None,
+        }
+    }
+
+    /// A regular file (or a link to one inside the tree): read when its name is one
+    /// entitle reads; a directory of `.tf` files is one module input.
+    fn file(&mut self, path: PathBuf, linked: bool) {
+        if let Some(dir) = terraform_module(&path) {
+            if !self.files.iter().any(|f| f.path == dir) {
+                self.files.push(InputFile { display: dir.display().to_string(), ..self.input(dir) });
+            }
+            return;
+        }
+        let ext = path.extension().map(|x| x.to_string_lossy().to_ascii_lowercase());
+        if !ext.as_deref().is_some_and(|x| WALKED_EXTENSIONS.contains(&x)) {
+            return;
+        }
+        // A .jinja / .py file is listed only when it is a Deployment Manager template.
+        if matches!(ext.as_deref(), Some("jinja" | "py")) {
+            let text = confined::read_regular(&path, confined::INPUT_LIMIT).ok();
+            let text = text.as_deref().map(String::from_utf8_lossy).unwrap_or_default();
+            if !formats::gcpdm::looks_like_template(&text) {
+                return;
+            }
+        }
+        let resolved = path.canonicalize().unwrap_or_else(|_| path.clone());
+        self.files.push(self.input(path));
+        let index = self.files.len() - 1;
+        if linked {
+            self.links.push((index, resolved));
+        } else {
+            self.canonical.insert(resolved, index);
+        }
+    }
+
+    /// A symbolic link: followed when it resolves inside the tree to a regular file;
+    /// a link to a directory inside the tree adds nothing (the directory is walked
+    /// where it is); anything else is listed as not checked, with why.
+    fn link(&mut self, path: PathBuf) {
+        match self.root.resolve(&path) {
+            Ok(target) => match std::fs::metadata(&target) {
+                Ok(meta) if meta.is_file() => self.file(path, true),
+                Ok(meta) if meta.is_dir() => {}
+                Ok(meta) => {
+                    let kind = confined::kind_name(&meta.file_type());
+                    self.unread(
+                        path,
+                        format!("a symbolic link to {kind}, not a regular file, so it is not read"),
+                        true,
+                    );
+                }
+                Err(e) => self.unread(path, format!("a symbolic link whose target cannot be read: {e}"), true),
+            },
+            Err(confined::Refused::Outside) => {
+                let why = "a symbolic link that leads outside the walked directory, so it is not read".to_owned();
+                self.unread(path, why, false);
+            }
+            Err(e) => self.unread(path, format!("a symbolic link that is not followed: {e}"), true),
+        }
+    }
+
+    /// Lists an entry as not checked. `named_only`: only when its name is one entitle
+    /// reads (a broken link to `notes.txt` is not worth a line).
+    fn unread(&mut self, path: PathBuf, why: String, named_only: bool) {
+        let ext = path.extension().map(|x| x.to_string_lossy().to_ascii_lowercase());
+        if named_only && !ext.as_deref().is_some_and(|x| WALKED_EXTENSIONS.contains(&x)) {
+            return;
+        }
+        self.files.push(InputFile { unread: Some(why), ..self.input(path) });
+    }
+
+    /// A link to a file that the walk also met under its own name is listed, not
+    /// checked twice.
+    fn finish(self) {
+        for (index, target) in self.links {
+            if let Some(&other) = self.canonical.get(&target) {
+                let why = format!("a symbolic link to {}, which is checked under that name", self.files[other].display);
+                self.files[index].unread = Some(why);
             }
         }
     }
@@ -132,6 +270,12 @@ pub struct LoadedInput {
 
 /// Reads, parses and models one file.
 pub fn load(file: &InputFile, catalog: &Catalog, options: &ReadOptions) -> Result<LoadedInput, Error> {
+    if let Some(why) = &file.unread {
+        let mut loaded = LoadedInput::empty(&file.display, &file.path);
+        loaded.skipped = Some(why.clone());
+        return Ok(loaded);
+    }
+    let options = &ReadOptions { confine: file.root.clone(), ..options.clone() };
     if formats::tfhcl::is_input(&file.path) {
         let found = formats::tfhcl::load(&file.display, &file.path, catalog, options)?;
         let mut loaded = LoadedInput::empty(&file.display, &file.path);
@@ -142,16 +286,16 @@ pub fn load(file: &InputFile, catalog: &Catalog, options: &ReadOptions) -> Resul
         derive_evidence(&mut loaded.workloads, &|_, _| None);
         return Ok(loaded);
     }
-    if let Some(why) = unread_source(&file.path) {
-        if file.explicit {
-            return Err(Error::new(Phase::Parse, ErrorKind::Shape(why.to_owned())).path(&file.display));
-        }
-        let mut loaded = LoadedInput::empty(&file.display, &file.path);
-        loaded.skipped = Some(why.to_owned());
-        return Ok(loaded);
+    if let Some(skipped) = unchecked(file, options)? {
+        return Ok(skipped);
     }
-    let bytes =
-        std::fs::read(&file.path).map_err(|e| Error::new(Phase::Parse, ErrorKind::Io(e)).path(&file.display))?;
+    let bytes = confined::read_regular(&file.path, confined::INPUT_LIMIT).map_err(|e| {
+        let kind = match e {
+            confined::Refused::Io(e) => ErrorKind::Io(e),
+            other => ErrorKind::Shape(other.to_string()),
+        };
+        Error::new(Phase::Parse, kind).path(&file.display)
+    })?;
     let syntax = |e: document::SyntaxError| {
         Error::new(Phase::Parse, ErrorKind::Syntax(e.message.clone())).path(&file.display).at(e.line, e.column)
     };
@@ -167,6 +311,43 @@ pub fn load(file: &InputFile, catalog: &Catalog, options: &ReadOptions) -> Resul
         None => (document::parse_text(text).map_err(syntax)?, text.to_owned()),
     };
     load_documents(&file.display, &file.path, &text, docs, file.explicit, catalog, options)
+}
+
+/// A source format entitle does not read: named, an error; walked, a descriptor fails the
+/// run unless `--allow-unchecked` (then, like a values file, it is listed as not checked).
+fn unchecked(file: &InputFile, options: &ReadOptions) -> Result<Option<LoadedInput>, Error> {
+    let Some((why, descriptor)) = unread_source(&file.path) else { return Ok(None) };
+    if file.explicit {
+        return Err(Error::new(Phase::Parse, ErrorKind::Shape(why.to_owned())).path(&file.display));
+    }
+    if descriptor && !options.allow_unchecked {
+        let why = format!(
+            "a deployment descriptor entitle cannot check, so the run cannot pass: {why} (or pass --allow-unchecked to list such files as not checked)"
+        );
+        return Err(Error::new(Phase::Parse, ErrorKind::Shape(why)).path(&file.display));
+    }
+    let mut loaded = LoadedInput::empty(&file.display, &file.path);
+    loaded.skipped = Some(why.to_owned());
+    Ok(Some(loaded))
+}
+
+/// Errors for directories named on the command line in which nothing was checked: every
+/// file found there was passed over (no known format, or listed as not checked) and none
+/// failed to read (that is an error of its own already).
+pub fn nothing_checked(files: &[InputFile], loaded: &[LoadedInput]) -> Vec<Error> {
+    let mut dirs: BTreeMap<&str, (bool, bool)> = BTreeMap::new();
+    for file in files {
+        let Some(dir) = file.walked_from.as_deref() else { continue };
+        let (checked, failed) = dirs.entry(dir).or_default();
+        match loaded.iter().find(|l| l.fs_path == file.path) {
+            Some(l) => *checked |= l.read_with.is_some() || (l.skipped.is_none() && l.format.is_some()),
+            None => *failed = true,
+        }
+    }
+    dirs.into_iter()
+        .filter(|(_, (checked, failed))| !checked && !failed)
+        .map(|(dir, _)| Error::new(Phase::Parse, ErrorKind::Shape(NOTHING_CHECKED.into())).path(dir))
+        .collect()
 }
 
 /// Models already parsed documents of one file (also used by the golden-case runner).

@@ -11,7 +11,7 @@ fn main() -> ExitCode {
     match cli::run(args) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("entitle: error: {e:#}");
+            eprintln!("entitle: error: {}", entitle::escape::text(&format!("{e:#}")));
             ExitCode::from(2)
         }
     }

@@ -227,11 +227,18 @@ fn a_file_that_is_not_a_descriptor_is_an_error_when_named_and_a_note_when_walked
     std::fs::write(dir.join("infra/main.bicep"), "resource x 'y' = {}").unwrap();
     let named = entitle(&dir, &["check", "--as-of", "2026-11-25", "infra/other.json"]);
     assert_eq!(named.status.code(), Some(2));
+    // Walked, a Bicep file fails the gate; allowed, both are listed, and since nothing was
+    // checked the run still cannot pass.
     let walked = entitle(&dir, &["check", "--format", "json", "--as-of", "2026-11-25", "infra"]);
-    assert_eq!(walked.status.code(), Some(0), "{}", stdout(&walked));
-    let inputs = json(&walked)["inputs"].as_array().unwrap().clone();
+    assert_eq!(walked.status.code(), Some(2), "{}", stdout(&walked));
+    let allowed = ["check", "--allow-unchecked", "--format", "json", "--as-of", "2026-11-25", "infra"];
+    let walked = entitle(&dir, &allowed);
+    assert_eq!(walked.status.code(), Some(2), "{}", stdout(&walked));
+    let report = json(&walked);
+    let inputs = report["inputs"].as_array().unwrap().clone();
     assert_eq!(inputs.len(), 2);
     assert!(inputs.iter().all(|i| i["skipped"].is_string()), "{inputs:?}");
+    assert!(report["errors"][0]["message"].as_str().unwrap().contains("nothing was checked"), "{report}");
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Runs the real `entitle` binary on the Kubernetes and Deployment Manager corpus files: the
 //! issue's checks (`entitle facts --format json FILE`, `entitle check`), `--platform`, and a
-//! Jinja template, which is an error when named and an input "not checked" in every report
-//! format when a directory walk meets it.
+//! Jinja template, which is an error when named or met in a walk, and an input "not checked"
+//! in every report format with `--allow-unchecked`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -83,7 +83,8 @@ fn platform_flag_states_the_cluster() {
 #[test]
 fn check_reports_the_eol_vm_and_nothing_on_the_negative_controls() {
     let dirs = [corpus("kubernetes"), corpus("other")].map(|p| p.display().to_string());
-    let out = entitle(&["check", "--format", "json", "--as-of", "2026-12-02", &dirs[0], &dirs[1]]);
+    // `other/` holds a Jinja template, which fails the gate unless allowed.
+    let out = entitle(&["check", "--allow-unchecked", "--format", "json", "--as-of", "2026-12-02", &dirs[0], &dirs[1]]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     let findings: Vec<(String, String)> = report["findings"]
@@ -109,10 +110,19 @@ fn a_named_jinja_template_is_an_error_with_the_fix() {
 }
 
 #[test]
-fn a_walked_jinja_template_is_not_checked_in_every_format() {
+fn a_walked_jinja_template_fails_the_gate_with_the_fix() {
+    let dir = corpus("other").display().to_string();
+    let out = entitle(&["check", "--as-of", "2026-12-02", &dir]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("apigee-vm-template.jinja: error[parse] a deployment descriptor entitle cannot check"));
+    assert!(text(&out).contains("expandedConfig") && text(&out).contains("--allow-unchecked"), "{}", text(&out));
+}
+
+#[test]
+fn an_allowed_walked_jinja_template_is_not_checked_in_every_format() {
     let dir = corpus("other").display().to_string();
     let expect = |format: &str, needle: &str| {
-        let out = entitle(&["check", "--as-of", "2026-12-02", "--format", format, &dir]);
+        let out = entitle(&["check", "--allow-unchecked", "--as-of", "2026-12-02", "--format", format, &dir]);
         assert_eq!(out.status.code(), Some(0), "{format}: {}", text(&out));
         let body = String::from_utf8_lossy(&out.stdout).into_owned();
         assert!(body.contains(needle), "{format} lacks {needle}:\n{body}");

@@ -29,6 +29,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     }
     let gate = GateOptions {
         config: args.run.config.clone().or_else(|| existing("entitle.toml")),
+        config_found: config_found(&args.run),
         waivers: args.waivers.clone().or_else(|| existing(".entitle-waivers.toml")),
         baseline: args.baseline.clone(),
     };
@@ -60,13 +61,17 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
 pub fn baseline(args: BaselineArgs) -> anyhow::Result<u8> {
     let mut report = check(&args.run)?;
     let config = args.run.config.clone().or_else(|| existing("entitle.toml"));
-    entitle::gate::apply(&mut report, &GateOptions { config, ..GateOptions::default() });
+    let gate = GateOptions { config, config_found: config_found(&args.run), ..GateOptions::default() };
+    entitle::gate::apply(&mut report, &gate);
     let baseline = Baseline::of(&report);
     std::fs::write(&args.output, baseline.to_json())
         .with_context(|| format!("cannot write {}", args.output.display()))?;
-    eprintln!("entitle: baseline of {} findings written to {}", baseline.findings.len(), args.output.display());
+    let output = args.output.display().to_string();
+    let output = entitle::escape::text(&output);
+    eprintln!("entitle: baseline of {} findings written to {output}", baseline.findings.len());
     for e in &report.errors {
-        eprintln!("entitle: error: {}: {}", e.path.as_deref().unwrap_or("entitle"), e.message);
+        let path = entitle::escape::text(e.path.as_deref().unwrap_or("entitle"));
+        eprintln!("entitle: error: {path}: {}", entitle::escape::text(&e.message));
     }
     Ok(if report.errors.is_empty() { 0 } else { 2 })
 }
@@ -126,6 +131,11 @@ fn render(report: &Report, format: OutputFormat, to_stdout: bool) -> String {
             render_human(report, if color { HumanStyle::Color } else { HumanStyle::Plain })
         }
     }
+}
+
+/// How the rule-override file is found, for the report: named, or picked up.
+fn config_found(args: &RunArgs) -> &'static str {
+    if args.config.is_some() { "--config" } else { "working directory" }
 }
 
 /// A default file in the working directory, when it exists.

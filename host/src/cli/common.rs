@@ -109,6 +109,8 @@ pub fn read_options(args: &super::ReadArgs) -> anyhow::Result<entitle::ReadOptio
         platform: args.platform.map(|p| p.name().to_owned()),
         var_files: args.var_files.clone(),
         vars,
+        confine: None,
+        allow_unchecked: args.allow_unchecked,
     })
 }
 

@@ -126,6 +126,13 @@ pub struct ReadOptions {
     pub var_files: Vec<PathBuf>,
     /// Terraform variables (`--var NAME=VALUE`), in the order given.
     pub vars: Vec<(String, String)>,
+    /// The directory tree the input being read may read other files from (the directory
+    /// the user named, or a named file's directory); set per input by `input::load`.
+    /// `None`: the input's own directory.
+    pub confine: Option<crate::confined::Root>,
+    /// Walked descriptors entitle cannot check (Bicep, Deployment Manager templates)
+    /// are listed as "not checked" instead of failing the run (`--allow-unchecked`).
+    pub allow_unchecked: bool,
 }
 
 /// The workloads of a document in `format` (`path` as shown, `fs_path` on disk, `text`
@@ -141,7 +148,7 @@ pub fn workloads(
     options: &ReadOptions,
 ) -> Result<Extracted, Error> {
     match format {
-        Format::Arm => arm::workloads(path, fs_path, doc, catalog, options.params.as_deref()),
+        Format::Arm => arm::workloads(path, fs_path, doc, catalog, options.params.as_deref(), options.confine.as_ref()),
         Format::ArmParameters | Format::TerraformHcl => Ok(Extracted::default()),
         Format::TerraformPlan => tfplan::workloads(path, &doc, catalog, options.amis.as_deref()),
         Format::CloudFormation => {

@@ -15,7 +15,7 @@ use entitle_sdk::Severity;
 use serde::Deserialize;
 
 use super::tomlfile::{line_column, read};
-use crate::report::Report;
+use crate::report::{ConfigInfo, ConfigRule, Report};
 use crate::{Error, ErrorKind, Phase};
 
 #[derive(Deserialize)]
@@ -40,6 +40,23 @@ pub struct GateConfig {
 }
 
 impl GateConfig {
+    /// What the report says about this file: its path, how it was found, and every rule
+    /// it switches off or re-levels, so a run's metadata shows what the gate was told.
+    pub fn info(&self, found: &str) -> ConfigInfo {
+        let rules = self
+            .rules
+            .iter()
+            .filter(|(_, (o, _))| o.enabled.is_some() || o.severity.is_some())
+            .map(|(id, (o, line))| ConfigRule {
+                rule: id.clone(),
+                line: *line,
+                enabled: o.enabled,
+                severity: o.severity,
+            })
+            .collect();
+        ConfigInfo { path: self.path.clone(), found: found.to_owned(), rules }
+    }
+
     /// Reads a config file.
     pub fn load(path: &Path) -> Result<GateConfig, Error> {
         let (text, file): (String, File) = read(path)?;

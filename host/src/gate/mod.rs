@@ -29,6 +29,9 @@ pub(crate) fn acceptable(f: &crate::report::Finding) -> bool {
 pub struct GateOptions {
     /// Rule overrides (`entitle.toml`).
     pub config: Option<PathBuf>,
+    /// How the config file was found (`--config`, or `working directory` when it was
+    /// picked up there), as every format's run metadata says it.
+    pub config_found: &'static str,
     /// The waiver file (`.entitle-waivers.toml`).
     pub waivers: Option<PathBuf>,
     /// Findings already accepted.
@@ -44,6 +47,7 @@ pub fn apply(report: &mut Report, options: &GateOptions) {
             Ok(config) => {
                 errors.extend(config.validate(report));
                 config.apply(report);
+                report.config = Some(config.info(options.config_found));
             }
             Err(e) => errors.push(e),
         }

@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use entitle_sdk::Severity;
 
 use super::{Finding, Report, SuppressionKind};
+use crate::escape;
 
 /// Renders the report as GitHub Actions workflow commands, one per line.
 pub fn render_github(report: &Report) -> String {
@@ -39,10 +40,21 @@ pub fn render_github(report: &Report) -> String {
             command(&mut out, "notice", &props, &format!("not checked: {why}"));
         }
     }
+    if let Some(config) = &report.config {
+        for rule in &config.rules {
+            let props = [
+                ("file", config.path.replace('\\', "/")),
+                ("line", rule.line.to_string()),
+                ("title", "entitle:config".to_owned()),
+            ];
+            let what = format!("{} by this rule-override file ({})", rule.describe(), config.found);
+            command(&mut out, "notice", &props, &what);
+        }
+    }
     let s = &report.summary;
     let count = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let summary = format!(
-        "entitle: {}, {}, {}; {} waived, {} baselined; {}; {}; as of {}; catalog {}",
+        "entitle: {}, {}, {}; {} waived, {} baselined; {}; {}; as of {}; catalog {}{}",
         count(s.error, "error", "errors"),
         count(s.warning, "warning", "warnings"),
         count(s.info, "info", "info"),
@@ -51,7 +63,8 @@ pub fn render_github(report: &Report) -> String {
         count(s.errors, "check failed", "checks failed"),
         count(report.inputs.len(), "input", "inputs"),
         report.as_of,
-        report.catalog.version
+        report.catalog.version,
+        report.config.as_ref().map(|c| format!("; config {}", c.describe())).unwrap_or_default()
     );
     command(&mut out, "notice", &[("title", "entitle".to_owned())], &summary);
     out
@@ -104,17 +117,7 @@ fn line(out: &mut String, f: &Finding) {
 fn command(out: &mut String, kind: &str, props: &[(&str, String)], message: &str) {
     let _ = write!(out, "::{kind}");
     for (i, (key, value)) in props.iter().enumerate() {
-        let _ = write!(out, "{}{key}={}", if i == 0 { " " } else { "," }, escape_property(value));
+        let _ = write!(out, "{}{key}={}", if i == 0 { " " } else { "," }, escape::github_property(value));
     }
-    let _ = writeln!(out, "::{}", escape_data(message));
-}
-
-/// Escapes a command's message (`%`, CR, LF).
-fn escape_data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
-}
-
-/// Escapes a property value: as data, and `:` and `,` too.
-fn escape_property(text: &str) -> String {
-    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+    let _ = writeln!(out, "::{}", escape::github_data(message));
 }

@@ -59,9 +59,22 @@ pub fn render_gitlab(report: &Report) -> String {
             "location": {"path": path(&input.path), "lines": {"begin": 1}},
         }));
     }
+    // Code Quality has no run metadata: a rule the config file changes is an issue at its line.
+    if let Some(config) = &report.config {
+        for rule in &config.rules {
+            issues.push(json!({
+                "type": "issue",
+                "description": format!("{} by this rule-override file ({})", rule.describe(), config.found),
+                "check_name": "entitle:config",
+                "fingerprint": fingerprint(&mut seen, &["config", &config.path, &rule.rule]),
+                "severity": "info",
+                "location": {"path": path(&config.path), "lines": {"begin": rule.line.max(1)}},
+            }));
+        }
+    }
     let mut text = serde_json::to_string_pretty(&issues).expect("the Code Quality report serialises");
     text.push('\n');
-    text
+    crate::escape::json_document(text)
 }
 
 /// 32 hex digits (an MD5's length) from the parts that identify an issue across

@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 use entitle_sdk::Severity;
 
 use super::{Finding, HOST_POLICY, Report, ReportError, SuppressionKind};
+use crate::escape::text as esc;
 
 /// One `<testcase>`: its outcome and its output.
 struct Case {
@@ -63,7 +64,7 @@ pub fn render_junit(report: &Report) -> String {
         }
         let errors = report.errors.iter().filter(|e| e.path.as_deref().unwrap_or("entitle") == path);
         cases.extend(errors.map(|e| error_case(path, e)));
-        let notes = input.map(|i| i.notes.join("\n")).unwrap_or_default();
+        let notes = input.map(|i| i.notes.iter().map(|n| esc(n)).collect::<Vec<_>>().join("\n")).unwrap_or_default();
         suites.push((path, cases, notes));
     }
 
@@ -93,12 +94,16 @@ pub fn render_junit(report: &Report) -> String {
         );
         out.push_str("    <properties>\n");
         let policies: Vec<String> = report.policies.iter().map(|p| format!("{}@{}", p.id, p.version)).collect();
-        for (name, value) in [
+        let mut properties = vec![
             ("as_of", report.as_of.to_string()),
             ("catalog.version", report.catalog.version.clone()),
             ("catalog.sha256", report.catalog.sha256.clone()),
             ("policies", policies.join(" ")),
-        ] {
+        ];
+        if let Some(config) = &report.config {
+            properties.push(("config", config.describe()));
+        }
+        for (name, value) in properties {
             let _ = writeln!(out, "      <property name=\"{name}\" value=\"{}\"/>", escape(&value));
         }
         out.push_str("    </properties>\n");
@@ -111,7 +116,7 @@ pub fn render_junit(report: &Report) -> String {
         out.push_str("  </testsuite>\n");
     }
     out.push_str("</testsuites>\n");
-    out
+    crate::escape::xml_document(out)
 }
 
 fn write_case(out: &mut String, case: &Case) {
@@ -178,14 +183,14 @@ fn rule_case(path: &str, rule: &str, findings: &[&Finding]) -> Case {
 
 fn error_case(path: &str, e: &ReportError) -> Case {
     let phase = serde_json::to_value(e.phase).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-    let mut at = path.to_owned();
+    let mut at = esc(path).into_owned();
     if let Some(line) = e.line {
         let _ = write!(at, ":{line}");
         if let Some(column) = e.column {
             let _ = write!(at, ":{column}");
         }
     }
-    let mut body = format!("{at}: {}", e.message);
+    let mut body = format!("{at}: {}", esc(&e.message));
     if let Some(policy) = &e.policy {
         let _ = write!(body, "\npolicy: {policy}");
     }
@@ -206,20 +211,21 @@ fn suppression_note(f: &Finding) -> String {
 /// One finding as a reader sees it in the human format.
 fn describe(f: &Finding) -> String {
     let l = &f.location;
-    let mut text = format!("{}:{}:{}: {}[{}] {}", l.path, l.line, l.column, f.severity, f.rule, f.message);
-    let _ = write!(text, "\n    resource: {}", f.resource);
+    let (path, rule, message) = (esc(&l.path), esc(&f.rule), esc(&f.message));
+    let mut text = format!("{path}:{}:{}: {}[{rule}] {message}", l.line, l.column, f.severity);
+    let _ = write!(text, "\n    resource: {}", esc(&f.resource));
     if !f.trail.is_empty() {
-        let steps: Vec<String> = f.trail.iter().map(|l| format!("{}:{}:{}", l.path, l.line, l.column)).collect();
+        let steps: Vec<String> = f.trail.iter().map(|l| format!("{}:{}:{}", esc(&l.path), l.line, l.column)).collect();
         let _ = write!(text, "\n    value from: {}", steps.join(" ← "));
     }
     if let Some(fix) = &f.fix {
-        let _ = write!(text, "\n    fix: {fix}");
+        let _ = write!(text, "\n    fix: {}", esc(fix));
     }
     if let Some(s) = &f.suppression {
-        let _ = write!(text, "\n    {}", suppression_note(f));
+        let _ = write!(text, "\n    {}", esc(&suppression_note(f)));
         for (key, value) in [("owner", &s.owner), ("ticket", &s.ticket)] {
             if let Some(value) = value {
-                let _ = write!(text, "; {key}: {value}");
+                let _ = write!(text, "; {key}: {}", esc(value));
             }
         }
         if let Some(expires) = s.expires {

@@ -71,6 +71,9 @@ pub struct Report {
     /// entitle's own waiver rules; the effective severity after overrides.
     #[serde(skip)]
     pub rules: Vec<(String, RuleMetadata)>,
+    /// The rule-override file the gate applied, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config: Option<ConfigInfo>,
     /// Every input read.
     pub inputs: Vec<InputInfo>,
     /// Findings, sorted by location.
@@ -108,6 +111,57 @@ pub struct PolicyInfo {
     pub version: String,
     /// sha256 of its wasm module.
     pub sha256: String,
+}
+
+/// The rule-override file (`entitle.toml`) a run applied.
+#[derive(Clone, Debug, Serialize)]
+pub struct ConfigInfo {
+    /// The file, as named or found.
+    pub path: String,
+    /// How it was found: `--config`, or `working directory`.
+    pub found: String,
+    /// Every rule it disables or re-levels.
+    pub rules: Vec<ConfigRule>,
+}
+
+/// One rule a config file changes.
+#[derive(Clone, Debug, Serialize)]
+pub struct ConfigRule {
+    /// Rule id.
+    pub rule: String,
+    /// Line of its `[rules.…]` table.
+    pub line: u32,
+    /// `false` when the rule is switched off.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// The severity it is given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
+}
+
+impl ConfigRule {
+    /// What the override does, in words (`disabled`, `severity error`).
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        match self.enabled {
+            Some(false) => parts.push("disabled".to_owned()),
+            Some(true) => parts.push("enabled".to_owned()),
+            None => {}
+        }
+        if let Some(severity) = self.severity {
+            parts.push(format!("severity {severity}"));
+        }
+        format!("{} {}", self.rule, parts.join(", "))
+    }
+}
+
+impl ConfigInfo {
+    /// `entitle.toml (working directory): RULE disabled; RULE severity error`.
+    pub fn describe(&self) -> String {
+        let rules: Vec<String> = self.rules.iter().map(ConfigRule::describe).collect();
+        let rules = if rules.is_empty() { "no rule changed".to_owned() } else { rules.join("; ") };
+        format!("{} ({}): {rules}", self.path, self.found)
+    }
 }
 
 /// One input read.
@@ -299,6 +353,7 @@ impl Report {
                 .flat_map(|p| p.metadata.rules.iter().map(move |r| (p.id().to_owned(), r.clone())))
                 .chain(host_rules().into_iter().map(|r| (HOST_POLICY.to_owned(), r)))
                 .collect(),
+            config: None,
             inputs: Vec::new(),
             findings: Vec::new(),
             errors: Vec::new(),
@@ -370,6 +425,6 @@ impl Report {
     pub fn to_json(&self) -> String {
         let mut text = serde_json::to_string_pretty(self).expect("the report serialises");
         text.push('\n');
-        text
+        crate::escape::json_document(text)
     }
 }

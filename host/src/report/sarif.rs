@@ -35,6 +35,15 @@ pub fn render_sarif(report: &Report) -> String {
     let results: Vec<Value> = report.findings.iter().map(|f| result(report, f)).collect();
     let mut notifications: Vec<Value> = report.errors.iter().map(notification).collect();
     notifications.extend(report.inputs.iter().filter_map(not_checked));
+    let mut properties = json!({
+        "asOf": report.as_of,
+        "catalogVersion": report.catalog.version,
+        "catalogSha256": report.catalog.sha256,
+        "policies": report.policies,
+    });
+    if let Some(config) = &report.config {
+        properties["config"] = json!(config);
+    }
     let log = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -51,17 +60,12 @@ pub fn render_sarif(report: &Report) -> String {
             }],
             "results": results,
             "columnKind": "unicodeCodePoints",
-            "properties": {
-                "asOf": report.as_of,
-                "catalogVersion": report.catalog.version,
-                "catalogSha256": report.catalog.sha256,
-                "policies": report.policies,
-            },
+            "properties": properties,
         }],
     });
     let mut text = serde_json::to_string_pretty(&log).expect("the SARIF log serialises");
     text.push('\n');
-    text
+    crate::escape::json_document(text)
 }
 
 /// SARIF `level` for a severity.

@@ -58,7 +58,8 @@ impl ModuleCache {
             CacheMode::Default => default_dir()?,
         };
         if let Err(why) = secure::prepare_dir(&dir) {
-            eprintln!("entitle: not caching compiled policies in {}: {why}", dir.display());
+            let shown = format!("{}: {why}", dir.display());
+            eprintln!("entitle: not caching compiled policies in {}", crate::escape::text(&shown));
             return None;
         }
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
@@ -110,7 +111,11 @@ impl ModuleCache {
     /// Says, once per run, that a cache file was not used.
     fn doubt(&self, path: &Path, why: &str) {
         if !self.warned.swap(true, Ordering::Relaxed) {
-            eprintln!("entitle: not using cached compiled code {}: {why}; compiling the policy again", path.display());
+            let shown = format!("{}: {why}", path.display());
+            eprintln!(
+                "entitle: not using cached compiled code {}; compiling the policy again",
+                crate::escape::text(&shown)
+            );
         }
     }
 }

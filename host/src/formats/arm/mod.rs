@@ -26,6 +26,7 @@ use std::rc::Rc;
 use entitle_sdk::{Catalog, Workload};
 
 use super::Extracted;
+use crate::confined::Root;
 use crate::document::Document;
 use crate::{Error, ErrorKind, Phase};
 use choices::Item;
@@ -35,22 +36,28 @@ use session::Session;
 use template::{Params, Template};
 
 /// Models the template in `doc` (the file `path`, on disk at `fs_path`), with the
-/// parameters file `params` or else the one beside the template.
+/// parameters file `params` or else the one beside the template. Linked templates and
+/// the parameters file beside it are read only inside `confine` (default: the
+/// template's own directory).
 pub fn workloads(
     path: &str,
     fs_path: &Path,
     doc: Rc<Document>,
     catalog: &Catalog,
     params: Option<&Path>,
+    confine: Option<&Root>,
 ) -> Result<Extracted, Error> {
     let model_error = |message: String| Error::new(Phase::Model, ErrorKind::Shape(message)).path(path);
-    let session = Rc::new(Session::default());
+    let confine = confine.cloned().or_else(|| Root::of_file(fs_path).ok());
+    let session = Rc::new(Session::new(confine.clone()));
     let root_file = session.add(path, fs_path, doc);
-    let params_file = params.map(Path::to_path_buf).or_else(|| params::sibling_parameters_file(fs_path));
+    let sibling = || params::sibling_parameters_file(fs_path).map(|f| (f, confine.as_ref()));
+    // `--params` is named by the user: read wherever it is (still a regular file, bounded).
+    let params_file = params.map(|p| (p.to_path_buf(), None)).or_else(sibling);
     let values = match &params_file {
-        Some(file) => {
+        Some((file, within)) => {
             let display = sibling_display(path, fs_path, file);
-            let read = ParamValues::read(file, &display)
+            let read = ParamValues::read(file, &display, *within)
                 .map_err(|m| Error::new(Phase::Parse, ErrorKind::Shape(m)).path(&display))?;
             if let Some(doc) = read.document.clone() {
                 session.add(&display, file, Rc::new(doc));

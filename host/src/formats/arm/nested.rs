@@ -60,7 +60,15 @@ pub fn child(parent: &Rc<Template>, pointer: &str) -> Result<Child, EvalError> {
     let display = normalise(&relative.2.join(&relative.1)).display().to_string();
     match parent.session.load(&display, &fs_path) {
         Ok(file) => Ok(Child::Scoped(Template::new(parent.session.clone(), file, String::new(), passed, false))),
-        Err(reason) => Ok(Child::External { uri: uri_text, reason }),
+        Err(reason) => {
+            // Said where the link is written, so the reader sees which deployment it is.
+            let at = parent.file.doc.nearest_position(&link);
+            parent.session.note(format!(
+                "{}:{}:{}: linked template {reason}; its resources are not checked",
+                parent.file.display, at.line, at.column
+            ));
+            Ok(Child::External { uri: uri_text, reason })
+        }
     }
 }
 

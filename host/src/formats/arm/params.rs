@@ -8,6 +8,7 @@ use std::rc::Rc;
 use serde_json::Value;
 
 use super::value::Val;
+use crate::confined::{self, Root, TEMPLATE_LIMIT};
 use crate::document::{self, Document, escape_token};
 
 /// Values from a parameters file, by lower-case name.
@@ -26,9 +27,14 @@ impl ParamValues {
         self.values.iter().find(|(n, _)| *n == lower).map(|(_, v)| v)
     }
 
-    /// Reads `file` (shown as `display`).
-    pub fn read(file: &Path, display: &str) -> Result<ParamValues, String> {
-        let bytes = std::fs::read(file).map_err(|e| format!("cannot read parameters file {display}: {e}"))?;
+    /// Reads `file` (shown as `display`), only inside `within` when given; either way a
+    /// regular file of at most [`TEMPLATE_LIMIT`] bytes.
+    pub fn read(file: &Path, display: &str, within: Option<&Root>) -> Result<ParamValues, String> {
+        let bytes = match within {
+            Some(root) => root.read(file, TEMPLATE_LIMIT),
+            None => confined::read_regular(file, TEMPLATE_LIMIT),
+        };
+        let bytes = bytes.map_err(|e| format!("parameters file {display}: {e}"))?;
         let docs = document::parse_bytes(&bytes).map_err(|e| format!("{display}:{e}"))?;
         let Some(doc) = docs.into_iter().next() else {
             return Err(format!("{display}: the parameters file is empty"));

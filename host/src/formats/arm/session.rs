@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
+use crate::confined::{Root, TEMPLATE_LIMIT};
 use crate::document::{self, Document};
 use crate::input_finding::InputFinding;
 
@@ -31,6 +32,8 @@ pub struct Session {
     problems: RefCell<Vec<Problem>>,
     rejected: RefCell<Vec<InputFinding>>,
     notes: RefCell<Vec<String>>,
+    /// The tree linked files may be read from (`None`: none may be).
+    confine: Option<Root>,
 }
 
 /// Something wrong in part of a template; the rest is still modelled.
@@ -45,6 +48,11 @@ pub struct Problem {
 }
 
 impl Session {
+    /// A session whose linked files must stay inside `confine`.
+    pub fn new(confine: Option<Root>) -> Session {
+        Session { confine, ..Session::default() }
+    }
+
     /// Registers a parsed file; the first one is the root template.
     pub fn add(&self, display: &str, fs_path: &Path, doc: Rc<Document>) -> Rc<Loaded> {
         let loaded = Rc::new(Loaded { display: Rc::from(display), fs_path: fs_path.to_path_buf(), doc });
@@ -58,17 +66,24 @@ impl Session {
         self.root.borrow().clone().expect("the root template is added first")
     }
 
-    /// Reads and parses a linked file once.
+    /// Reads and parses a linked file once: only a regular file inside the input's tree,
+    /// of at most [`TEMPLATE_LIMIT`] bytes. Errors never quote the file's contents.
     pub fn load(&self, display: &str, fs_path: &Path) -> Result<Rc<Loaded>, String> {
         if let Some(found) = self.files.borrow().get(fs_path) {
             return Ok(found.clone());
         }
-        let bytes = std::fs::read(fs_path).map_err(|e| format!("cannot read {display}: {e}"))?;
+        let Some(root) = &self.confine else {
+            return Err(format!("{display}: not read: the input's directory is not known"));
+        };
+        let bytes = root.read(fs_path, TEMPLATE_LIMIT).map_err(|e| format!("{display}: {e}"))?;
         let doc = document::parse_bytes(&bytes)
             .map_err(|e| format!("{display}:{e}"))?
             .into_iter()
             .next()
             .ok_or_else(|| format!("{display} is empty"))?;
+        if !doc.value.is_object() {
+            return Err(format!("{display}: not an ARM template (not a JSON object)"));
+        }
         Ok(self.add(display, fs_path, Rc::new(doc)))
     }
 
