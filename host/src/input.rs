@@ -16,9 +16,6 @@ const WALKED_EXTENSIONS: [&str; 11] =
 /// Source formats entitle does not read (yet), and what to give it instead.
 fn unread_source(path: &Path) -> Option<&'static str> {
     match path.extension()?.to_string_lossy().to_ascii_lowercase().as_str() {
-        "tfvars" => Some(
-            "a Terraform variables file is read with its module: `--var-file FILE MODULE_DIR` (or name it terraform.tfvars / *.auto.tfvars beside the .tf files)",
-        ),
         "bicep" | "bicepparam" => {
             Some("Bicep source is not read; compile it (`az bicep build --file main.bicep`) and check the JSON")
         }
@@ -50,7 +47,7 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<InputFile>, Vec<Error>) {
             Ok(_) => files.push(InputFile { display, path: path.clone(), explicit: true }),
         }
     }
-    (files, errors)
+    (crate::terraform_inputs::group(files), errors)
 }
 
 fn walk(root: &Path, files: &mut Vec<InputFile>, errors: &mut Vec<Error>) {
@@ -140,6 +137,9 @@ pub fn load(file: &InputFile, catalog: &Catalog, options: &ReadOptions) -> Resul
         derive_evidence(&mut loaded.workloads, &|_, _| None);
         return Ok(loaded);
     }
+    if formats::tfhcl::is_vars(&file.path) {
+        return crate::terraform_inputs::load_vars(file, catalog, options);
+    }
     if let Some(why) = unread_source(&file.path) {
         if file.explicit {
             return Err(Error::new(Phase::Parse, ErrorKind::Shape(why.to_owned())).path(&file.display));
@@ -212,13 +212,13 @@ pub fn load_documents(
 
 /// What every front-end's workloads get alike: registration found in their boot
 /// entries, and the line saying how their billing model was reached.
-fn derive_evidence(workloads: &mut [Workload], locate: crate::registration::Locator) {
+pub(crate) fn derive_evidence(workloads: &mut [Workload], locate: crate::registration::Locator) {
     crate::registration::scan(workloads, locate);
     crate::billing_evidence::record(workloads);
 }
 
 impl LoadedInput {
-    fn empty(path: &str, fs_path: &Path) -> LoadedInput {
+    pub(crate) fn empty(path: &str, fs_path: &Path) -> LoadedInput {
         LoadedInput {
             path: path.to_owned(),
             format: None,
