@@ -134,7 +134,7 @@ fn workload(
     w.evidence.push(format!("image-like variables: {}", shown.join(", ")));
     w.unknown.insert(
         "count".into(),
-        format!("{display} is read without its module: the instances that use {address} are not visible"),
+        format!("the variables file is read without its module: the instances that use {address} are not visible"),
     );
     w.provenance.insert("count".into(), at.clone());
     classify(&mut w, inputs, &address, "is read without its module", at, catalog);
