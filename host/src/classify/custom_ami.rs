@@ -119,7 +119,8 @@ mod tests {
 
     #[test]
     fn reads_custom_rhel_names() {
-        let cases: &[(&str, Option<(Option<u32>, Option<u32>)>)] = &[
+        type Release = Option<(Option<u32>, Option<u32>)>;
+        let cases: &[(&str, Release)] = &[
             ("RHEL-9-cis-hardened-*", Some((Some(9), None))),
             ("my-golden-rhel9", Some((Some(9), None))),
             ("base-rhel-8.10-2024-01-02", Some((Some(8), Some(10)))),
