@@ -15,20 +15,14 @@ use crate::{Error, ErrorKind, Phase};
 const WALKED_EXTENSIONS: [&str; 11] =
     ["json", "jsonc", "yaml", "yml", "template", "tf", "tfvars", "bicep", "bicepparam", "jinja", "py"];
 
-/// Source formats entitle does not read (yet), what to give it instead, and whether the
-/// file is a deployment descriptor (which a walk must not pass over silently) or only
-/// values for one (a stray `.tfvars`, listed as a note).
-fn unread_source(path: &Path) -> Option<(&'static str, bool)> {
+/// Deployment descriptors entitle does not read (yet), which a walk must not pass over
+/// silently, and what to give it instead.
+fn unread_source(path: &Path) -> Option<&'static str> {
     match path.extension()?.to_string_lossy().to_ascii_lowercase().as_str() {
-        "tfvars" => Some((
-            "a Terraform variables file is read with its module: `--var-file FILE MODULE_DIR` (or name it terraform.tfvars / *.auto.tfvars beside the .tf files)",
-            false,
-        )),
-        "bicep" | "bicepparam" => Some((
+        "bicep" | "bicepparam" => Some(
             "Bicep source is not read; build it to ARM JSON (`az bicep build --file main.bicep`, or `bicep build`) and check the JSON",
-            true,
-        )),
-        "jinja" | "py" => Some((formats::gcpdm::TEMPLATE_SOURCE, true)),
+        ),
+        "jinja" | "py" => Some(formats::gcpdm::TEMPLATE_SOURCE),
         _ => None,
     }
 }
@@ -81,7 +75,7 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<InputFile>, Vec<Error>) {
             }),
         }
     }
-    (files, errors)
+    (crate::terraform_inputs::group(files), errors)
 }
 
 /// Why a walked directory fails the run when nothing in it was checked.
@@ -286,6 +280,9 @@ pub fn load(file: &InputFile, catalog: &Catalog, options: &ReadOptions) -> Resul
         derive_evidence(&mut loaded.workloads, &|_, _| None);
         return Ok(loaded);
     }
+    if formats::tfhcl::is_vars(&file.path) {
+        return crate::terraform_inputs::load_vars(file, catalog, options);
+    }
     if let Some(skipped) = unchecked(file, options)? {
         return Ok(skipped);
     }
@@ -316,11 +313,11 @@ pub fn load(file: &InputFile, catalog: &Catalog, options: &ReadOptions) -> Resul
 /// A source format entitle does not read: named, an error; walked, a descriptor fails the
 /// run unless `--allow-unchecked` (then, like a values file, it is listed as not checked).
 fn unchecked(file: &InputFile, options: &ReadOptions) -> Result<Option<LoadedInput>, Error> {
-    let Some((why, descriptor)) = unread_source(&file.path) else { return Ok(None) };
+    let Some(why) = unread_source(&file.path) else { return Ok(None) };
     if file.explicit {
         return Err(Error::new(Phase::Parse, ErrorKind::Shape(why.to_owned())).path(&file.display));
     }
-    if descriptor && !options.allow_unchecked {
+    if !options.allow_unchecked {
         let why = format!(
             "a deployment descriptor entitle cannot check, so the run cannot pass: {why} (or pass --allow-unchecked to list such files as not checked)"
         );
@@ -335,11 +332,15 @@ fn unchecked(file: &InputFile, options: &ReadOptions) -> Result<Option<LoadedInp
 /// file found there was passed over (no known format, or listed as not checked) and none
 /// failed to read (that is an error of its own already).
 pub fn nothing_checked(files: &[InputFile], loaded: &[LoadedInput]) -> Vec<Error> {
+    let mut by_path: std::collections::HashMap<&Path, &LoadedInput> = std::collections::HashMap::new();
+    for l in loaded {
+        by_path.entry(l.fs_path.as_path()).or_insert(l);
+    }
     let mut dirs: BTreeMap<&str, (bool, bool)> = BTreeMap::new();
     for file in files {
         let Some(dir) = file.walked_from.as_deref() else { continue };
         let (checked, failed) = dirs.entry(dir).or_default();
-        match loaded.iter().find(|l| l.fs_path == file.path) {
+        match by_path.get(file.path.as_path()) {
             Some(l) => *checked |= l.read_with.is_some() || (l.skipped.is_none() && l.format.is_some()),
             None => *failed = true,
         }
@@ -396,13 +397,13 @@ pub fn load_documents(
 
 /// What every front-end's workloads get alike: registration found in their boot
 /// entries, and the line saying how their billing model was reached.
-fn derive_evidence(workloads: &mut [Workload], locate: crate::registration::Locator) {
+pub(crate) fn derive_evidence(workloads: &mut [Workload], locate: crate::registration::Locator) {
     crate::registration::scan(workloads, locate);
     crate::billing_evidence::record(workloads);
 }
 
 impl LoadedInput {
-    fn empty(path: &str, fs_path: &Path) -> LoadedInput {
+    pub(crate) fn empty(path: &str, fs_path: &Path) -> LoadedInput {
         LoadedInput {
             path: path.to_owned(),
             format: None,

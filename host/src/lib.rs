@@ -39,6 +39,7 @@ mod registration;
 pub mod report;
 mod run_scope;
 mod runtime;
+mod terraform_inputs;
 
 pub use catalog::LoadedCatalog;
 pub use check::{CheckOptions, Checker, read_all};

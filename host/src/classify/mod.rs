@@ -6,6 +6,7 @@
 pub mod aws;
 pub mod azure;
 pub mod container;
+pub mod custom_ami;
 pub mod distro;
 pub mod gcp;
 pub mod sku;

@@ -1,8 +1,8 @@
 //! AMI identity: an AMI id says nothing by itself, so the name is looked for in the
 //! template, in this order: a mapping row that holds AMI names (`Mappings.<map>.AMI.<key>`,
 //! the Quick Start convention), the template's `Metadata.<map>.Filters.<key>` name filter
-//! (with its owner), and last the mapping key itself as a weak hint (`RHEL77HVM`). An
-//! offline AMI catalogue would come first; entitle does not read one yet.
+//! (with its owner), and last the mapping key itself as a weak hint (`RHEL77HVM`). The
+//! offline AMI catalogue (`--ami-catalog`) wins over them all, and names literal ids too.
 //!
 //! Names are then classified by `classify_aws`, after reading the AWS Marketplace names
 //! of RHEL for SAP (`SAPHAE4S-7.4_HVM-…`, `RHEL-8.1.0-SAP-HVM-…`) in Red Hat's grammar.
@@ -21,8 +21,10 @@ use crate::document::escape_token;
 pub struct Identity {
     /// The AMI name or name pattern, when the template has one.
     pub name: Option<String>,
-    /// The owner account or alias, from a name filter.
+    /// The owner account or alias, from a name filter or the AMI catalogue.
     pub owner: Option<String>,
+    /// The usage operation, from the AMI catalogue.
+    pub usage_operation: Option<String>,
     /// Where the name (or the hinting key) is written.
     pub at: Option<Source>,
     /// How the name was found.
@@ -58,6 +60,7 @@ pub fn identify(t: &Template, cell: &Cell) -> Identity {
         let name = info.name.clone().unwrap_or_default();
         id.evidence.push(format!("the AMI catalogue {} names {}: {name}", amis.path, info.image_id));
         (id.name, id.owner, id.at) = (Some(name), info.owner_id.clone(), Some(source(&t.path, &cell_at)));
+        id.usage_operation = info.usage_operation.clone();
     }
     if id.at.is_none() {
         let cell_at =
@@ -65,6 +68,20 @@ pub fn identify(t: &Template, cell: &Cell) -> Identity {
         id.at = Some(source(&t.path, &cell_at));
     }
     id
+}
+
+/// The identity the AMI catalogue (`--ami-catalog`) gives an AMI id written as a literal.
+pub fn listed(t: &Template, ami: &str) -> Option<Identity> {
+    let amis = t.amis.as_ref()?;
+    let info = amis.get(ami)?;
+    let name = info.name.clone()?;
+    Some(Identity {
+        evidence: vec![format!("the AMI catalogue {} names {ami}: {name}", amis.path)],
+        name: Some(name),
+        owner: info.owner_id.clone(),
+        usage_operation: info.usage_operation.clone(),
+        ..Identity::default()
+    })
 }
 
 /// The pointer of the Metadata filter block for `key`: `Metadata.<map>.Filters.<key>` (the
@@ -99,10 +116,12 @@ fn name_row(t: &Template, map: &str, key: &str) -> Option<(String, String, Strin
     })
 }
 
-/// Classifies an AMI name or name pattern (`owner` from its filter, if any).
-pub fn classify_name(name: &str, owner: Option<&str>, catalog: &Catalog) -> Classification {
+/// Classifies an AMI name or name pattern (`owner` from its filter and the usage operation from
+/// the AMI catalogue, if any).
+pub fn classify_name(name: &str, id: &Identity, catalog: &Catalog) -> Classification {
     let (canonical, plain_sap, mut notes) = normalise(name);
-    let image = AwsImage { name: Some(&canonical), owner, ..AwsImage::default() };
+    let (owner, usage_operation) = (id.owner.as_deref(), id.usage_operation.as_deref());
+    let image = AwsImage { name: Some(&canonical), owner, usage_operation, ..AwsImage::default() };
     let mut c = classify_aws(&image, catalog);
     if plain_sap && c.os.product.as_deref() == Some("rhel") {
         c.addons.push("sap".to_owned());

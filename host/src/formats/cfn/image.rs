@@ -5,7 +5,7 @@
 use entitle_sdk::model::Source;
 use entitle_sdk::{Catalog, Workload};
 
-use super::ami::{classify_name, identify, key_disagrees, key_hint};
+use super::ami::{classify_name, identify, key_disagrees, key_hint, listed};
 use super::eval::Eval;
 use super::value::{Cell, Kind, REGION_UNKNOWN, Val, source};
 use crate::classify::Classification;
@@ -110,8 +110,13 @@ fn ami(w: &mut Workload, eval: &Eval<'_>, id: &str, v: &Val, edit: &Source, trai
     w.image.id = Some(id.to_owned());
     w.image.reference = Some(id.to_owned());
     let Some(cell) = v.cell.as_deref() else {
-        let why =
-            format!("AMI id {id} is opaque and the template names no AMI for it (AMI catalogues are not read yet)");
+        if let Some(identity) = listed(eval.t, id) {
+            let name = identity.name.clone().unwrap_or_default();
+            w.evidence.extend(identity.evidence.iter().cloned());
+            w.image.reference = Some(name.clone());
+            return apply(w, classify_name(&name, &identity, catalog), edit, &trail);
+        }
+        let why = format!("AMI id {id} is opaque: the template names no AMI for it and no --ami-catalog lists it");
         w.unknown.insert("os.product".into(), why);
         return;
     };
@@ -125,7 +130,7 @@ fn ami(w: &mut Workload, eval: &Eval<'_>, id: &str, v: &Val, edit: &Source, trai
         (Some(name), _) => {
             w.image.reference = Some(name.clone());
             w.evidence.extend(identity.evidence.iter().cloned());
-            let c = classify_name(name, identity.owner.as_deref(), catalog);
+            let c = classify_name(name, &identity, catalog);
             if let Some(line) = key_disagrees(&identity.key, &c) {
                 w.evidence.push(line);
             }
@@ -141,7 +146,7 @@ fn ami(w: &mut Workload, eval: &Eval<'_>, id: &str, v: &Val, edit: &Source, trai
 fn opaque(id: &str, cell: &Cell) -> String {
     format!(
         "AMI id {id} is opaque: the template names no AMI for mapping {} key {} (no AMI row, no Metadata filter, \
-         no telling key) and AMI catalogues are not read yet",
+         no telling key) and no --ami-catalog lists it",
         cell.map, cell.key
     )
 }

@@ -112,9 +112,9 @@ pub fn workloads(
             "the template declares Transform {transform}; macros run at deployment and are not expanded here"
         ));
     }
-    if workloads.iter().any(|w| w.unknown.get("os.product").is_some_and(|r| r.contains("AMI catalogues"))) {
+    if workloads.iter().any(|w| w.unknown.get("os.product").is_some_and(|r| r.contains("no --ami-catalog lists"))) {
         out.notes.push(
-            "some AMI ids have no name in the template; an offline AMI catalogue (--ami-catalog) is not supported yet"
+            "some AMI ids have no name in the template: an offline AMI catalogue (--ami-catalog FILE, the JSON of              `aws ec2 describe-images`) names them"
                 .into(),
         );
     }

@@ -24,6 +24,8 @@ pub struct Identity {
     pub reference: String,
     /// What the data source selects, for evidence.
     pub selects: String,
+    /// Where the owner the classification names is written (`owners` of an `aws_ami`).
+    pub owner_at: Option<Source>,
 }
 
 /// The identity of an image data source instance, when it is one entitle reads.
@@ -55,9 +57,11 @@ fn text(i: &Instance, key: &str) -> Option<(String, Val)> {
 }
 
 fn aws_ami(i: &Instance, catalog: &Catalog) -> Option<Identity> {
-    let owners: Vec<String> = match arg(i, "owners").map(|v| v.kind) {
-        Some(Kind::List(items)) => items.iter().filter_map(Val::as_text).collect(),
-        _ => Vec::new(),
+    let (owners, owner_at): (Vec<String>, _) = match arg(i, "owners").map(|v| v.kind) {
+        Some(Kind::List(items)) => {
+            (items.iter().filter_map(Val::as_text).collect(), items.first().and_then(|v| v.at.clone()))
+        }
+        _ => (Vec::new(), None),
     };
     let mut name_filter = None;
     let mut parts = Vec::new();
@@ -122,6 +126,7 @@ fn aws_ami(i: &Instance, catalog: &Catalog) -> Option<Identity> {
         at: at.at.clone().unwrap_or_else(|| i.at.clone()),
         reference: pattern,
         selects: selects.join(", "),
+        owner_at,
     })
 }
 
@@ -199,6 +204,7 @@ fn google_image(i: &Instance, catalog: &Catalog) -> Option<Identity> {
         trail: deciding.1.via.clone(),
         reference,
         selects,
+        owner_at: None,
     })
 }
 
@@ -219,6 +225,7 @@ fn azure_image(i: &Instance, catalog: &Catalog) -> Option<Identity> {
         trail: deciding.1.via.clone(),
         selects: format!("the platform image {reference}"),
         reference,
+        owner_at: None,
     })
 }
 

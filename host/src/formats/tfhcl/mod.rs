@@ -26,6 +26,7 @@ mod strings_parts;
 mod unfetched;
 mod value;
 mod vars;
+mod vars_alone;
 
 #[cfg(test)]
 mod tests;
@@ -51,6 +52,37 @@ pub use self::files::{holds_sources, is_source};
 /// True when `path` is read by this front-end: a directory holding `.tf` files, or a `.tf` file.
 pub fn is_input(path: &Path) -> bool {
     if path.is_dir() { holds_sources(path) } else { is_source(path) }
+}
+
+/// True when `path` is a Terraform variables file (`.tfvars`, `.tfvars.json`).
+pub fn is_vars(path: &Path) -> bool {
+    let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    name.ends_with(".tfvars") || name.ends_with(".tfvars.json")
+}
+
+/// True for the variables files Terraform loads by itself from a module's directory.
+pub fn is_auto_vars(path: &Path) -> bool {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    ["terraform.tfvars", "terraform.tfvars.json"].contains(&name.as_str())
+        || name.ends_with(".auto.tfvars")
+        || name.ends_with(".auto.tfvars.json")
+}
+
+/// Reads a variables file without its module (`vars_alone.rs`), on a thread with the
+/// evaluator's stack.
+pub fn load_vars_alone(display: &str, path: &Path, catalog: &Catalog) -> Result<Extracted, Error> {
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .stack_size(STACK)
+            .spawn_scoped(scope, || vars_alone::read(display, path, catalog));
+        match worker.map(|w| w.join()) {
+            Ok(Ok(result)) => result,
+            _ => {
+                let why = "the Terraform variables file could not be evaluated (the evaluator stopped)".to_owned();
+                Err(Error::new(crate::Phase::Model, crate::ErrorKind::Shape(why)).path(display))
+            }
+        }
+    })
 }
 
 /// Stack for evaluating a module: expressions nest, and references inside them, up to the
@@ -279,6 +311,14 @@ fn from_data(w: &mut Workload, data: &str, id: &Identity, image: Option<&Val>) {
     w.evidence.push(format!("the image is {data}, read only at apply (no plan here): it selects {}", id.selects));
     w.image.reference = Some(id.reference.clone());
     crate::formats::apply_classification_at(w, id.found.clone(), &id.at, &trail);
+    owned_at(w, id);
+}
+
+/// The owner a data source names points at its `owners` literal.
+fn owned_at(w: &mut Workload, id: &Identity) {
+    if let (Some(_), Some(at)) = (&w.image.owner, &id.owner_at) {
+        w.provenance.insert("image.owner".into(), at.clone());
+    }
 }
 
 /// An image data source no modelled resource in the module uses: a workload of kind `image`.
@@ -305,6 +345,7 @@ fn image_workload(i: &Instance, address: &str, id: &Identity) -> Workload {
     w.image.reference = Some(id.reference.clone());
     w.provenance.insert("image".into(), id.at.clone());
     crate::formats::apply_classification_at(&mut w, id.found.clone(), &id.at, &id.trail);
+    owned_at(&mut w, id);
     w
 }
 

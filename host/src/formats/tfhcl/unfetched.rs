@@ -35,13 +35,13 @@ pub fn provider(source: &str) -> &'static str {
 }
 
 /// True for an input name that carries an image.
-fn image_like(name: &str) -> bool {
+pub(super) fn image_like(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
     n.contains("image") || n == "ami" || n.ends_with("_ami") || n.starts_with("ami_") || azure_part(&n).is_some()
 }
 
 /// `(prefix, part)` of an input named like one part of an Azure image (`vm_os_sku` → `vm_os_`, `sku`).
-fn azure_part(name: &str) -> Option<(&str, &str)> {
+pub(super) fn azure_part(name: &str) -> Option<(&str, &str)> {
     ["publisher", "offer", "sku"].into_iter().find_map(|part| name.strip_suffix(part).map(|prefix| (prefix, part)))
 }
 
@@ -90,12 +90,19 @@ pub fn workload(ev: &Eval<'_>, file: &File, block: &Block, catalog: &Catalog) ->
     }
     let shown: Vec<String> = inputs.iter().map(|(k, v)| format!("{k} = {}", v.show())).collect();
     w.evidence.push(format!("image-like inputs passed to it: {}", shown.join(", ")));
-    classify(&mut w, &inputs, &address, &at, catalog);
+    classify(&mut w, &inputs, &address, "is not fetched", &at, catalog);
     w
 }
 
 /// Classifies the inputs that form a known image reference.
-fn classify(w: &mut Workload, inputs: &BTreeMap<String, Val>, address: &str, at: &Source, catalog: &Catalog) {
+pub(super) fn classify(
+    w: &mut Workload,
+    inputs: &BTreeMap<String, Val>,
+    address: &str,
+    context: &str,
+    at: &Source,
+    catalog: &Catalog,
+) {
     let text = |k: &str| inputs.get(k).and_then(Val::as_text);
     let place = |v: &Val| v.at.clone().unwrap_or_else(|| at.clone());
     for (key, value) in inputs {
@@ -117,6 +124,16 @@ fn classify(w: &mut Workload, inputs: &BTreeMap<String, Val>, address: &str, at:
         }
         if let Kind::Map(parts) = &value.kind {
             let part = |k: &str| parts.get(k).and_then(Val::as_text);
+            // A custom image's id wins over the marketplace parts beside it (SDAF's `*_image` objects).
+            if let Some(id) = part("source_image_id").filter(|id| !id.trim().is_empty()) {
+                let id_at = parts.get("source_image_id").map(place).unwrap_or_else(|| place(value));
+                w.image.id = Some(id.clone());
+                w.image.reference = Some(id.clone());
+                w.provenance.insert("image".into(), id_at.clone());
+                let reason =
+                    format!("{key}.source_image_id is a custom image ({id}): its OS and billing are not in its id");
+                return unidentified(w, &reason, &id_at);
+            }
             if let (Some(publisher), Some(offer), Some(sku)) = (part("publisher"), part("offer"), part("sku")) {
                 let version = part("version");
                 let image = AzureImage {
@@ -147,11 +164,61 @@ fn classify(w: &mut Workload, inputs: &BTreeMap<String, Val>, address: &str, at:
         apply_azure_image(w, &image, catalog, place(sku), place(offer));
         return;
     }
-    let reason =
-        format!("{address} is not fetched, and its image-like inputs do not form an image reference entitle reads");
+    for (key, value) in inputs {
+        if image_text(w, key, value, place(value), catalog) {
+            return;
+        }
+    }
+    let reason = format!("{address} {context}, and its image-like inputs do not form an image reference entitle reads");
     let first = inputs.values().next().map(place).unwrap_or_else(|| at.clone());
     w.provenance.insert("image".into(), first.clone());
     unidentified(w, &reason, &first);
+}
+
+/// Classifies an image reference written as one string, by its shape: an Azure URN
+/// (`RedHat:RHEL:9-lvm-gen2:latest`), a GCP image path (`projects/rhel-cloud/global/images/…`),
+/// an AMI id (opaque), or an AMI name (Red Hat's grammar, or any name under an `ami` key).
+/// False when the text has none of these shapes.
+fn image_text(w: &mut Workload, key: &str, value: &Val, at: Source, catalog: &Catalog) -> bool {
+    let Some(text) = value.as_text() else { return false };
+    let text = text.trim();
+    let parts: Vec<&str> = text.split(':').collect();
+    if let [publisher, offer, sku, version] = parts[..]
+        && parts.iter().all(|p| !p.is_empty() && !p.contains([' ', '/']))
+    {
+        let image = AzureImage {
+            publisher: Some(publisher),
+            offer: Some(offer),
+            sku: Some(sku),
+            version: Some(version).filter(|v| *v != "latest"),
+        };
+        w.provider = "azure".into();
+        (w.image.reference, w.image.publisher, w.image.offer, w.image.sku) =
+            (Some(text.to_owned()), Some(publisher.into()), Some(offer.into()), Some(sku.into()));
+        w.image.version = Some(version.into());
+        w.provenance.insert("image".into(), at.clone());
+        apply_azure_image(w, &image, catalog, at.clone(), at);
+        return true;
+    }
+    let gcp = text.contains("/global/images/") || text.starts_with("projects/");
+    let id = text.strip_prefix("ami-").is_some_and(|h| h.len() >= 8 && h.bytes().all(|b| b.is_ascii_hexdigit()));
+    let lower = key.to_ascii_lowercase();
+    let ami_key = lower == "ami" || lower.ends_with("_ami") || lower.starts_with("ami_") || lower.contains("_ami_");
+    let red_hat_name = text.starts_with("RHEL") && text.contains("_HVM");
+    if !(gcp || id || ami_key || red_hat_name) {
+        return false;
+    }
+    w.provider = if gcp { "gcp" } else { "aws" }.into();
+    w.image.reference = Some(text.to_owned());
+    w.provenance.insert("image".into(), at.clone());
+    if id {
+        w.image.id = Some(text.to_owned());
+        let reason = format!("AMI ids are opaque: {key} = {text} does not show the AMI's name, owner or billing");
+        unidentified(w, &reason, &at);
+    } else {
+        apply_cloud_image(w, text, at, catalog);
+    }
+    true
 }
 
 /// The OS and billing stay unknown for `reason`.

@@ -15,6 +15,7 @@ use entitle_sdk::Catalog;
 use entitle_sdk::catalog::{AwsNameToken, AwsUsageOperation};
 use entitle_sdk::model::BillingModel;
 
+use super::custom_ami::{CustomName, rhel_named};
 use super::{BYOS_STREAM, Classification, billing_name, major_number, present, release_number, with_addons};
 
 /// The catalog file the rows come from, named in evidence.
@@ -62,18 +63,31 @@ pub fn classify_aws(image: &AwsImage<'_>, catalog: &Catalog) -> Classification {
         Some(u) => catalog.aws_usage_operation(u),
         None => platform.and_then(|p| catalog.aws_platform_details(p)),
     };
-    owner(&mut c, present(image.owner), catalog, parsed.is_some() || usage_row.is_some());
+    let owner_row = present(image.owner).and_then(|o| catalog.aws_owner(o));
+    // A name outside Red Hat's grammar that says RHEL, on an image not from Red Hat's accounts.
+    let custom = match (parsed, name) {
+        (None, Some(n)) if owner_row.is_none_or(|r| r.publisher != "redhat") => {
+            super::distro::from_ami_name(n).map_or_else(|| rhel_named(n, catalog), |_| None)
+        }
+        _ => None,
+    };
+    let rhel = parsed.is_some() || usage_row.is_some() || custom.is_some();
+    owner(&mut c, present(image.owner), catalog, rhel, custom.is_some() && usage_row.is_none());
     if parsed.is_none() && usage_row.is_none() {
         // Another distribution's AMI name says what it is (SLES, Amazon Linux, Ubuntu, …).
         if let Some(other) = name.and_then(super::distro::from_ami_name) {
             other.apply_to(&mut c);
             return c;
         }
+        if let (Some(name), Some(custom)) = (name, &custom) {
+            custom_image(&mut c, name, custom, present(image.owner), owner_row.is_some());
+            return c;
+        }
         c.lacks("os.product", not_rhel_reason(name, usage, platform));
         return c;
     }
     (c.os.vendor, c.os.product) = (Some("redhat".to_owned()), Some("rhel".to_owned()));
-    release(&mut c, name, parsed);
+    release(&mut c, name, parsed, custom.as_ref());
     billing(&mut c, name, catalog, usage_row);
     stream(&mut c, name.unwrap_or_default(), parsed);
     c
@@ -82,12 +96,16 @@ pub fn classify_aws(image: &AwsImage<'_>, catalog: &Catalog) -> Classification {
 /// Evidence about the owner. A RHEL AMI whose owner the catalog does not list is a custom image,
 /// which Red Hat counts as BYOS (domain reference rule 18); the billing still comes only from the
 /// name and usage operation, so the model is never changed silently.
-fn owner(c: &mut Classification, owner: Option<&str>, catalog: &Catalog, rhel: bool) {
+fn owner(c: &mut Classification, owner: Option<&str>, catalog: &Catalog, rhel: bool, custom: bool) {
     let Some(owner) = owner else { return };
     let Some(row) = catalog.aws_owner(owner) else {
         if rhel {
             let why = "a custom image, which Red Hat counts as BYOS (domain reference rule 18)";
-            let billing = "billing follows the name and usage operation only";
+            let billing = if custom {
+                "no billing word or usage operation says otherwise, so it is BYOS"
+            } else {
+                "billing follows the name and usage operation only"
+            };
             c.saw(format!(
                 "owner {owner} is not a Red Hat AMI owner in the catalog ({CATALOG_FILE}): {why}; {billing}"
             ));
@@ -123,8 +141,55 @@ fn not_rhel_reason(name: Option<&str>, usage: Option<&str>, platform: Option<&st
     }
 }
 
+/// A custom image named RHEL (not in Red Hat's grammar, no usage operation): RHEL, its release
+/// from the name, and BYOS when its owner is an account the catalog does not list (`known_owner`:
+/// a Marketplace listing, which bills as the listing says).
+fn custom_image(c: &mut Classification, name: &str, custom: &CustomName, owner: Option<&str>, known_owner: bool) {
+    (c.os.vendor, c.os.product) = (Some("redhat".to_owned()), Some("rhel".to_owned()));
+    custom_release(c, name, custom);
+    match (owner, known_owner) {
+        (Some(_), false) => {
+            c.billing = BillingModel::Byos;
+            c.lacks("os.stream", BYOS_STREAM);
+        }
+        (Some(owner), true) => {
+            let why = format!(
+                "AMI {name} is a listing of {owner} named RHEL: it bills as its listing says, which the name does not show"
+            );
+            c.lacks("billing.model", why);
+            c.lacks("os.stream", "a custom image's update stream is not in its name");
+        }
+        (None, _) => {
+            let why = "the AMI's owner is not known: a custom image (an account that is not Red Hat's) is BYOS, a Marketplace listing bills as the listing says";
+            c.lacks("billing.model", why);
+            c.lacks("os.stream", "a custom image's update stream is not in its name");
+        }
+    }
+}
+
+/// The release a custom image's name says.
+fn custom_release(c: &mut Classification, name: &str, custom: &CustomName) {
+    let what = "a custom image named RHEL, not Red Hat's grammar";
+    (c.os.major, c.os.minor) = (custom.major, custom.minor);
+    match (custom.major, custom.minor) {
+        (Some(major), Some(minor)) => c.saw(format!("AMI name {name} is {what}: RHEL {major}.{minor}")),
+        (Some(major), None) => {
+            c.saw(format!("AMI name {name} is {what}: RHEL {major}"));
+            c.lacks("os.minor", format!("custom AMI name {name} does not say the minor release"));
+        }
+        (None, _) => {
+            c.saw(format!("AMI name {name} is {what}; it does not say a release the catalog knows"));
+            c.lacks("os.major", format!("custom AMI name {name} does not say the major release"));
+            c.lacks("os.minor", format!("custom AMI name {name} does not say the minor release"));
+        }
+    }
+}
+
 /// Major, minor and the HA / SAP add-ons from the name.
-fn release(c: &mut Classification, name: Option<&str>, parsed: Option<AmiName>) {
+fn release(c: &mut Classification, name: Option<&str>, parsed: Option<AmiName>, custom: Option<&CustomName>) {
+    if let (Some(name), None, Some(custom)) = (name, parsed, custom) {
+        return custom_release(c, name, custom);
+    }
     let (Some(name), Some(n)) = (name, parsed) else {
         let reason = match name {
             Some(name) => format!("AMI name {name} does not follow Red Hat's AMI name grammar"),
@@ -267,133 +332,4 @@ fn leading_digits(s: &str) -> (&str, &str) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::super::test_support::{catalog, check_reasons, check_summaries};
-    use super::*;
-
-    /// Classifies `name | owner | usage operation | platform details`, `-` for an absent part.
-    fn classify(case: &str) -> Classification {
-        let mut parts = case.split(" | ").map(|p| Some(p).filter(|p| *p != "-"));
-        let mut next = || parts.next().flatten();
-        let (name, owner, usage_operation, platform_details) = (next(), next(), next(), next());
-        classify_aws(&AwsImage { name, owner, usage_operation, platform_details }, catalog())
-    }
-
-    #[test]
-    fn parses_names() {
-        let n = |major, minor, ha, sap| Some(AmiName { major, minor, ha, sap, open: false });
-        let table = [
-            ("RHEL-9.4.0_HVM-20240605-x86_64-82-Hourly2-GP3", n(Some(9), Some(4), false, false)),
-            ("RHEL-8.8.0_HVM-20230802-x86_64-64-Access2-GP2", n(Some(8), Some(8), false, false)),
-            ("RHEL-7.9_HVM-20221027-x86_64-0-Hourly2-GP2", n(Some(7), Some(9), false, false)),
-            ("RHEL-7.2_HVM_GA-20151112-x86_64-1-Hourly2-GP2", n(Some(7), Some(2), false, false)),
-            ("RHEL-9.1.0_HVM_BETA-20220829-arm64-0-Hourly2-GP2", n(Some(9), Some(1), false, false)),
-            ("RHEL-10.0.0_HVM-20250520-x86_64-0-Hourly2-GP3", n(Some(10), Some(0), false, false)),
-            ("RHEL-8.10.0_HVM-20240604-arm64-0-Hourly2-GP3", n(Some(8), Some(10), false, false)),
-            ("RHEL_HA-8.4.0_HVM-20210504-x86_64-2-Hourly2-GP2", n(Some(8), Some(4), true, false)),
-            ("RHEL-SAP-8.4.0_HVM-20211007-x86_64-0-Hourly2-GP2", n(Some(8), Some(4), false, true)),
-            ("RHEL-8.10.0_HVM-*-x86_64-*", n(Some(8), Some(10), false, false)),
-            ("RHEL-9.*_HVM-*-x86_64-*-Hourly2-GP3", n(Some(9), None, false, false)),
-            ("RHEL-9*", n(Some(9), None, false, false)),
-            ("RHEL-8.1*", n(Some(8), None, false, false)),
-            ("RHEL-8.10.*", n(Some(8), Some(10), false, false)),
-            ("RHEL_HA-9.*", n(Some(9), None, true, false)),
-            ("RHEL-SAP-8.*", n(Some(8), None, false, true)),
-            ("RHEL-1*", n(None, None, false, false)),
-            ("RHEL-*", Some(AmiName { open: true, ..AmiName::default() })),
-            ("RHEL*", Some(AmiName { open: true, ..AmiName::default() })),
-            ("RHEL-9.4", None),
-            ("RHEL-9.4.0", None),
-            ("RHEL-9", None),
-            ("RHEL-9.4.0-golden", None),
-            ("RHEL-09.4.0_HVM-x", None),
-            ("RHEL-1.4.0_HVM-x", None),
-            ("RHEL-9.04.0_HVM-x", None),
-            ("RHEL-9..0_HVM-x", None),
-            ("rhel-9.4.0_HVM-x", None),
-            ("RHEL-SAPHANA-8.4.0_HVM-x", None),
-            ("RHELX-9.4.0_HVM-x", None),
-            ("", None),
-            ("ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-*", None),
-        ];
-        for (name, expected) in table {
-            assert_eq!(parse_ami_name(name), expected, "{name:?}");
-        }
-    }
-
-    /// `name | owner | usage | platform => vendor/product major.minor stream billing [addons]`.
-    const CASES: &[&str] = &[
-        "RHEL-9.4.0_HVM-20240605-x86_64-82-Hourly2-GP3 | 309956199498 => redhat/rhel 9.4 ? payg []",
-        "RHEL-8.8.0_HVM-20230802-x86_64-64-Access2-GP2 | 309956199498 => redhat/rhel 8.8 ? byos []",
-        "RHEL_HA-8.4.0_HVM-20210504-x86_64-2-Hourly2-GP2 | 219670896067 => redhat/rhel 8.4 ? payg [ha]",
-        "RHEL-SAP-8.4.0_HVM-20211007-x86_64-0-Hourly2-GP2 | 841258680906 => redhat/rhel 8.4 e4s payg [sap,ha]",
-        "RHEL-SAP-8.*_HVM-* | aws-marketplace => redhat/rhel 8.? ? unknown [sap,ha]",
-        "RHEL-SAP-8.4.0_HVM-20211007-x86_64-0-Access2-GP2 => redhat/rhel 8.4 ? byos [sap,ha]",
-        "RHEL-8.10.0_HVM-*-x86_64-* | 309956199498 => redhat/rhel 8.10 ? unknown []",
-        "RHEL-9* | 309956199498 => redhat/rhel 9.? ? unknown []",
-        "RHEL-9.*-Hourly2-* => redhat/rhel 9.? ? payg []",
-        "RHEL-9.*_HVM-*-Hourly2-GP3 | 309956199498 | RunInstances:00g0 => redhat/rhel 9.? ? payg []",
-        "RHEL-9.4.0_HVM-*-Hourly2-*Access2* => redhat/rhel 9.4 ? unknown []",
-        "RHEL-9.4.0_HVM-20240605-x86_64-82-Hourly2-GP3 | 123456789012 => redhat/rhel 9.4 ? payg []",
-        "RHEL-* | 309956199498 => redhat/rhel ?.? ? unknown []",
-        // the usage operation and platform details
-        "RHEL-9.2.0_HVM-20230503-x86_64-41-Hourly2-GP2 | - | RunInstances:1010 => redhat/rhel 9.2 ? payg [ha]",
-        "- | - | RunInstances:0010 => redhat/rhel ?.? ? payg []",
-        "- | - | runinstances:00G0 => redhat/rhel ?.? ? byos []",
-        "- | - | RunInstances:1110 => redhat/rhel ?.? ? payg [ha]",
-        "- | - | RunInstances:0210 => redhat/rhel ?.? ? payg []",
-        "- | - | - | Red Hat BYOL Linux => redhat/rhel ?.? ? byos []",
-        "my-golden-rhel9 | 123456789012 | RunInstances:00g0 => redhat/rhel ?.? ? byos []",
-        // not RHEL, or not known to be
-        "ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-* | 099720109477 => canonical/ubuntu 22.4 ? unknown []",
-        "al2023-ami-2023.*-x86_64 | amazon => amazon/amazon-linux 2023.? ? unknown []",
-        "Windows_Server-2022-English-Full-Base-* => microsoft/windows ?.? ? unknown []",
-        "RHEL-9.4 | 309956199498 => redhat/? ?.? ? unknown []",
-        "my-golden-rhel9 | 123456789012 => ?/? ?.? ? unknown []",
-        "- | - | RunInstances:0002 => ?/? ?.? ? unknown []",
-        "- | - | - | Windows => ?/? ?.? ? unknown []",
-        "- | 309956199498 => redhat/? ?.? ? unknown []",
-        "- => ?/? ?.? ? unknown []",
-    ];
-
-    /// `case => field | text`: `text` within a reason for `field`, within an `evidence` line, or
-    /// `unknown | none` for no unknowns.
-    const REASONS: &[&str] = &[
-        "RHEL-9.4.0_HVM-20240605-x86_64-82-Hourly2-GP3 => os.stream | AWS AMIs take their update stream from the RHUI",
-        "RHEL-9.4.0_HVM-*-Hourly2-GP3 => evidence | AMI name word Hourly2 is PAYG (catalog aws-images.json, verified)",
-        "RHEL-9.4.0_HVM-20240605-x86_64-82-Hourly2-GP3 => evidence | -x86_64-82-Hourly2-GP3 is RHEL 9.4",
-        "RHEL-9.4.0_HVM-* | 309956199498 => evidence | owner 309956199498 is Red Hat's AMI account (commercial)",
-        "RHEL-9.4.0_HVM-* | 123456789012 => evidence | owner 123456789012 is not a Red Hat AMI owner in the catalog",
-        "RHEL-9.4.0_HVM-* | 123456789012 => evidence | Red Hat counts as BYOS (domain reference rule 18); billing",
-        "RHEL-8.8.0_HVM-20230802-x86_64-64-Access2-GP2 => os.stream | BYOS images take their update stream from the",
-        "RHEL-SAP-8.4.0_HVM-20211007-x86_64-0-Hourly2-GP2 => unknown | none",
-        "RHEL-SAP-8.4.0_HVM-20211007-x86_64-0-Hourly2-GP2 => evidence | Update Services (E4S) AMI, locked to minor 4",
-        "RHEL-SAP-8.4.0_HVM-20211007-x86_64-0-Hourly2-GP2 => evidence | is a RHEL for SAP with HA and Update Services",
-        "RHEL-SAP-8.*_HVM-* => os.stream | name pattern RHEL-SAP-8.*_HVM-* does not pin the minor its E4S stream",
-        "RHEL-9.*-Hourly2-* | - | RunInstances:00g0 => evidence | RunInstances:00g0 says BYOS but name word Hourly2",
-        "RHEL-9.*-Hourly2-* => os.minor | name pattern RHEL-9.*-Hourly2-* does not pin the minor release",
-        "RHEL-8.10.0_HVM-*-x86_64-* => billing.model | no billing word in the AMI name and no RHEL usage operation",
-        "RHEL-9.4.0_HVM-*-Hourly2-*Access2* => billing.model | carries both Hourly2 and Access2",
-        "RHEL-* => addons | name pattern RHEL-* may also match HA or SAP AMIs",
-        "RHEL-* => os.major | name pattern RHEL-* does not pin the major release",
-        "- | - | RunInstances:1010 => evidence | RunInstances:1010 (Red Hat Enterprise Linux with HA) is PAYG with",
-        "- | - | RunInstances:1010 => os.major | the AMI name is not known",
-        "my-golden-rhel9 | - | RunInstances:00g0 => os.minor | AMI name my-golden-rhel9 does not follow Red Hat's",
-        "- | aws-marketplace | RunInstances:0010 => evidence | aws-marketplace is aws-marketplace, not a custom image",
-        "ubuntu/images/hvm-ssd/ubuntu-jammy-* => evidence | AMI name ubuntu/images/hvm-ssd/ubuntu-jammy-* is Ubuntu",
-        "my-golden-rhel9 => os.product | AMI name my-golden-rhel9 does not follow Red Hat's AMI name grammar",
-        "- | - | RunInstances:0002 => os.product | usage operation RunInstances:0002 is not a RHEL usage operation",
-        "- | - | - | Windows => os.product | platform details Windows are not RHEL platform details in the catalog",
-        "- => os.product | the AMI name and usage operation are not known",
-    ];
-
-    #[test]
-    fn classifies_amis() {
-        check_summaries(CASES, classify);
-    }
-
-    #[test]
-    fn gives_reasons_and_evidence() {
-        check_reasons(REASONS, classify);
-    }
-}
+mod tests;
