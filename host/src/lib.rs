@@ -24,6 +24,8 @@ pub mod context;
 pub mod document;
 mod error;
 pub mod formats;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod gate;
 mod input;
 mod policies;
