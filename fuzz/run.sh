@@ -10,6 +10,8 @@
 #   FUZZ_TIMEOUT    libFuzzer's per-input time limit in seconds (default 10)
 #   FUZZ_SLICE      wall-clock seconds of one libFuzzer run (default 300); runs repeat
 #                   until the target has used its CPU budget
+#   FUZZ_WALL       give up on a target's budget after this many wall-clock seconds
+#                   (default: none); on a busy machine nice 19 gets little CPU
 #
 # The budget is CPU time (user + system of the fuzzer process), not wall-clock time, so
 # a run on a busy machine takes longer but fuzzes as much. libFuzzer stops at the first
@@ -36,6 +38,7 @@ fi
 rss="${FUZZ_RSS_MB:-2048}"
 timeout="${FUZZ_TIMEOUT:-10}"
 slice="${FUZZ_SLICE:-300}"
+wall_max="${FUZZ_WALL:-0}"
 flags=(-s none -a)
 fuzz=(nice -n 19 cargo +nightly fuzz)
 logs="$here/logs"
@@ -80,9 +83,15 @@ for t in "${targets[@]}"; do
     used=0
     execs=0
     runs=0
+    started=$SECONDS
     while ((used < budget)); do
         left=$((budget - used))
         wall=$((left < slice ? left : slice))
+        if ((wall_max > 0)); then
+            remaining=$((wall_max - (SECONDS - started)))
+            ((remaining > 0)) || break
+            wall=$((remaining < wall ? remaining : wall))
+        fi
         log="$logs/$t.$runs.log"
         spent=$(cpu_of "$t" "$wall" "$log")
         # A run shorter than a second of CPU made no progress (a build or start-up failure).

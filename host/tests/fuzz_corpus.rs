@@ -100,3 +100,18 @@ fn the_replay_catches_panics_and_slow_inputs() {
     assert!(replay("t", quick, one, bound).is_empty());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Triage on stable: `ENTITLE_FUZZ_INPUT=TARGET:FILE cargo test -p entitle --test fuzz_corpus
+/// one_input -- --ignored --nocapture` runs one file through one target and prints the time.
+#[test]
+#[ignore = "runs the file named by ENTITLE_FUZZ_INPUT"]
+fn one_input() {
+    let spec = std::env::var("ENTITLE_FUZZ_INPUT").expect("set ENTITLE_FUZZ_INPUT=TARGET:FILE");
+    let (target, file) = spec.split_once(':').expect("TARGET:FILE");
+    let (_, run) = entitle::fuzzing::TARGETS.iter().find(|(t, _)| *t == target).expect("a known target");
+    if ["guest_reply", "waivers", "config"].contains(&target) {
+        entitle::fuzzing::warm_up();
+    }
+    let failures = replay(target, *run, &[PathBuf::from(file)], BOUND);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
