@@ -10,6 +10,7 @@
 #   FUZZ_TIMEOUT    libFuzzer's per-input time limit in seconds (default 10)
 #   FUZZ_SLICE      wall-clock seconds of one libFuzzer run (default 300); runs repeat
 #                   until the target has used its CPU budget
+#   FUZZ_SUMMARY    where to write the summary (default fuzz/SUMMARY.md)
 #   FUZZ_WALL       give up on a target's budget after this many wall-clock seconds
 #                   (default: none); on a busy machine nice 19 gets little CPU
 #
@@ -74,7 +75,7 @@ cpu_of() {
     { time run_once "$@"; } 2>&1 | awk '{ printf "%d\n", $1 + $2 + 0.5 }'
 }
 
-summary="$here/SUMMARY.md"
+summary="${FUZZ_SUMMARY:-$here/SUMMARY.md}"
 rows=()
 for t in "${targets[@]}"; do
     artifacts="$here/artifacts/$t"
@@ -108,8 +109,12 @@ for t in "${targets[@]}"; do
             break
         fi
     done
-    "${fuzz[@]}" cmin "${flags[@]}" "$t" "$here/corpus/$t" -- -rss_limit_mb="$rss" -timeout="$timeout" \
-        >"$logs/$t.cmin.log" 2>&1 || true
+    # cmin rewrites the corpus in place: keep a copy, and put it back if cmin fails.
+    rm -rf "$logs/$t.corpus" && cp -r "$here/corpus/$t" "$logs/$t.corpus"
+    if ! "${fuzz[@]}" cmin "${flags[@]}" "$t" "$here/corpus/$t" -- -rss_limit_mb="$rss" -timeout="$timeout" \
+        >"$logs/$t.cmin.log" 2>&1 || [[ -z "$(ls "$here/corpus/$t")" ]]; then
+        rm -rf "$here/corpus/$t" && mv "$logs/$t.corpus" "$here/corpus/$t"
+    fi
     after=$(ls "$artifacts" | wc -l)
     files=$(ls "$here/corpus/$t" | wc -l)
     size=$(du -sk "$here/corpus/$t" | cut -f1)
