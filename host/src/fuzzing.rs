@@ -18,8 +18,11 @@ use crate::input::{InputFile, LoadedInput};
 use crate::report::{self, Report};
 use crate::{CacheMode, Format, LoadedCatalog, Policy, ReadOptions, Runtime, RuntimeOptions};
 
+/// A fuzz target: raw bytes in, nothing out (a panic or a hang is the finding).
+pub type Target = fn(&[u8]);
+
 /// Every target, by name (the fuzz target and corpus directory names).
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("arm", arm),
     ("arm_expr", arm_expr),
     ("cfn", cfn),

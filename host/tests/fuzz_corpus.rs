@@ -25,7 +25,7 @@ fn files(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// Runs every input of every target; returns the failures (panics and slow inputs).
-fn replay(target: &str, run: fn(&[u8]), inputs: &[PathBuf], bound: Duration) -> Vec<String> {
+fn replay(target: &str, run: entitle::fuzzing::Target, inputs: &[PathBuf], bound: Duration) -> Vec<String> {
     let mut failures = Vec::new();
     for path in inputs {
         let data = std::fs::read(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
@@ -60,7 +60,7 @@ fn corpus_and_regressions_run_clean() {
     // The targets run in parallel, two threads, so the suite stays quick on two cores.
     let targets: Vec<_> = entitle::fuzzing::TARGETS.to_vec();
     let (left, right) = targets.split_at(targets.len() / 2);
-    let work = |part: &[(&'static str, fn(&[u8]))]| {
+    let work = |part: &[(&'static str, entitle::fuzzing::Target)]| {
         let mut failures = Vec::new();
         for (target, run) in part {
             let mut inputs = files(&dir.join("corpus").join(target));
