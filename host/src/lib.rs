@@ -27,6 +27,8 @@ pub mod document;
 mod error;
 pub mod escape;
 pub mod formats;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod gate;
 mod guard;
 #[cfg(test)]

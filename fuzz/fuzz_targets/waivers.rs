@@ -1,0 +1,5 @@
+//! libFuzzer target: `entitle::fuzzing::waivers` (see that function for what it reaches). The
+//! built-in policies are compiled once before the first input, so libFuzzer's per-input
+//! timeout never counts that.
+#![no_main]
+libfuzzer_sys::fuzz_target!(init: entitle::fuzzing::warm_up(), |data: &[u8]| entitle::fuzzing::waivers(data));
