@@ -170,7 +170,7 @@ pub fn tfhcl(data: &[u8]) {
         }
         let _ = std::fs::write(&path, body);
     }
-    let file = InputFile { display: "module".into(), path: root, explicit: true };
+    let file = InputFile::named("module".into(), root);
     read_and_model(&file);
 }
 
@@ -220,7 +220,7 @@ pub fn guest_reply(data: &[u8]) {
     let mut report = Report::new(fixture.as_of, &fixture.catalog, &fixture.policies);
     report.add_input(&fixture.loaded);
     for policy in &fixture.policies {
-        match crate::check::place(policy, &fixture.loaded, &view, findings.clone()) {
+        match crate::place::place(policy, &fixture.loaded, &view, findings.clone()) {
             Ok(placed) => report.findings.extend(placed),
             Err(e) => report.add_errors(vec![e]),
         }
@@ -243,7 +243,7 @@ fn load_as(data: &[u8], name: &str, formats: &[Format]) {
         return;
     }
     let path = write_scratch(name, data);
-    read_and_model(&InputFile { display: name.into(), path, explicit: true });
+    read_and_model(&InputFile::named(name.into(), path));
 }
 
 fn detects(text: &str, formats: &[Format]) -> bool {
@@ -313,7 +313,7 @@ fn sample_report() -> Report {
                 })
             })
             .collect();
-        if let Ok(placed) = crate::check::place(policy, &fixture.loaded, &view, findings) {
+        if let Ok(placed) = crate::place::place(policy, &fixture.loaded, &view, findings) {
             report.findings.extend(placed);
         }
     }

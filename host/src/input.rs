@@ -45,6 +45,15 @@ pub struct InputFile {
     pub unread: Option<String>,
 }
 
+impl InputFile {
+    /// A file (or a Terraform module's directory) named on the command line: it may read
+    /// other files from its own directory tree.
+    pub fn named(display: String, path: PathBuf) -> InputFile {
+        let root = if path.is_dir() { Root::new(&path).ok() } else { Root::of_file(&path).ok() };
+        InputFile { display, path, explicit: true, root, walked_from: None, unread: None }
+    }
+}
+
 /// The files behind `paths`: files as given, directories walked in sorted order
 /// (hidden entries skipped). A path that does not exist, that is not a regular file or
 /// directory, or a directory holding nothing entitle would read, is an error.
@@ -65,14 +74,7 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<InputFile>, Vec<Error>) {
                 let why = format!("{}, not a regular file, so it is not read", confined::kind_name(&meta.file_type()));
                 errors.push(Error::new(Phase::Parse, ErrorKind::Shape(why)).path(display));
             }
-            Ok(_) => files.push(InputFile {
-                display,
-                path: path.clone(),
-                explicit: true,
-                root: Root::of_file(path).ok(),
-                walked_from: None,
-                unread: None,
-            }),
+            Ok(_) => files.push(InputFile::named(display, path.clone())),
         }
     }
     (crate::terraform_inputs::group(files), errors)

@@ -45,7 +45,7 @@ fn module_of(file: InputFile) -> InputFile {
         return file;
     }
     let (path, display) = dir_of(&file.path, &file.display);
-    InputFile { display, path, explicit: true }
+    InputFile { display, path, ..file }
 }
 
 /// The directory of `path` and how to show it (`.` for a bare file name).
