@@ -5,7 +5,7 @@
 //! beside `.tf` files is that module read with it, as `--var-file` would; a variables file with no
 //! module beside it is read alone (`formats::tfhcl::load_vars_alone`).
 
-use std::collections::BTreeSet;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use entitle_sdk::Catalog;
@@ -18,17 +18,23 @@ use crate::{Error, ErrorKind, Phase};
 /// becomes its module's directory, and an input met twice (same file or directory on disk) is
 /// kept once, where it first appeared.
 pub fn group(files: Vec<InputFile>) -> Vec<InputFile> {
-    let mut seen = BTreeSet::new();
+    let mut kept_at: HashMap<PathBuf, usize> = HashMap::new();
     let mut out: Vec<InputFile> = Vec::new();
     for file in files {
+        if file.unread.is_some() {
+            // Only listed (a link to a file the walk reads under its own name, a FIFO): never
+            // the copy that is read.
+            out.push(file);
+            continue;
+        }
         let file = module_of(file);
         let key = file.path.canonicalize().unwrap_or_else(|_| file.path.clone());
-        if seen.insert(key.clone()) {
-            out.push(file);
-        } else if file.explicit
-            && let Some(kept) = out.iter_mut().find(|f| f.path.canonicalize().unwrap_or_else(|_| f.path.clone()) == key)
-        {
-            kept.explicit = true;
+        match kept_at.get(&key) {
+            None => {
+                kept_at.insert(key, out.len());
+                out.push(file);
+            }
+            Some(&at) => out[at].explicit |= file.explicit,
         }
     }
     out
