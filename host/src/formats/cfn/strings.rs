@@ -178,6 +178,9 @@ impl Eval<'_> {
                 match (name.as_str(), arg) {
                     _ if known.kind == Kind::NoValue => Partial::default(),
                     ("Fn::Base64", inner) => self.render(inner, &here),
+                    ("Ref", Value::String(target)) if target.starts_with("AWS::") => {
+                        Partial::known(&format!("${{{target}}}"))
+                    }
                     ("Ref", Value::String(target)) => why(format!("${{{target}}}")),
                     ("Fn::GetAtt", Value::Array(parts)) => {
                         why(format!("${{{}}}", parts.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(".")))
@@ -225,6 +228,10 @@ impl Eval<'_> {
                 Piece::Literal(l) => out.push_str(&format!("${{{l}}}")),
                 Piece::Var(name) => match map.and_then(|m| m.get(name)) {
                     Some(node) => out.append(self.render(node, &format!("{at}/1/{}", escape_token(name)))),
+                    // A pseudo parameter's value is an identifier AWS chooses (a region, a
+                    // stack name), never script text: it stays a named token, not a hole
+                    // that could hide a command.
+                    None if name.starts_with("AWS::") => out.push_str(&format!("${{{name}}}")),
                     None => {
                         let v = self.sub_var(name, &[]);
                         match v.text() {

@@ -93,16 +93,17 @@ fn short_forms_nested_find_in_map_and_regions() {
     assert_eq!((rhel9.os.major, rhel9.os.minor, rhel9.billing.model), (Some(9), Some(4), BillingModel::Payg));
     assert!(rhel9.image.id.is_none(), "regions agree, so one alternative without an id");
     let user_data = w.boot.iter().find(|b| b.kind == "user_data").expect("user data");
-    // Unknown parts are holes with their reasons; `${!Literal}` is the text `${Literal}`.
+    // Unknown parts are holes with their reasons; `${!Literal}` is the text `${Literal}`; a
+    // pseudo parameter is an identifier AWS chooses, never script text, so it stays a token.
     assert_eq!(
         user_data.text.as_deref(),
-        Some("subscription-manager register --org acme --activationkey k-RHEL8\necho \u{FFFC} \u{FFFC} ${Literal}\n")
+        Some(
+            "subscription-manager register --org acme --activationkey k-RHEL8\necho \u{FFFC} ${AWS::Region} ${Literal}\n"
+        )
     );
     assert_eq!(
         user_data.unknown.as_deref(),
-        Some(
-            "partly known: attribute GroupId of resource Sg (Fn::GetAtt), known only after deployment; the stack's region (AWS::Region) is chosen at deployment"
-        )
+        Some("partly known: attribute GroupId of resource Sg (Fn::GetAtt), known only after deployment")
     );
 }
 
@@ -275,4 +276,29 @@ fn a_parameters_file_value_outside_allowed_values_is_a_finding() {
     assert!(f.message.contains("checked with its Default RHEL8"), "{}", f.message);
     assert_eq!((f.source.pointer.as_str(), f.source.line), ("/0/ParameterValue", Some(1)));
     assert_eq!(one(&out, "Vm").os.major, Some(8), "modelled with the Default");
+}
+
+/// A boot script whose only unknown parts are pseudo parameters is known: a region or stack
+/// name cannot hide a command, so "not registered" can be judged.
+#[test]
+fn pseudo_parameters_in_user_data_do_not_make_registration_unknown() {
+    let text = r#"
+Resources:
+  Vm:
+    Type: AWS::EC2::Instance
+    Properties:
+      ImageId: ami-0123456789abcdef0
+      UserData: !Base64
+        Fn::Sub: |
+          #!/bin/bash
+          aws s3 cp s3://bucket-${AWS::Region}/setup.sh /tmp/ --region ${AWS::Region}
+          echo ${AWS::StackName} > /etc/stack
+"#;
+    let mut out = model(text, None);
+    let boot = &one(&out, "Vm").boot[0];
+    assert_eq!(boot.unknown, None, "{boot:?}");
+    assert!(boot.text.as_deref().unwrap().contains("s3://bucket-${AWS::Region}/setup.sh"), "{boot:?}");
+    crate::registration::scan(&mut out.workloads, &|_, _| None);
+    let w = one(&out, "Vm");
+    assert!(w.registration.is_empty() && !w.unknown.contains_key("registration"), "{:?}", w.unknown);
 }
