@@ -40,6 +40,7 @@ pub mod licensing;
 pub mod log;
 mod metadata;
 pub mod model;
+mod support;
 pub mod testing;
 
 pub use catalog::Catalog;

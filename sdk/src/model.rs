@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::support::{Evidence, HaMembership, Instance, KernelChange, NetworkPlacement, SapWorkload, Strength};
+
 /// One input file's workloads, as handed to a policy.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Deployment {
@@ -276,6 +278,21 @@ pub struct Workload {
     /// reason when neither the documents nor `--platform` say).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<Cluster>,
+    /// Membership in a high-availability cluster, when any evidence shows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ha: Option<HaMembership>,
+    /// An SAP workload on the machine, when any evidence shows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sap: Option<SapWorkload>,
+    /// The machine's size and architecture (`instance.size` has provenance like any field).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<Instance>,
+    /// Kernel changes at boot or in machine configuration that leave Red Hat's support scope.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kernel: Vec<KernelChange>,
+    /// The network and subnet the machine is attached to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<NetworkPlacement>,
     /// Field path → where its value came from: the place a user would edit.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub provenance: BTreeMap<String, Source>,
