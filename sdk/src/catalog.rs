@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::Date;
 use crate::container_images;
 pub use crate::container_images::{ContainerContent, ContainerImageRow, ContainerMatch};
+pub use crate::product_catalog::{ProductRelease, WmcoNetwork, WmcoRow, WmcoTable};
 
 /// How sure the catalog is of a fact.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -280,10 +281,17 @@ pub struct Catalog {
     /// exclusions (`licensing.json`, table `licensing`).
     #[serde(default)]
     pub licensing: crate::licensing::LicensingTable,
+    /// Windows Machine Config Operator prerequisites (`wmco.json`, table `wmco`).
+    #[serde(default)]
+    pub wmco: WmcoTable,
+    /// Life cycles of Red Hat products other than RHEL (`product-lifecycle.json`, table
+    /// `product-lifecycle`).
+    #[serde(default)]
+    pub product_lifecycle: Vec<ProductRelease>,
 }
 
 /// Names of the catalog's tables, as a policy lists them in `policy.json`.
-pub const CATALOG_TABLES: [&str; 8] = [
+pub const CATALOG_TABLES: [&str; 10] = [
     "lifecycle",
     "minor-releases",
     "azure-images",
@@ -292,6 +300,8 @@ pub const CATALOG_TABLES: [&str; 8] = [
     "aws-images",
     "container-images",
     "licensing",
+    "wmco",
+    "product-lifecycle",
 ];
 
 /// A catalog file that failed to parse or check, naming the file and row.
@@ -312,7 +322,7 @@ impl std::fmt::Display for CatalogError {
 impl std::error::Error for CatalogError {}
 
 /// The files a catalog directory must hold.
-pub const CATALOG_FILES: [&str; 9] = [
+pub const CATALOG_FILES: [&str; 11] = [
     "catalog.json",
     "lifecycle.json",
     "minor-releases.json",
@@ -322,6 +332,8 @@ pub const CATALOG_FILES: [&str; 9] = [
     "aws-images.json",
     "container-images.json",
     "licensing.json",
+    crate::product_catalog::WMCO_FILE,
+    crate::product_catalog::LIFECYCLE_FILE,
 ];
 
 #[derive(Deserialize)]
@@ -382,6 +394,9 @@ impl Catalog {
         let aws: AwsTable = parse("aws-images.json", text("aws-images.json")?)?;
         let containers: Table<ContainerImageRow> = parse(container_images::FILE, text(container_images::FILE)?)?;
         let licensing: crate::licensing::LicensingTable = parse("licensing.json", text("licensing.json")?)?;
+        let wmco: WmcoTable = parse(crate::product_catalog::WMCO_FILE, text(crate::product_catalog::WMCO_FILE)?)?;
+        let products: Table<ProductRelease> =
+            parse(crate::product_catalog::LIFECYCLE_FILE, text(crate::product_catalog::LIFECYCLE_FILE)?)?;
         let catalog = Catalog {
             version: header.version,
             lifecycle: lifecycle.rows,
@@ -395,9 +410,13 @@ impl Catalog {
             aws_usage_operations: aws.usage_operations,
             container_images: containers.rows,
             licensing,
+            wmco,
+            product_lifecycle: products.rows,
         };
         catalog.check()?;
         catalog.licensing.check()?;
+        catalog.wmco.check()?;
+        crate::product_catalog::check_lifecycle(&catalog.product_lifecycle)?;
         Ok(catalog)
     }
 
@@ -422,6 +441,8 @@ impl Catalog {
             aws_usage_operations: if aws { self.aws_usage_operations.clone() } else { Vec::new() },
             container_images: if wants("container-images") { self.container_images.clone() } else { Vec::new() },
             licensing: if wants("licensing") { self.licensing.clone() } else { Default::default() },
+            wmco: if wants("wmco") { self.wmco.clone() } else { Default::default() },
+            product_lifecycle: if wants("product-lifecycle") { self.product_lifecycle.clone() } else { Vec::new() },
         }
     }
 

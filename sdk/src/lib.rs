@@ -40,6 +40,8 @@ pub mod licensing;
 pub mod log;
 mod metadata;
 pub mod model;
+mod product_catalog;
+mod products;
 mod support;
 pub mod testing;
 

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::products::{Product, WindowsNode};
 pub use crate::support::{Evidence, HaMembership, Instance, KernelChange, NetworkPlacement, SapWorkload, Strength};
 
 /// One input file's workloads, as handed to a policy.
@@ -293,6 +294,12 @@ pub struct Workload {
     /// The network and subnet the machine is attached to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<NetworkPlacement>,
+    /// Red Hat products other than RHEL it runs or deploys (OpenShift, CloudForms, JBoss EAP).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub products: Vec<Product>,
+    /// A Windows Server worker node of an OpenShift cluster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub windows: Option<WindowsNode>,
     /// Field path → where its value came from: the place a user would edit.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub provenance: BTreeMap<String, Source>,

@@ -12,6 +12,7 @@ pub mod gcpdm;
 pub mod k8s;
 mod native;
 pub mod partial;
+pub mod products;
 pub mod tfhcl;
 pub mod tfplan;
 

@@ -66,6 +66,8 @@ pub fn workloads(
         }
         None => ParamValues::default(),
     };
+    let given = values.clone();
+    let root_doc = root_file.doc.clone();
     let root = Template::new(session.clone(), root_file, String::new(), Params::Values(Rc::new(values)), true);
     let found = resources::collect(&root).map_err(|e| model_error(e.0))?;
     let mut items = Vec::new();
@@ -103,6 +105,7 @@ pub fn workloads(
     }
     let mut workloads: Vec<Workload> = items.into_iter().map(|i| i.workload).collect();
     dedupe_ids(&mut workloads);
+    product_parameters(path, &root_doc, &given, &mut workloads);
     let files = session.files();
     let docs: Vec<(String, &Document)> = files.iter().map(|f| (f.display.to_string(), &*f.doc)).collect();
     super::locate(&mut workloads, &docs);
@@ -189,6 +192,30 @@ fn dedupe_ids(workloads: &mut [Workload]) {
     for w in workloads.iter_mut() {
         if seen[&w.id] > 1 {
             w.id = format!("{}@{}{}", w.id, w.source.path, w.source.pointer);
+        }
+    }
+}
+
+/// Red Hat products a top-level parameter names (`minorVersion`, "Minor version of OpenShift
+/// 3.11 to deploy"): every workload of the deployment deploys part of them, placed at the
+/// value in effect (the parameters file's, else the `defaultValue`).
+fn product_parameters(path: &str, doc: &Document, given: &ParamValues, workloads: &mut [Workload]) {
+    let Some(declared) = doc.value.get("parameters").and_then(serde_json::Value::as_object) else { return };
+    for (name, decl) in declared {
+        let description = decl.pointer("/metadata/description").and_then(serde_json::Value::as_str);
+        let at_default = format!("/parameters/{}/defaultValue", crate::document::escape_token(name));
+        let (text, at) = match given.get(name) {
+            Some(v) => match (v.as_str(), v.origin.as_ref()) {
+                (Some(t), Some(origin)) => (t.to_owned(), origin.source.clone()),
+                _ => continue,
+            },
+            None => match decl.get("defaultValue").and_then(serde_json::Value::as_str) {
+                Some(t) => (t.to_owned(), crate::formats::source(path, &at_default)),
+                None => continue,
+            },
+        };
+        if let Some(product) = crate::formats::products::from_parameter(name, description, &text) {
+            crate::formats::products::attach(workloads, &product, &at, &[]);
         }
     }
 }

@@ -118,6 +118,7 @@ pub fn workloads(
                 .into(),
         );
     }
+    product_parameters(&t, &mut workloads);
     let mut docs: Vec<(String, &Document)> = vec![(path.to_owned(), doc)];
     if let (Some(display), Some(d)) = (&params_display, &given.document) {
         docs.push((display.clone(), d));
@@ -224,3 +225,18 @@ fn external(eval: &Eval<'_>, l: &Launcher, what: &str) -> Workload {
 mod corpus_tests;
 #[cfg(test)]
 mod synthetic_tests;
+
+/// Red Hat products a parameter names (`OpenshiftContainerPlatformVersion: 3.11`): every
+/// workload of the stack deploys part of them, placed at the value in effect.
+fn product_parameters(t: &Template, workloads: &mut [entitle_sdk::Workload]) {
+    for (name, param) in &t.params {
+        let Some(value) = param.value.as_ref() else { continue };
+        let Some(text) = value.text() else { continue };
+        let pointer = format!("/Parameters/{}/Description", crate::document::escape_token(name));
+        let description = t.node(&pointer).and_then(serde_json::Value::as_str);
+        let Some(product) = crate::formats::products::from_parameter(name, description, &text) else { continue };
+        let Some(at) = value.chain.last().cloned() else { continue };
+        let trail: Vec<_> = value.chain.iter().rev().skip(1).cloned().collect();
+        crate::formats::products::attach(workloads, &product, &at, &trail);
+    }
+}

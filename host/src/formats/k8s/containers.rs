@@ -119,6 +119,9 @@ pub fn image(cx: &Cx<'_>, w: &mut Workload, text: Option<&str>, at: &str) {
         w.evidence.push(format!("{text} names no registry: it is pulled from {}", r.registry));
     }
     apply_classification_at(w, classify_container(&r, cx.catalog), &cx.at(at), &cx.trail(at));
+    if let Some(product) = crate::formats::products::from_container(&r.registry, &r.repository, r.tag.as_deref()) {
+        crate::formats::products::attach(std::slice::from_mut(w), &product, &cx.at(at), &cx.trail(at));
+    }
 }
 
 /// Sets a workload's image from an OpenShift object reference (`ImageStreamTag`, `DockerImage`,

@@ -69,6 +69,7 @@ fn openshift(cx: &Cx<'_>, obj: &Obj, value: &str, set: bool) -> Option<Workload>
             w.unknown.insert("image".into(), "the provider spec is of a platform entitle does not read".into());
         }
     }
+    super::windows::machine(cx, obj, value, set, &mut w);
     Some(w)
 }
 

@@ -9,9 +9,11 @@ mod kubevirt;
 mod machines;
 mod objects;
 mod os_names;
+mod release;
 mod resolve;
 mod streams;
 mod template;
+mod windows;
 
 use entitle_sdk::model::Source;
 use entitle_sdk::{Catalog, Workload};
@@ -76,6 +78,8 @@ pub fn workloads(path: &str, doc: &Document, catalog: &Catalog) -> Extracted {
             }
             "BuildConfig" => streams::build_config(&cx, obj, &mut out.k8s.links),
             "VirtualMachine" | "VirtualMachineInstance" => kubevirt::virtual_machine(&cx, obj),
+            "ClusterVersion" => release::cluster_version(&cx, obj),
+            "ConfigMap" => windows::byoh(&cx, obj),
             "MachineSet" | "Machine" | "MachineDeployment" | "AWSMachineTemplate" | "AzureMachineTemplate" => {
                 machines::machine(&cx, obj)
             }

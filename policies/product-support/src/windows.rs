@@ -1,0 +1,141 @@
+//! `OCP-WINDOWS-UNSUPPORTED`: a Windows node's Windows Server release against the catalog's
+//! WMCO table for its platform, and the cluster network against the WMCO network requirement.
+
+use entitle_sdk::catalog::WmcoRow;
+use entitle_sdk::{Evaluation, Finding, Severity, Workload};
+
+use crate::OCP_WINDOWS;
+
+/// The findings for one workload (none unless it is a Windows node).
+pub fn check(eval: &Evaluation, w: &Workload) -> Vec<Finding> {
+    let Some(node) = &w.windows else { return Vec::new() };
+    let table = &eval.catalog.wmco;
+    let rows = table.platform(&node.platform);
+    let supported = |rows: &[&WmcoRow]| {
+        let mut v: Vec<String> = rows.iter().map(|r| format!("Windows Server {}", r.windows_server)).collect();
+        v.dedup();
+        if v.is_empty() { "no Windows Server release".to_owned() } else { v.join(", ") }
+    };
+    let place = if node.byoh { "a bring-your-own-host instance".to_owned() } else { platform_name(&node.platform) };
+    let mut out = Vec::new();
+    let network = network(eval, w);
+    match &node.version {
+        Some(version) if !rows.iter().any(|r| r.windows_server == *version) => {
+            let mut f = Finding::new(
+                OCP_WINDOWS,
+                w,
+                "windows.version",
+                format!(
+                    "Windows Server {version} is not supported for OpenShift Windows nodes on {place}: the Windows Machine Config Operator supports {} there",
+                    supported(&rows)
+                ),
+            );
+            f = node.evidence.iter().fold(f, |f, e| f.evidence(e.clone()));
+            for r in &rows {
+                f = f.evidence(row_text(r));
+            }
+            if node.platform == "vsphere" && version == "2019" {
+                f = f.evidence("vSphere needs hybrid OVN-Kubernetes with a custom VXLAN port, which Windows Server 2019 does not support");
+            }
+            if let Network::NotChecked(why) = &network {
+                f = f.evidence(format!("network not checked: {why}"));
+            }
+            out.push(f.fix(format!("Use a {} image for the Windows MachineSet.", supported(&rows))));
+        }
+        Some(_) => {}
+        None if !node.byoh => {
+            let why = w.unknown.get("windows.version").cloned().unwrap_or_else(|| "the release is not shown".into());
+            out.push(
+                Finding::new(
+                    OCP_WINDOWS,
+                    w,
+                    "windows.version",
+                    format!("The Windows Server release of this Windows node on {place} is not checked: {why}"),
+                )
+                .severity(Severity::Info)
+                .evidence(format!("supported on {place}: {}", supported(&rows))),
+            );
+        }
+        None => {}
+    }
+    match network {
+        Network::Bad(field, message) => {
+            let n = &table.network;
+            out.push(
+                Finding::new(OCP_WINDOWS, w, field, format!("{message} (Windows node {})", w.resource))
+                    .evidence(format!(
+                        "catalog wmco.json network: {} with hybrid overlay ({}, {}){}",
+                        n.network_type,
+                        n.confidence.as_str(),
+                        n.source,
+                        n.note.as_ref().map(|t| format!("; {t}")).unwrap_or_default()
+                    ))
+                    .fix("Windows nodes need OVN-Kubernetes with hybrid overlay networking (spec.defaultNetwork.ovnKubernetesConfig.hybridOverlayConfig), set when the cluster is installed."),
+            );
+        }
+        Network::NotChecked(why) if out.is_empty() => {
+            out.push(
+                Finding::new(
+                    OCP_WINDOWS,
+                    w,
+                    "windows",
+                    format!("The cluster network of this Windows node is not checked: {why}"),
+                )
+                .severity(Severity::Info)
+                .evidence(format!("Windows nodes need {} with hybrid overlay networking", table.network.network_type)),
+            );
+        }
+        _ => {}
+    }
+    out
+}
+
+enum Network {
+    Fine,
+    Bad(&'static str, String),
+    NotChecked(String),
+}
+
+fn network(eval: &Evaluation, w: &Workload) -> Network {
+    let need = &eval.catalog.wmco.network;
+    let cluster = w.cluster.clone().unwrap_or_default();
+    match (cluster.network_type.as_deref(), cluster.hybrid_overlay) {
+        (Some(t), _) if !t.eq_ignore_ascii_case(&need.network_type) => Network::Bad(
+            "cluster.network_type",
+            format!("The cluster network type is {t}: Windows nodes are supported only with {} hybrid networking", need.network_type),
+        ),
+        (_, Some(false)) if need.hybrid_overlay => Network::Bad(
+            "cluster.hybrid_overlay",
+            format!("The cluster's {} network configures no hybrid overlay: Windows nodes need hybrid overlay networking", need.network_type),
+        ),
+        (_, Some(true)) | (_, Some(false)) => Network::Fine,
+        (Some(_), None) => Network::NotChecked(
+            "the network type is OVN-Kubernetes, but no Network.operator.openshift.io object in the run shows the hybrid overlay".into(),
+        ),
+        (None, None) => Network::NotChecked("no Network object in the run shows the cluster network".into()),
+    }
+}
+
+fn platform_name(platform: &str) -> String {
+    match platform {
+        "aws" => "AWS",
+        "azure" => "Azure",
+        "gcp" => "GCP",
+        "vsphere" => "vSphere",
+        "nutanix" => "Nutanix",
+        other => other,
+    }
+    .to_owned()
+}
+
+fn row_text(r: &WmcoRow) -> String {
+    format!(
+        "catalog wmco.json: {} Windows Server {} from OpenShift {} / WMCO {} ({}, {})",
+        r.platform,
+        r.windows_server,
+        r.min_ocp,
+        r.min_wmco,
+        r.confidence.as_str(),
+        r.source
+    )
+}
