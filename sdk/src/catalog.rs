@@ -280,10 +280,17 @@ pub struct Catalog {
     /// exclusions (`licensing.json`, table `licensing`).
     #[serde(default)]
     pub licensing: crate::licensing::LicensingTable,
+    /// Instance sizes: family, vCPUs, architecture (`instance-sizes.json`, table `instance-sizes`).
+    #[serde(default)]
+    pub instance_sizes: Vec<crate::platform::InstanceSizeRow>,
+    /// Red Hat-certified cloud providers and instance families (`certified-platforms.json`,
+    /// table `certified-platforms`).
+    #[serde(default)]
+    pub certified_platforms: crate::platform::CertifiedPlatforms,
 }
 
 /// Names of the catalog's tables, as a policy lists them in `policy.json`.
-pub const CATALOG_TABLES: [&str; 8] = [
+pub const CATALOG_TABLES: [&str; 10] = [
     "lifecycle",
     "minor-releases",
     "azure-images",
@@ -292,6 +299,8 @@ pub const CATALOG_TABLES: [&str; 8] = [
     "aws-images",
     "container-images",
     "licensing",
+    "instance-sizes",
+    "certified-platforms",
 ];
 
 /// A catalog file that failed to parse or check, naming the file and row.
@@ -312,7 +321,7 @@ impl std::fmt::Display for CatalogError {
 impl std::error::Error for CatalogError {}
 
 /// The files a catalog directory must hold.
-pub const CATALOG_FILES: [&str; 9] = [
+pub const CATALOG_FILES: [&str; 11] = [
     "catalog.json",
     "lifecycle.json",
     "minor-releases.json",
@@ -322,6 +331,8 @@ pub const CATALOG_FILES: [&str; 9] = [
     "aws-images.json",
     "container-images.json",
     "licensing.json",
+    crate::platform::SIZES_FILE,
+    crate::platform::CERTIFIED_FILE,
 ];
 
 #[derive(Deserialize)]
@@ -382,6 +393,10 @@ impl Catalog {
         let aws: AwsTable = parse("aws-images.json", text("aws-images.json")?)?;
         let containers: Table<ContainerImageRow> = parse(container_images::FILE, text(container_images::FILE)?)?;
         let licensing: crate::licensing::LicensingTable = parse("licensing.json", text("licensing.json")?)?;
+        let sizes: Table<crate::platform::InstanceSizeRow> =
+            parse(crate::platform::SIZES_FILE, text(crate::platform::SIZES_FILE)?)?;
+        let certified: crate::platform::CertifiedPlatforms =
+            parse(crate::platform::CERTIFIED_FILE, text(crate::platform::CERTIFIED_FILE)?)?;
         let catalog = Catalog {
             version: header.version,
             lifecycle: lifecycle.rows,
@@ -395,8 +410,12 @@ impl Catalog {
             aws_usage_operations: aws.usage_operations,
             container_images: containers.rows,
             licensing,
+            instance_sizes: sizes.rows,
+            certified_platforms: certified,
         };
         catalog.check()?;
+        crate::platform::check_sizes(&catalog.instance_sizes)?;
+        crate::platform::check_certified(&catalog.certified_platforms, &catalog.instance_sizes)?;
         catalog.licensing.check()?;
         Ok(catalog)
     }
@@ -422,6 +441,12 @@ impl Catalog {
             aws_usage_operations: if aws { self.aws_usage_operations.clone() } else { Vec::new() },
             container_images: if wants("container-images") { self.container_images.clone() } else { Vec::new() },
             licensing: if wants("licensing") { self.licensing.clone() } else { Default::default() },
+            instance_sizes: if wants("instance-sizes") { self.instance_sizes.clone() } else { Vec::new() },
+            certified_platforms: if wants("certified-platforms") {
+                self.certified_platforms.clone()
+            } else {
+                Default::default()
+            },
         }
     }
 

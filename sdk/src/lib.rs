@@ -40,6 +40,7 @@ pub mod licensing;
 pub mod log;
 mod metadata;
 pub mod model;
+pub mod platform;
 mod support;
 pub mod testing;
 
