@@ -8,6 +8,7 @@ mod corpus;
 mod golden;
 mod k8s_cases;
 mod limits;
+mod platform_cases;
 mod summary;
 mod support;
 mod tfhcl_cases;

@@ -179,8 +179,7 @@ pub fn check_sizes(rows: &[InstanceSizeRow]) -> Result<(), CatalogError> {
         if !["x86_64", "arm64"].contains(&row.arch.as_str()) {
             return fail(SIZES_FILE, format!("{at}: `arch` must be x86_64 or arm64"));
         }
-        if row.vcpus.is_some() && row.vcpus_per_n.is_some()
-            || row.vcpus_per_n.is_some() && !row.pattern.contains("{n}")
+        if row.vcpus.is_some() && row.vcpus_per_n.is_some() || row.vcpus_per_n.is_some() && !row.pattern.contains("{n}")
         {
             return fail(SIZES_FILE, format!("{at}: give `vcpus`, or `vcpus_per_n` with a {{n}} pattern, not both"));
         }
@@ -200,7 +199,10 @@ pub fn check_certified(table: &CertifiedPlatforms, sizes: &[InstanceSizeRow]) ->
     let mut seen = std::collections::BTreeSet::new();
     for (i, p) in table.providers.iter().enumerate() {
         if !p.source.starts_with("https://") || !seen.insert(p.provider.to_ascii_lowercase()) {
-            return fail(CERTIFIED_FILE, format!("provider row {} (`{}`): twice, or no https source", i + 1, p.provider));
+            return fail(
+                CERTIFIED_FILE,
+                format!("provider row {} (`{}`): twice, or no https source", i + 1, p.provider),
+            );
         }
     }
     let mut seen = std::collections::BTreeSet::new();
@@ -210,7 +212,10 @@ pub fn check_certified(table: &CertifiedPlatforms, sizes: &[InstanceSizeRow]) ->
             return fail(CERTIFIED_FILE, format!("family row {} (`{}`): twice, or no https source", i + 1, f.family));
         }
         if !f.certified && f.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
-            return fail(CERTIFIED_FILE, format!("family row {} (`{}`): a family not certified needs a note saying why", i + 1, f.family));
+            return fail(
+                CERTIFIED_FILE,
+                format!("family row {} (`{}`): a family not certified needs a note saying why", i + 1, f.family),
+            );
         }
     }
     for row in sizes {

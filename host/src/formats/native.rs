@@ -181,6 +181,7 @@ fn workload(path: &str, at: &str, n: NativeWorkload, catalog: &Catalog) -> Resul
     };
     let here = |field: &str| source(path, &format!("{at}/{field}"));
     w.provenance.insert("count".into(), here("count"));
+    w.provenance.insert("provider".into(), here("provider"));
     if let Some(image) = n.image {
         w.image = Image {
             reference: image.reference,
@@ -266,6 +267,7 @@ fn workload(path: &str, at: &str, n: NativeWorkload, catalog: &Catalog) -> Resul
         }
         let text = k.text.map_or_else(|| k.kind.clone(), |t| crate::registration::redact_text(&t));
         let source = here(&format!("kernel/{i}"));
+        w.provenance.insert(format!("kernel.{i}"), source.clone());
         w.kernel.push(KernelChange { kind: k.kind, text, strength: Strength::Declared, source });
     }
     if w.os.product.is_none() && !w.unknown.contains_key("os.product") {
@@ -284,7 +286,9 @@ fn declared_instance(
         None => None,
         Some("x86_64" | "amd64" | "x64") => Some("x86_64".to_owned()),
         Some("arm64" | "aarch64") => Some("arm64".to_owned()),
-        Some(other) => return Err(("instance/arch".into(), format!("unknown architecture `{other}` (known: x86_64, arm64)"))),
+        Some(other) => {
+            return Err(("instance/arch".into(), format!("unknown architecture `{other}` (known: x86_64, arm64)")));
+        }
     };
     let instance = w.instance.get_or_insert_with(Default::default);
     (instance.vcpus, instance.arch) = (n.vcpus, arch);

@@ -28,7 +28,7 @@ pub(crate) fn scan(workloads: &mut [Workload]) {
             }
         }
         for (i, k) in w.kernel.iter().enumerate() {
-            w.provenance.insert(format!("kernel.{i}"), k.source.clone());
+            w.provenance.entry(format!("kernel.{i}")).or_insert_with(|| k.source.clone());
         }
     }
 }
@@ -56,14 +56,16 @@ fn scan_text(text: &str, boot: &BootConfig) -> Vec<KernelChange> {
                 }
                 words.retain(|w| !w.is_empty());
             }
-            let kinds = if list_item && section == "packages" {
-                packages(&words, false)
-            } else {
-                command_changes(&words)
-            };
+            let kinds =
+                if list_item && section == "packages" { packages(&words, false) } else { command_changes(&words) };
             for kind in kinds {
                 let text = redact_text(&words.join(" "));
-                out.push(KernelChange { kind: kind.to_owned(), text, strength: Strength::Strong, source: boot.source.clone() });
+                out.push(KernelChange {
+                    kind: kind.to_owned(),
+                    text,
+                    strength: Strength::Strong,
+                    source: boot.source.clone(),
+                });
             }
         }
     }
@@ -90,8 +92,11 @@ fn command_changes(words: &[String]) -> Vec<&'static str> {
     let mut found = Vec::new();
     match name {
         "yum" | "dnf" | "microdnf" | "yum-config-manager" | "dnf-3" => {
-            let installs = args.iter().any(|a| ["install", "localinstall", "reinstall", "upgrade", "update"].contains(&a.as_str()));
-            let elrepo = args.iter().any(|a| a.starts_with("--enablerepo") && a.to_ascii_lowercase().contains("elrepo"));
+            let installs = args
+                .iter()
+                .any(|a| ["install", "localinstall", "reinstall", "upgrade", "update"].contains(&a.as_str()));
+            let elrepo =
+                args.iter().any(|a| a.starts_with("--enablerepo") && a.to_ascii_lowercase().contains("elrepo"));
             if installs {
                 found.extend(packages(args, elrepo));
             }
@@ -108,11 +113,9 @@ fn command_changes(words: &[String]) -> Vec<&'static str> {
                         && a.contains(['i', 'U', 'F'])
                         && !a.contains(['q', 'e']))
             });
-            if installs || args.iter().any(|a| a == "--import") {
+            // Importing ELRepo's key (`rpm --import`) changes nothing yet; its install does.
+            if installs {
                 found.extend(packages(args, false));
-            }
-            if args.iter().any(|a| a.to_ascii_lowercase().contains("elrepo.org")) {
-                found.push("third-party-kernel");
             }
         }
         "dkms" if has("autoinstall") || has("install") || has("build") || has("add") => found.push("dkms"),
@@ -123,9 +126,10 @@ fn command_changes(words: &[String]) -> Vec<&'static str> {
         "snap" if has("install") && has("canonical-livepatch") => found.push("live-patch"),
         "uptrack-upgrade" | "uptrack-install" => found.push("live-patch"),
         "grubby" => {
-            let target = args.iter().position(|a| a.starts_with("--set-default")).and_then(|i| {
-                args[i].split_once('=').map(|(_, v)| v.to_owned()).or_else(|| args.get(i + 1).cloned())
-            });
+            let target = args
+                .iter()
+                .position(|a| a.starts_with("--set-default"))
+                .and_then(|i| args[i].split_once('=').map(|(_, v)| v.to_owned()).or_else(|| args.get(i + 1).cloned()));
             if target.is_some_and(|t| third_party_kernel_file(&t)) {
                 found.push("third-party-kernel");
             }

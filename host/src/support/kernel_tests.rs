@@ -2,7 +2,12 @@ use super::*;
 use entitle_sdk::model::Source;
 
 fn kinds(text: &str) -> Vec<(String, String)> {
-    let boot = BootConfig { kind: "user_data".into(), text: Some(text.into()), source: Source::default(), ..Default::default() };
+    let boot = BootConfig {
+        kind: "user_data".into(),
+        text: Some(text.into()),
+        source: Source::default(),
+        ..Default::default()
+    };
     scan_text(text, &boot).into_iter().map(|k| (k.kind, k.text)).collect()
 }
 
@@ -18,14 +23,21 @@ fn elrepo_kernel_and_dkms_are_found() {
         grubby --set-default /boot/vmlinuz-6.6.1-1.el9.elrepo.x86_64\n\
         dkms autoinstall\n";
     let found = just_kinds(script);
-    assert_eq!(found, ["third-party-kernel", "third-party-kernel", "third-party-kernel", "third-party-kernel", "dkms"]);
+    assert_eq!(
+        found,
+        ["third-party-kernel", "third-party-kernel", "third-party-kernel", "dkms"],
+        "the key import alone is not one"
+    );
 }
 
 #[test]
 fn third_party_live_patching_and_modules_are_found() {
     assert_eq!(just_kinds("curl -s -L https://kernelcare.com/installer | bash"), ["live-patch"]);
     assert_eq!(just_kinds("sudo /usr/bin/kcarectl --register KEY"), ["live-patch"]);
-    assert_eq!(just_kinds("snap install canonical-livepatch && canonical-livepatch enable TOKEN"), ["live-patch", "live-patch"]);
+    assert_eq!(
+        just_kinds("snap install canonical-livepatch && canonical-livepatch enable TOKEN"),
+        ["live-patch", "live-patch"]
+    );
     assert_eq!(just_kinds("uptrack-upgrade -y"), ["live-patch"]);
     assert_eq!(just_kinds("insmod /opt/drv/foo.ko"), ["out-of-tree-module"]);
     assert_eq!(just_kinds("cd drv && make && make modules_install"), ["out-of-tree-module"]);
@@ -53,7 +65,8 @@ fn red_hat_kernel_tools_comments_and_echo_are_clean() {
 
 #[test]
 fn cloud_config_packages_and_runcmd_are_read() {
-    let config = "#cloud-config\npackages:\n  - kernel-ml\n  - httpd\nruncmd:\n  - [dkms, autoinstall]\n  - echo kernel-lt\n";
+    let config =
+        "#cloud-config\npackages:\n  - kernel-ml\n  - httpd\nruncmd:\n  - [dkms, autoinstall]\n  - echo kernel-lt\n";
     assert_eq!(just_kinds(config), ["third-party-kernel", "dkms"]);
     let listed_elsewhere = "#cloud-config\nwrite_files:\n  - kernel-ml\n";
     assert!(kinds(listed_elsewhere).is_empty());

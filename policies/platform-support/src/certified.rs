@@ -22,8 +22,17 @@ pub fn judge(eval: &Evaluation, w: &Workload) -> Option<Finding> {
     let finding = match table.provider(&provider) {
         Some(p) if !p.certified => {
             let why = p.note.as_deref().unwrap_or("listed as not certified");
-            Finding::new(NOT_CERTIFIED, w, "provider", format!("{release} on {provider}, a provider Red Hat has not certified: {why}"))
-                .evidence(format!("catalog certified-platforms.json provider {provider} ({}, {})", p.confidence.as_str(), p.source))
+            Finding::new(
+                NOT_CERTIFIED,
+                w,
+                "provider",
+                format!("{release} on {provider}, a provider Red Hat has not certified: {why}"),
+            )
+            .evidence(format!(
+                "catalog certified-platforms.json provider {provider} ({}, {})",
+                p.confidence.as_str(),
+                p.source
+            ))
         }
         None => Finding::new(
             NOT_CERTIFIED,

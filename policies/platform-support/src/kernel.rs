@@ -33,22 +33,57 @@ fn explain(kind: &str) -> (&'static str, &'static str) {
     }
 }
 
-/// One finding per kernel change of `w`.
+/// How telling a kind is, first first: the change a reader must see quoted.
+fn rank(kind: &str, text: &str) -> (usize, bool) {
+    let order = ["third-party-kernel", "kernel-rpm", "live-patch", "dkms", "out-of-tree-module"];
+    let package = text.contains("kernel-ml") || text.contains("kernel-lt");
+    (order.iter().position(|k| *k == kind).unwrap_or(order.len()), !package)
+}
+
+/// One finding per boot entry (or declaration) of `w` that changes the kernel, quoting its
+/// most telling command, with every change of that entry in the evidence.
 pub fn judge(w: &Workload) -> Vec<Finding> {
-    w.kernel
-        .iter()
-        .enumerate()
-        .map(|(i, k)| {
-            let (what, fix) = explain(&k.kind);
-            let how = if k.strength == Strength::Declared { "is declared" } else { "runs at boot" };
-            let release = w.release().map_or_else(|| "RHEL".to_owned(), |r| format!("RHEL {r}"));
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (i, k) in w.kernel.iter().enumerate() {
+        let same = |g: &Vec<usize>| {
+            w.kernel[g[0]].source.path == k.source.path && w.kernel[g[0]].source.pointer == k.source.pointer
+        };
+        match groups.iter_mut().find(|g| same(g)) {
+            Some(g) => g.push(i),
+            None => groups.push(vec![i]),
+        }
+    }
+    let release = w.release().map_or_else(|| "RHEL".to_owned(), |r| format!("RHEL {r}"));
+    groups
+        .into_iter()
+        .map(|group| {
+            let mut ordered = group.clone();
+            ordered.sort_by_key(|&i| (rank(&w.kernel[i].kind, &w.kernel[i].text), i));
+            let lead = &w.kernel[ordered[0]];
+            let (what, _) = explain(&lead.kind);
+            let how = if lead.strength == Strength::Declared { "is declared" } else { "runs at boot" };
+            let others = ordered.len() - 1;
+            let more = match others {
+                0 => String::new(),
+                1 => " (and 1 more kernel change in the same place)".to_owned(),
+                n => format!(" (and {n} more kernel changes in the same place)"),
+            };
             let message = format!(
-                "`{}` {how} and {what}; Red Hat supports {release} only with its own unmodified, untainted kernel",
-                k.text
+                "`{}` {how} and {what}{more}; Red Hat supports {release} only with its own unmodified, untainted kernel",
+                lead.text
             );
-            Finding::new(KERNEL_TAINT, w, &format!("kernel.{i}"), message)
-                .evidence(format!("kernel change {} ({})", k.kind, serde_json::to_string(&k.strength).unwrap_or_default().trim_matches('"')))
-                .fix(fix)
+            let mut finding = Finding::new(KERNEL_TAINT, w, &format!("kernel.{}", group[0]), message);
+            let mut fixes: Vec<&str> = Vec::new();
+            for &i in &ordered {
+                let k = &w.kernel[i];
+                let strength = serde_json::to_string(&k.strength).unwrap_or_default();
+                finding = finding.evidence(format!("kernel change {} ({}): `{}`", k.kind, strength.trim_matches('"'), k.text));
+                let fix = explain(&k.kind).1;
+                if !fixes.contains(&fix) {
+                    fixes.push(fix);
+                }
+            }
+            finding.fix(fixes.join(" "))
         })
         .collect()
 }

@@ -54,15 +54,37 @@ fn an_uncertified_family_or_provider_is_a_warning_and_an_error_where_support_is_
 fn each_kernel_change_on_rhel_is_a_warning_and_other_systems_are_not_judged() {
     let mut w = rhel("vm", "9", &[]);
     w.kernel = vec![
-        KernelChange { kind: "third-party-kernel".into(), text: "dnf install -y kernel-ml".into(), strength: Strength::Strong, ..Default::default() },
-        KernelChange { kind: "dkms".into(), text: "dkms autoinstall".into(), strength: Strength::Declared, ..Default::default() },
+        KernelChange {
+            kind: "third-party-kernel".into(),
+            text: "dnf install -y kernel-ml".into(),
+            strength: Strength::Strong,
+            ..Default::default()
+        },
+        KernelChange {
+            kind: "dkms".into(),
+            text: "dkms autoinstall".into(),
+            strength: Strength::Declared,
+            ..Default::default()
+        },
     ];
     let mut ubuntu = w.clone();
     ubuntu.id = "ubuntu".into();
     ubuntu.os.product = Some("ubuntu".into());
-    let found = rules(vec![w, ubuntu], serde_json::Value::Null);
-    assert_eq!(found.len(), 2, "{found:?}");
+    w.kernel[1].source.pointer = "/workloads/0/kernel/1".into();
+    let found = rules(vec![w.clone(), ubuntu], serde_json::Value::Null);
+    assert_eq!(found.len(), 2, "one per place: {found:?}");
     assert!(found.iter().all(|f| f.0 == KERNEL_TAINT && f.1 == Severity::Warning));
     assert!(found[0].2.starts_with("`dnf install -y kernel-ml` runs at boot"), "{}", found[0].2);
     assert!(found[1].2.contains("is declared"), "{}", found[1].2);
+    // The same script: one finding quoting the kernel install, the DKMS build in the evidence.
+    w.kernel[1].source = w.kernel[0].source.clone();
+    w.kernel.swap(0, 1);
+    let mut eval = evaluation("2026-12-07", catalog(), vec![w]);
+    eval.context = serde_json::Value::Null;
+    let found = run(evaluate, &eval);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].message.starts_with("`dnf install -y kernel-ml` runs at boot"), "{}", found[0].message);
+    assert!(found[0].message.contains("1 more kernel change"), "{}", found[0].message);
+    assert_eq!(found[0].field, "kernel.0");
+    assert_eq!(found[0].evidence.len(), 2);
 }
