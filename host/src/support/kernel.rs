@@ -136,13 +136,9 @@ fn command_changes(words: &[String]) -> Vec<&'static str> {
         }
         "curl" | "wget" => {
             // A downloaded installer piped to a shell runs as the next command; the URL says whose.
-            let url = args.iter().map(|a| a.to_ascii_lowercase());
-            for u in url {
-                if u.contains("kernelcare.com") || u.contains("cloudlinux.com/kernelcare") {
-                    found.push("live-patch");
-                } else if u.contains("ksplice.oracle.com") || u.contains("install-uptrack") {
-                    found.push("live-patch");
-                }
+            let live = ["kernelcare.com", "cloudlinux.com/kernelcare", "ksplice.oracle.com", "install-uptrack"];
+            if args.iter().any(|a| live.iter().any(|l| a.to_ascii_lowercase().contains(l))) {
+                found.push("live-patch");
             }
         }
         _ => {}

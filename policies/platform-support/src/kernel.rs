@@ -53,7 +53,11 @@ pub fn judge(w: &Workload) -> Vec<Finding> {
             None => groups.push(vec![i]),
         }
     }
-    let release = w.release().map_or_else(|| "RHEL".to_owned(), |r| format!("RHEL {r}"));
+    let release = match (w.kind.as_str(), w.release()) {
+        ("machine_config", _) => "the pool's OpenShift nodes".to_owned(),
+        (_, Some(r)) => format!("RHEL {r}"),
+        _ => "RHEL".to_owned(),
+    };
     groups
         .into_iter()
         .map(|group| {
@@ -61,7 +65,11 @@ pub fn judge(w: &Workload) -> Vec<Finding> {
             ordered.sort_by_key(|&i| (rank(&w.kernel[i].kind, &w.kernel[i].text), i));
             let lead = &w.kernel[ordered[0]];
             let (what, _) = explain(&lead.kind);
-            let how = if lead.strength == Strength::Declared { "is declared" } else { "runs at boot" };
+            let how = match lead.strength {
+                Strength::Declared => "is declared",
+                Strength::Weak => "is in a file written to the machine at boot",
+                Strength::Strong => "runs at boot",
+            };
             let others = ordered.len() - 1;
             let more = match others {
                 0 => String::new(),

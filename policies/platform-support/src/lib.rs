@@ -14,12 +14,17 @@ pub const NOT_CERTIFIED: &str = "PLATFORM-NOT-CERTIFIED";
 /// Rule id (domain reference rule 28).
 pub const KERNEL_TAINT: &str = "KERNEL-TAINT-RISK";
 
-/// Evaluates both rules on the RHEL workloads of one input.
+/// Evaluates both rules on the RHEL workloads of one input; kernel changes also on OpenShift
+/// `MachineConfig`s (their nodes run Red Hat's kernel too).
 pub fn evaluate(eval: &Evaluation) -> Vec<Finding> {
     let mut out = Vec::new();
-    for w in eval.rhel_workloads() {
-        out.extend(certified::judge(eval, w));
-        out.extend(kernel::judge(w));
+    for w in &eval.deployment.workloads {
+        if w.is_rhel() {
+            out.extend(certified::judge(eval, w));
+        }
+        if w.is_rhel() || w.kind == "machine_config" {
+            out.extend(kernel::judge(w));
+        }
     }
     out
 }
