@@ -58,14 +58,11 @@ fn scan_text(text: &str, boot: &BootConfig) -> Vec<KernelChange> {
             }
             let kinds =
                 if list_item && section == "packages" { packages(&words, false) } else { command_changes(&words) };
+            // A file a machine config writes may or may not be run; a script or unit is.
+            let strength = if boot.kind == "machine_config_file" { Strength::Weak } else { Strength::Strong };
             for kind in kinds {
                 let text = redact_text(&words.join(" "));
-                out.push(KernelChange {
-                    kind: kind.to_owned(),
-                    text,
-                    strength: Strength::Strong,
-                    source: boot.source.clone(),
-                });
+                out.push(KernelChange { kind: kind.to_owned(), text, strength, source: boot.source.clone() });
             }
         }
     }
