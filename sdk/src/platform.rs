@@ -83,12 +83,18 @@ fn match_pattern(pattern: &str, text: &str, n: Option<u32>) -> Option<Option<u32
     }
 }
 
+/// No size name is longer; a longer text is not looked up (bounds the matching work).
+pub const MAX_SIZE_LEN: usize = 64;
+
 /// The size table's first row of `provider` that matches `size`. A size written as a URL
 /// (Deployment Manager's `…/zones/us-east1-b/machineTypes/n2-standard-4`) is matched by its
 /// last segment.
 pub fn lookup<'a>(rows: &'a [InstanceSizeRow], provider: &str, size: &str) -> Option<SizeFacts<'a>> {
     let size = size.trim();
     let size = size.rsplit('/').next().unwrap_or(size);
+    if size.len() > MAX_SIZE_LEN {
+        return None;
+    }
     rows.iter()
         .filter(|r| r.provider.eq_ignore_ascii_case(provider))
         .find_map(|row| row.match_size(size).map(|vcpus| SizeFacts { row, vcpus }))
@@ -265,6 +271,8 @@ mod tests {
         assert_eq!(vcpus("gcp", "n2-standard-8x"), None);
         assert_eq!(vcpus("aws", "n2-standard-8"), None, "another provider's size is unknown");
         assert_eq!(vcpus("aws", "m7g.99999999999xlarge"), None, "an overflowing number is unknown");
+        let long = format!("m7g.{}xlarge", "9".repeat(100_000));
+        assert_eq!(vcpus("aws", &long), None, "a text longer than any size is not matched");
     }
 
     #[test]
