@@ -9,6 +9,7 @@ mod golden;
 mod k8s_cases;
 mod limits;
 mod product_cases;
+mod platform_cases;
 mod summary;
 mod support;
 mod tfhcl_cases;

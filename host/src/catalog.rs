@@ -9,7 +9,7 @@ use crate::{Error, ErrorKind, Phase};
 use entitle_sdk::Catalog;
 use entitle_sdk::catalog::CATALOG_FILES;
 
-const BUILTIN: [(&str, &str); 11] = [
+const BUILTIN: [(&str, &str); 13] = [
     ("catalog.json", include_str!("../../policies/catalog/catalog.json")),
     ("lifecycle.json", include_str!("../../policies/catalog/lifecycle.json")),
     ("minor-releases.json", include_str!("../../policies/catalog/minor-releases.json")),
@@ -21,6 +21,8 @@ const BUILTIN: [(&str, &str); 11] = [
     ("licensing.json", include_str!("../../policies/catalog/licensing.json")),
     ("wmco.json", include_str!("../../policies/catalog/wmco.json")),
     ("product-lifecycle.json", include_str!("../../policies/catalog/product-lifecycle.json")),
+    ("instance-sizes.json", include_str!("../../policies/catalog/instance-sizes.json")),
+    ("certified-platforms.json", include_str!("../../policies/catalog/certified-platforms.json")),
 ];
 
 /// A checked catalog and the sha256 of its files.
@@ -87,7 +89,7 @@ mod tests {
     #[test]
     fn an_image_row_without_an_https_source_names_its_file() {
         let bad = BUILTIN[6].1.replacen("\"https://access.redhat.com/solutions/15356\"", "\"KB 15356\"", 1);
-        let mut files: [(&str, &str); 11] = BUILTIN;
+        let mut files = BUILTIN;
         files[6] = ("aws-images.json", bad.as_str());
         let err = from_texts(&files, "x").unwrap_err().to_string();
         assert!(err.contains("aws-images.json") && err.contains("https"), "{err}");

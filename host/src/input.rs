@@ -279,7 +279,7 @@ pub fn load(file: &InputFile, catalog: &Catalog, options: &ReadOptions) -> Resul
         (loaded.workloads, loaded.errors, loaded.includes, loaded.notes) =
             (found.workloads, found.errors, found.includes, found.notes);
         // Boot entries already point at their `.tf` lines: nothing to locate here.
-        derive_evidence(&mut loaded.workloads, &|_, _| None);
+        derive_evidence(&mut loaded.workloads, &|_, _| None, catalog);
         return Ok(loaded);
     }
     if formats::tfhcl::is_vars(&file.path) {
@@ -386,7 +386,7 @@ pub fn load_documents(
         [doc] if file == path => doc.position(pointer).map(|at| (at.line, at.column)),
         _ => None,
     };
-    derive_evidence(&mut loaded.workloads, &locate);
+    derive_evidence(&mut loaded.workloads, &locate, catalog);
     if loaded.format.is_none() {
         let why = "not a descriptor entitle reads (an ARM template, a Terraform plan, a CloudFormation template, Kubernetes manifests, a Deployment Manager configuration or an entitle descriptor)";
         if explicit {
@@ -397,10 +397,13 @@ pub fn load_documents(
     Ok(loaded)
 }
 
-/// What every front-end's workloads get alike: registration found in their boot
-/// entries, and the line saying how their billing model was reached.
-pub(crate) fn derive_evidence(workloads: &mut [Workload], locate: crate::registration::Locator) {
+/// What every front-end's workloads get alike: registration and kernel changes found in
+/// their boot entries, the instance size's family, vCPUs and architecture, and the line
+/// saying how their billing model was reached.
+pub(crate) fn derive_evidence(workloads: &mut [Workload], locate: crate::registration::Locator, catalog: &Catalog) {
     crate::registration::scan(workloads, locate);
+    crate::support::kernel::scan(workloads);
+    crate::support::instance::resolve(workloads, catalog);
     crate::billing_evidence::record(workloads);
 }
 

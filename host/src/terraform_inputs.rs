@@ -92,6 +92,6 @@ pub fn load_vars(file: &InputFile, catalog: &Catalog, options: &ReadOptions) -> 
     };
     (loaded.workloads, loaded.errors, loaded.includes, loaded.notes) =
         (found.workloads, found.errors, found.includes, found.notes);
-    crate::input::derive_evidence(&mut loaded.workloads, &|_, _| None);
+    crate::input::derive_evidence(&mut loaded.workloads, &|_, _| None, catalog);
     Ok(loaded)
 }

@@ -288,10 +288,17 @@ pub struct Catalog {
     /// `product-lifecycle`).
     #[serde(default)]
     pub product_lifecycle: Vec<ProductRelease>,
+    /// Instance sizes: family, vCPUs, architecture (`instance-sizes.json`, table `instance-sizes`).
+    #[serde(default)]
+    pub instance_sizes: Vec<crate::platform::InstanceSizeRow>,
+    /// Red Hat-certified cloud providers and instance families (`certified-platforms.json`,
+    /// table `certified-platforms`).
+    #[serde(default)]
+    pub certified_platforms: crate::platform::CertifiedPlatforms,
 }
 
 /// Names of the catalog's tables, as a policy lists them in `policy.json`.
-pub const CATALOG_TABLES: [&str; 10] = [
+pub const CATALOG_TABLES: [&str; 12] = [
     "lifecycle",
     "minor-releases",
     "azure-images",
@@ -302,6 +309,8 @@ pub const CATALOG_TABLES: [&str; 10] = [
     "licensing",
     "wmco",
     "product-lifecycle",
+    "instance-sizes",
+    "certified-platforms",
 ];
 
 /// A catalog file that failed to parse or check, naming the file and row.
@@ -322,7 +331,7 @@ impl std::fmt::Display for CatalogError {
 impl std::error::Error for CatalogError {}
 
 /// The files a catalog directory must hold.
-pub const CATALOG_FILES: [&str; 11] = [
+pub const CATALOG_FILES: [&str; 13] = [
     "catalog.json",
     "lifecycle.json",
     "minor-releases.json",
@@ -334,6 +343,8 @@ pub const CATALOG_FILES: [&str; 11] = [
     "licensing.json",
     crate::product_catalog::WMCO_FILE,
     crate::product_catalog::LIFECYCLE_FILE,
+    crate::platform::SIZES_FILE,
+    crate::platform::CERTIFIED_FILE,
 ];
 
 #[derive(Deserialize)]
@@ -397,6 +408,10 @@ impl Catalog {
         let wmco: WmcoTable = parse(crate::product_catalog::WMCO_FILE, text(crate::product_catalog::WMCO_FILE)?)?;
         let products: Table<ProductRelease> =
             parse(crate::product_catalog::LIFECYCLE_FILE, text(crate::product_catalog::LIFECYCLE_FILE)?)?;
+        let sizes: Table<crate::platform::InstanceSizeRow> =
+            parse(crate::platform::SIZES_FILE, text(crate::platform::SIZES_FILE)?)?;
+        let certified: crate::platform::CertifiedPlatforms =
+            parse(crate::platform::CERTIFIED_FILE, text(crate::platform::CERTIFIED_FILE)?)?;
         let catalog = Catalog {
             version: header.version,
             lifecycle: lifecycle.rows,
@@ -412,8 +427,12 @@ impl Catalog {
             licensing,
             wmco,
             product_lifecycle: products.rows,
+            instance_sizes: sizes.rows,
+            certified_platforms: certified,
         };
         catalog.check()?;
+        crate::platform::check_sizes(&catalog.instance_sizes)?;
+        crate::platform::check_certified(&catalog.certified_platforms, &catalog.instance_sizes)?;
         catalog.licensing.check()?;
         catalog.wmco.check()?;
         crate::product_catalog::check_lifecycle(&catalog.product_lifecycle)?;
@@ -443,6 +462,12 @@ impl Catalog {
             licensing: if wants("licensing") { self.licensing.clone() } else { Default::default() },
             wmco: if wants("wmco") { self.wmco.clone() } else { Default::default() },
             product_lifecycle: if wants("product-lifecycle") { self.product_lifecycle.clone() } else { Vec::new() },
+            instance_sizes: if wants("instance-sizes") { self.instance_sizes.clone() } else { Vec::new() },
+            certified_platforms: if wants("certified-platforms") {
+                self.certified_platforms.clone()
+            } else {
+                Default::default()
+            },
         }
     }
 

@@ -42,6 +42,7 @@ mod metadata;
 pub mod model;
 mod product_catalog;
 mod products;
+pub mod platform;
 mod support;
 pub mod testing;
 

@@ -187,6 +187,7 @@ pub fn locate(workloads: &mut [Workload], docs: &[(String, &Document)]) {
         w.trail.values_mut().flatten().for_each(fill);
         w.boot.iter_mut().for_each(|b| fill(&mut b.source));
         w.registration.iter_mut().for_each(|r| fill(&mut r.source));
+        w.kernel.iter_mut().for_each(|k| fill(&mut k.source));
         for alt in &mut w.alternatives {
             alt.provenance.values_mut().for_each(fill);
             alt.trail.values_mut().flatten().for_each(fill);

@@ -11,9 +11,11 @@
 //!     os: {product: rhel, version: "7.9"}    # optional when the image says it
 //!     billing: {model: payg}
 //!     addons: [els]
+//!     instance: {size: Standard_E16s_v5, vcpus: 16, arch: x86_64}   # optional
+//!     kernel: [{kind: dkms, text: dkms autoinstall}]               # optional
 //! ```
 
-use entitle_sdk::model::{Billing, BillingModel, Image, Os, Plan, Registration};
+use entitle_sdk::model::{Billing, BillingModel, Image, KernelChange, Os, Plan, Registration, Strength};
 use entitle_sdk::{Catalog, Workload};
 use serde::Deserialize;
 use serde_json::Value;
@@ -60,7 +62,32 @@ struct NativeWorkload {
     /// How the workload registers with Red Hat; absent means not declared (unknown).
     #[serde(default)]
     registration: Option<Vec<NativeRegistration>>,
+    /// The machine's size, vCPUs and architecture.
+    #[serde(default)]
+    instance: Option<NativeInstance>,
+    /// Kernel changes the machine gets (a non-Red Hat kernel, DKMS, live patching).
+    #[serde(default)]
+    kernel: Vec<NativeKernel>,
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NativeInstance {
+    size: Option<String>,
+    vcpus: Option<u32>,
+    arch: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NativeKernel {
+    kind: String,
+    #[serde(default)]
+    text: Option<String>,
+}
+
+/// The kernel change kinds a native descriptor may declare (the model's vocabulary).
+const KERNEL_KINDS: [&str; 5] = ["third-party-kernel", "dkms", "out-of-tree-module", "live-patch", "kernel-rpm"];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -154,6 +181,7 @@ fn workload(path: &str, at: &str, n: NativeWorkload, catalog: &Catalog) -> Resul
     };
     let here = |field: &str| source(path, &format!("{at}/{field}"));
     w.provenance.insert("count".into(), here("count"));
+    w.provenance.insert("provider".into(), here("provider"));
     if let Some(image) = n.image {
         w.image = Image {
             reference: image.reference,
@@ -229,10 +257,50 @@ fn workload(path: &str, at: &str, n: NativeWorkload, catalog: &Catalog) -> Resul
             }
         }
     }
+    if let Some(instance) = n.instance {
+        declared_instance(&mut w, instance, &here)?;
+    }
+    for (i, k) in n.kernel.into_iter().enumerate() {
+        if !KERNEL_KINDS.contains(&k.kind.as_str()) {
+            let known = KERNEL_KINDS.join(", ");
+            return Err((format!("kernel/{i}/kind"), format!("unknown kernel change `{}` (known: {known})", k.kind)));
+        }
+        let text = k.text.map_or_else(|| k.kind.clone(), |t| crate::registration::redact_text(&t));
+        let source = here(&format!("kernel/{i}"));
+        w.provenance.insert(format!("kernel.{i}"), source.clone());
+        w.kernel.push(KernelChange { kind: k.kind, text, strength: Strength::Declared, source });
+    }
     if w.os.product.is_none() && !w.unknown.contains_key("os.product") {
         w.unknown.insert("os.product".into(), "neither `os` nor a recognised image says which OS this is".into());
     }
     Ok(w)
+}
+
+/// A declared size (looked up in the catalog after the front-end), vCPUs and architecture.
+fn declared_instance(
+    w: &mut Workload,
+    n: NativeInstance,
+    here: &dyn Fn(&str) -> entitle_sdk::model::Source,
+) -> Result<(), (String, String)> {
+    let arch = match n.arch.as_deref().map(str::to_ascii_lowercase).as_deref() {
+        None => None,
+        Some("x86_64" | "amd64" | "x64") => Some("x86_64".to_owned()),
+        Some("arm64" | "aarch64") => Some("arm64".to_owned()),
+        Some(other) => {
+            return Err(("instance/arch".into(), format!("unknown architecture `{other}` (known: x86_64, arm64)")));
+        }
+    };
+    let instance = w.instance.get_or_insert_with(Default::default);
+    (instance.vcpus, instance.arch) = (n.vcpus, arch);
+    for (field, set) in [("vcpus", n.vcpus.is_some()), ("arch", instance.arch.is_some())] {
+        if set {
+            w.provenance.insert(format!("instance.{field}"), here(&format!("instance/{field}")));
+        }
+    }
+    if let Some(size) = n.size {
+        crate::support::instance::set_size(w, &size, Some(here("instance/size")));
+    }
+    Ok(())
 }
 
 /// Declared OS facts override what the image implies.

@@ -106,6 +106,14 @@ fn compute(w: &mut Workload, found: &Found, profile: &[&str], catalog: &Catalog)
         w.billing.license_type = Some(value.clone());
         apply_license_type(w, &value, source(&t.file.display, &license.edit), catalog);
     }
+    let size_keys = match found.kind {
+        ResourceKind::ScaleSet => vec!["sku", "name"],
+        _ => [profile, &["hardwareProfile", "vmSize"]].concat(),
+    };
+    let size = resolve(t, &found.pointer, &size_keys)?;
+    if let Some(value) = record_str(w, t, "instance.size", &size, None) {
+        crate::support::instance::set_size(w, &value, None);
+    }
     let custom = resolve(t, &found.pointer, &[profile, &["osProfile", "customData"]].concat())?;
     if let Some(value) = &custom.value {
         let (text, unknown) = match (&value.kind, value.partial_str()) {

@@ -170,6 +170,7 @@ fn build(
         w.evidence.push("alternatives: capped; other parameter values were not tried".to_owned());
     }
     region(&mut w);
+    instance_size(&mut w, eval, compute);
     count::set(&mut w, eval, compute, launchers);
     w.boot.extend(compute.user_data.as_deref().and_then(|p| boot::user_data(eval, p)));
     w.boot.extend(boot::cfn_init(eval, &compute.pointer));
@@ -180,6 +181,34 @@ fn build(
         }
     }
     (w, fail)
+}
+
+/// The `InstanceType` beside the resource's `ImageId` (an instance, a launch template's
+/// data, a launch configuration, a fleet's specification), at the property a user would
+/// edit, with the trail through parameters and mappings.
+fn instance_size(w: &mut Workload, eval: &Eval<'_>, compute: &Compute) {
+    let Some(base) = compute.image.strip_suffix("ImageId") else { return };
+    let pointer = format!("{base}InstanceType");
+    let Some(v) = eval.at(&pointer).filter(|v| v.kind != value::Kind::NoValue) else { return };
+    w.provenance.insert("instance.size".into(), source(&eval.t.path, &pointer));
+    let trail: Vec<_> = v
+        .chain
+        .iter()
+        .filter(|s| s.pointer != pointer && !s.pointer.starts_with(&format!("{pointer}/")))
+        .cloned()
+        .collect();
+    if !trail.is_empty() {
+        w.trail.insert("instance.size".into(), trail);
+    }
+    match (&v.kind, v.reason()) {
+        (value::Kind::Str(size), _) => crate::support::instance::set_size(w, size, None),
+        (_, Some(reason)) => {
+            w.unknown.insert("instance.size".into(), reason.to_owned());
+        }
+        _ => {
+            w.unknown.insert("instance.size".into(), format!("the instance type is {}, not a string", v.type_name()));
+        }
+    }
 }
 
 /// A template never fixes its region.

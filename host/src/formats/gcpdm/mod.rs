@@ -74,11 +74,26 @@ pub fn workloads(path: &str, doc: &Document, catalog: &Catalog) -> Extracted {
             w.unknown.insert("count".into(), TEMPLATE_COUNT.into());
         }
         boot_image(path, doc, &props, catalog, &mut w);
+        machine_type(path, doc, &props, &mut w);
         startup_script(path, doc, &props, &mut w);
         out.workloads.push(w);
     }
     super::locate(&mut out.workloads, &[(path.to_owned(), doc)]);
     out
+}
+
+/// The machine type (a name or a `…/machineTypes/NAME` URL), unless it is filled in at
+/// deployment (`$(ref.…)`, a template expression).
+fn machine_type(path: &str, doc: &Document, props: &str, w: &mut Workload) {
+    let at = format!("{props}/machineType");
+    let Some(text) = doc.value.pointer(&at).and_then(Value::as_str) else { return };
+    w.provenance.insert("instance.size".into(), source(path, &at));
+    if text.contains("$(") || text.contains("{{") || text.contains("{%") {
+        let why = format!("the machine type {text} is filled in when the deployment runs");
+        w.unknown.insert("instance.size".into(), why);
+        return;
+    }
+    crate::support::instance::set_size(w, text.rsplit('/').next().unwrap_or(text), None);
 }
 
 /// Classifies the boot disk (`boot: true`, else the first disk).

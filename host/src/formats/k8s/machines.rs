@@ -57,6 +57,12 @@ fn openshift(cx: &Cx<'_>, obj: &Obj, value: &str, set: bool) -> Option<Workload>
     } else {
         w.count = Some(1)
     }
+    let size_key = match provider {
+        "aws" => "instanceType",
+        "azure" => "vmSize",
+        _ => "machineType",
+    };
+    size(cx, obj, &format!("{value}/{size_key}"), &mut w);
     match provider {
         "aws" => aws_ami(cx, obj, &format!("{value}/ami/id"), &mut w),
         "azure" => azure_image(cx, obj, &format!("{value}/image"), &mut w),
@@ -77,6 +83,8 @@ fn openshift(cx: &Cx<'_>, obj: &Obj, value: &str, set: bool) -> Option<Workload>
 fn capi(cx: &Cx<'_>, obj: &Obj, provider: &str) -> Option<Workload> {
     let mut w = cx.workload(obj, "machine_template", obj.resource(), provider);
     w.unknown.insert("count".into(), TEMPLATE_COUNT.into());
+    let size_key = if provider == "aws" { "instanceType" } else { "vmSize" };
+    size(cx, obj, &format!("/spec/template/spec/{size_key}"), &mut w);
     match provider {
         "aws" => aws_ami(cx, obj, "/spec/template/spec/ami/id", &mut w),
         _ => azure_image(cx, obj, "/spec/template/spec/image/marketplace", &mut w),
@@ -97,6 +105,9 @@ fn kubermatic(cx: &Cx<'_>, obj: &Obj) -> Option<Workload> {
     let mut w = cx.workload(obj, "machine_deployment", obj.resource(), provider);
     replicas(cx, obj, "/spec/replicas", 1, &mut w);
     w.evidence.push(format!("cloudProvider {cloud}"));
+    for key in ["instanceType", "vmSize", "machineType"] {
+        size(cx, obj, &format!("{value}/cloudProviderSpec/{key}"), &mut w);
+    }
     for key in ["ami", "imageID", "image"] {
         let at = obj.at(&format!("{value}/cloudProviderSpec/{key}"));
         let Some(text) = obj.text(&format!("{value}/cloudProviderSpec/{key}")) else { continue };
@@ -197,6 +208,17 @@ fn registration(cx: &Cx<'_>, obj: &Obj, spec: &str, w: &mut Workload) {
             source: cx.at(&at),
         });
     }
+}
+
+/// The machine's size at `pointer` (`instanceType`, `vmSize`, `machineType`), when written.
+fn size(cx: &Cx<'_>, obj: &Obj, pointer: &str, w: &mut Workload) {
+    let Some(text) = obj.text(pointer) else { return };
+    provenance(w, cx, "instance.size", &obj.at(pointer));
+    if placeholder(text) {
+        w.unknown.insert("instance.size".into(), format!("the size is the placeholder `{text}`, filled in before use"));
+        return;
+    }
+    crate::support::instance::set_size(w, text, None);
 }
 
 /// An AWS AMI id at `pointer`.

@@ -6,6 +6,7 @@
 mod cluster;
 mod containers;
 mod kubevirt;
+mod machine_config;
 mod machines;
 mod objects;
 mod os_names;
@@ -83,6 +84,7 @@ pub fn workloads(path: &str, doc: &Document, catalog: &Catalog) -> Extracted {
             "MachineSet" | "Machine" | "MachineDeployment" | "AWSMachineTemplate" | "AzureMachineTemplate" => {
                 machines::machine(&cx, obj)
             }
+            "MachineConfig" => machine_config::machine_config(&cx, obj),
             _ => containers::pod_workloads(&cx, obj, &mut out.k8s.links),
         };
         out.workloads.extend(found);

@@ -21,6 +21,7 @@ pub fn instance(cx: &Context<'_, '_>, entry: &Entry<'_>, w: &mut Workload) {
     } else {
         identify(cx, entry, &["ami"], w);
     }
+    cx.size(entry, w, &["instance_type"]);
     let zone = entry.field(&["availability_zone"]);
     w.region = zone.text().map(str::to_owned);
     if w.region.is_some() {
@@ -33,6 +34,7 @@ pub fn instance(cx: &Context<'_, '_>, entry: &Entry<'_>, w: &mut Workload) {
 /// `aws_launch_template`, `aws_launch_configuration`.
 pub fn template(cx: &Context<'_, '_>, entry: &Entry<'_>, w: &mut Workload) {
     identify(cx, entry, &["image_id"], w);
+    cx.size(entry, w, &["instance_type"]);
     w.count = None;
     w.unknown.insert("count".into(), TEMPLATE_COUNT.into());
     add(cx, entry, w, &["user_data"], "user_data");

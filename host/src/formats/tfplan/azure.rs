@@ -23,6 +23,12 @@ pub fn machine(cx: &Context<'_, '_>, entry: &Entry<'_>, w: &mut Workload) {
         custom_image(cx, entry, w, &["source_image_id"]);
     }
     common(cx, entry, w, &["license_type"]);
+    let size = match entry.ty {
+        "azurerm_orchestrated_virtual_machine_scale_set" => "sku_name",
+        t if t.ends_with("scale_set") => "sku",
+        _ => "size",
+    };
+    cx.size(entry, w, &[size]);
     if entry.ty.ends_with("scale_set") {
         instances(cx, entry, w, &["instances"]);
     }
@@ -50,6 +56,7 @@ pub fn legacy(cx: &Context<'_, '_>, entry: &Entry<'_>, w: &mut Workload) {
         reference(cx, entry, w, block);
     }
     common(cx, entry, w, &["license_type"]);
+    cx.size(entry, w, if scale_set { &["sku", "0", "name"] } else { &["vm_size"] });
     if scale_set {
         instances(cx, entry, w, &["sku", "0", "capacity"]);
     }

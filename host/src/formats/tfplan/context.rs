@@ -105,6 +105,18 @@ impl<'a> Context<'_, 'a> {
         self.plan.resource(&module, &target.ty, &target.name, target.key.as_deref(), like)
     }
 
+    /// Records the instance size at `path` (`instance_type`, `size`, `machine_type`) as
+    /// `instance.size`, at its value, or why it is not known; nothing when the attribute is absent.
+    pub fn size(&self, entry: &Entry<'a>, w: &mut Workload, path: &[&str]) {
+        let field = entry.field(path);
+        if field.value.is_none() && !field.unknown && !field.sensitive {
+            return;
+        }
+        if let Some(size) = self.record(w, "instance.size", &field) {
+            crate::support::instance::set_size(w, &size, None);
+        }
+    }
+
     /// Records a string attribute as `field` (value and where it is), or why it is not known.
     pub fn record(&self, w: &mut Workload, field: &str, value: &Field<'a>) -> Option<String> {
         w.provenance.insert(field.to_owned(), self.at(&value.at));

@@ -29,6 +29,7 @@ pub fn instance(cx: &Context<'_, '_>, entry: &Entry<'_>, w: &mut Workload) {
         attached(cx, entry, &source, w);
     }
     region(cx, entry, w, "zone");
+    cx.size(entry, w, &["machine_type"]);
     scripts(cx, entry, w);
 }
 
@@ -53,6 +54,7 @@ pub fn template(cx: &Context<'_, '_>, entry: &Entry<'_>, w: &mut Workload) {
     w.count = None;
     w.unknown.insert("count".into(), TEMPLATE_COUNT.into());
     region(cx, entry, w, "region");
+    cx.size(entry, w, &["machine_type"]);
     scripts(cx, entry, w);
 }
 
