@@ -9,7 +9,7 @@ use crate::{Error, ErrorKind, Phase};
 use entitle_sdk::Catalog;
 use entitle_sdk::catalog::CATALOG_FILES;
 
-const BUILTIN: [(&str, &str); 9] = [
+const BUILTIN: [(&str, &str); 10] = [
     ("catalog.json", include_str!("../../policies/catalog/catalog.json")),
     ("lifecycle.json", include_str!("../../policies/catalog/lifecycle.json")),
     ("minor-releases.json", include_str!("../../policies/catalog/minor-releases.json")),
@@ -19,6 +19,7 @@ const BUILTIN: [(&str, &str); 9] = [
     ("aws-images.json", include_str!("../../policies/catalog/aws-images.json")),
     ("container-images.json", include_str!("../../policies/catalog/container-images.json")),
     ("licensing.json", include_str!("../../policies/catalog/licensing.json")),
+    ("subscription-terms.json", include_str!("../../policies/catalog/subscription-terms.json")),
 ];
 
 /// A checked catalog and the sha256 of its files.
@@ -85,7 +86,7 @@ mod tests {
     #[test]
     fn an_image_row_without_an_https_source_names_its_file() {
         let bad = BUILTIN[6].1.replacen("\"https://access.redhat.com/solutions/15356\"", "\"KB 15356\"", 1);
-        let mut files: [(&str, &str); 9] = BUILTIN;
+        let mut files: [(&str, &str); 10] = BUILTIN;
         files[6] = ("aws-images.json", bad.as_str());
         let err = from_texts(&files, "x").unwrap_err().to_string();
         assert!(err.contains("aws-images.json") && err.contains("https"), "{err}");

@@ -280,10 +280,14 @@ pub struct Catalog {
     /// exclusions (`licensing.json`, table `licensing`).
     #[serde(default)]
     pub licensing: crate::licensing::LicensingTable,
+    /// Subscription types and add-ons an org context may declare, with their terms
+    /// (`subscription-terms.json`, table `subscription-terms`).
+    #[serde(default)]
+    pub subscription_terms: crate::subscription_terms::SubscriptionTerms,
 }
 
 /// Names of the catalog's tables, as a policy lists them in `policy.json`.
-pub const CATALOG_TABLES: [&str; 8] = [
+pub const CATALOG_TABLES: [&str; 9] = [
     "lifecycle",
     "minor-releases",
     "azure-images",
@@ -292,6 +296,7 @@ pub const CATALOG_TABLES: [&str; 8] = [
     "aws-images",
     "container-images",
     "licensing",
+    "subscription-terms",
 ];
 
 /// A catalog file that failed to parse or check, naming the file and row.
@@ -312,7 +317,7 @@ impl std::fmt::Display for CatalogError {
 impl std::error::Error for CatalogError {}
 
 /// The files a catalog directory must hold.
-pub const CATALOG_FILES: [&str; 9] = [
+pub const CATALOG_FILES: [&str; 10] = [
     "catalog.json",
     "lifecycle.json",
     "minor-releases.json",
@@ -322,6 +327,7 @@ pub const CATALOG_FILES: [&str; 9] = [
     "aws-images.json",
     "container-images.json",
     "licensing.json",
+    crate::subscription_terms::FILE,
 ];
 
 #[derive(Deserialize)]
@@ -382,6 +388,8 @@ impl Catalog {
         let aws: AwsTable = parse("aws-images.json", text("aws-images.json")?)?;
         let containers: Table<ContainerImageRow> = parse(container_images::FILE, text(container_images::FILE)?)?;
         let licensing: crate::licensing::LicensingTable = parse("licensing.json", text("licensing.json")?)?;
+        let terms = crate::subscription_terms::FILE;
+        let subscription_terms: crate::subscription_terms::SubscriptionTerms = parse(terms, text(terms)?)?;
         let catalog = Catalog {
             version: header.version,
             lifecycle: lifecycle.rows,
@@ -395,9 +403,11 @@ impl Catalog {
             aws_usage_operations: aws.usage_operations,
             container_images: containers.rows,
             licensing,
+            subscription_terms,
         };
         catalog.check()?;
         catalog.licensing.check()?;
+        catalog.subscription_terms.check()?;
         Ok(catalog)
     }
 
@@ -422,6 +432,11 @@ impl Catalog {
             aws_usage_operations: if aws { self.aws_usage_operations.clone() } else { Vec::new() },
             container_images: if wants("container-images") { self.container_images.clone() } else { Vec::new() },
             licensing: if wants("licensing") { self.licensing.clone() } else { Default::default() },
+            subscription_terms: if wants("subscription-terms") {
+                self.subscription_terms.clone()
+            } else {
+                Default::default()
+            },
         }
     }
 
