@@ -57,3 +57,32 @@ fn resource(context: &serde_json::Value, pointer: &str) -> String {
     }
     .unwrap_or_else(|| format!("org context {pointer}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::context::ContextFile;
+
+    fn file(text: &str) -> ContextFile {
+        ContextFile { path: "org.yaml".into(), document: crate::document::parse_text(text).unwrap().remove(0) }
+    }
+
+    #[test]
+    fn a_context_entry_is_located_at_its_line_and_a_missing_one_is_malformed() {
+        let ctx = file("subscriptions:\n  - sku: RH00005\n    product: p\n    addons: [eus, ha]\n");
+        let at = crate::place::context_entry(Some(&ctx), "/subscriptions/0/addons/1").unwrap();
+        assert_eq!((at.path.as_str(), at.line, at.column), ("org.yaml", 4, 19));
+        let e = crate::place::context_entry(Some(&ctx), "/subscriptions/3").unwrap_err();
+        assert!(e.contains("does not hold"), "{e}");
+        let e = crate::place::context_entry(None, "/subscriptions/0").unwrap_err();
+        assert!(e.contains("no context file"), "{e}");
+    }
+
+    #[test]
+    fn the_resource_names_the_subscription_or_account() {
+        let value = serde_json::json!({"subscriptions": [{"sku": "RH00005"}], "accounts": [{"id": "prod"}], "environment": "x"});
+        assert_eq!(resource(&value, "/subscriptions/0/addons/0"), "subscription RH00005");
+        assert_eq!(resource(&value, "/accounts/0/environment"), "account prod");
+        assert_eq!(resource(&value, "/environment"), "org context /environment");
+    }
+}

@@ -7,7 +7,7 @@ use entitle_sdk::subscription_terms::AddOnTerms;
 use entitle_sdk::{Evaluation, Finding, Severity, Workload};
 
 use crate::ADDON_ON_SELFSUPPORT;
-use crate::cover::{Cover, billing_field, on_workload};
+use crate::cover::{Cover, on_workload};
 
 /// The subscription's support level and where it is said: its `support_level`, else a
 /// level its product name spells (`…, Self-support (1-2 sockets)`).
@@ -107,15 +107,14 @@ pub fn judge(eval: &Evaluation, sub: &Subscription, cover: &Cover) -> Vec<Findin
         for w in &users {
             on_context = on_context.evidence(format!("used by {}", crate::cover::describe(w)));
             let said = format!(
-                "{} uses add-on {shown}, which subscription {} cannot support here: {}",
+                "{} uses add-on {shown} of subscription {}, against its terms: {}",
                 w.resource,
                 sub.sku,
                 problems.join("; ")
             );
             // Another subscription may be the one that entitles this workload: not confirmed.
             let level = if cover.shared_with.is_empty() { severity } else { severity.min(Severity::Warning) };
-            let mut f =
-                on_workload(ADDON_ON_SELFSUPPORT, w, billing_field(w), &at, said).severity(level).fix(fix.clone());
+            let mut f = on_workload(ADDON_ON_SELFSUPPORT, w, "addons", &at, said).severity(level).fix(fix.clone());
             f.evidence.extend(evidence.iter().cloned());
             f.evidence.extend(cover.shared_evidence());
             out.push(f);

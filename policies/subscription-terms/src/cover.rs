@@ -59,9 +59,10 @@ pub fn describe(w: &Workload) -> String {
 }
 
 /// The field a workload's finding rests on: the licence type that makes it BYOS when
-/// there is one, else its image.
+/// there is one, else its billing (the host falls back to the resource where no literal
+/// states it).
 pub fn billing_field(w: &Workload) -> &'static str {
-    if w.billing.license_type.is_some() { "billing.license_type" } else { "image" }
+    if w.billing.license_type.is_some() { "billing.license_type" } else { "billing.model" }
 }
 
 /// A finding on a covered workload that cites the subscription's entry.

@@ -67,8 +67,8 @@ pub fn individual(eval: &Evaluation, sub: &Subscription, cover: &Cover) -> Vec<F
         for w in &covered {
             let count = w.count.map_or_else(|| "an unknown number of".to_owned(), |c| c.to_string());
             let said = format!(
-                "{count} of the {at_least}{n} RHEL systems covered by {} {} (at most {max} allowed) are {}",
-                row.name, sub.sku, w.resource
+                "{} ({count} instance(s)) is among the {at_least}{n} RHEL systems covered by {} {}, whose terms allow at most {max}",
+                w.resource, row.name, sub.sku
             );
             out.push(evidence(on_workload(DEV_INDIVIDUAL_LIMITS, w, "count", &cover.at, said).severity(level(cover))));
         }

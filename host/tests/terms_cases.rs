@@ -1,0 +1,75 @@
+//! Golden cases of the subscription-terms rules, through the real binary: each folder under
+//! `tests/terms/` holds an org context (`context.yaml`) and the descriptors of one run
+//! (`inputs/`); `entitle check --context context.yaml inputs/` is run in that folder and
+//! the findings of policy `subscription-terms` (with their trails) and every error must
+//! match `tests/terms/<case>.expected.json`. Rewrite expectations with `ENTITLE_BLESS=1`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::{Value, json};
+
+fn cases() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/terms");
+    let mut found: Vec<PathBuf> =
+        std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    found.sort();
+    found
+}
+
+/// The run's subscription-terms findings and its errors, as pretty JSON.
+fn run(case: &Path) -> String {
+    let cache = std::env::temp_dir().join(format!("entitle-terms-{}-cache", std::process::id()));
+    let out = Command::new(env!("CARGO_BIN_EXE_entitle"))
+        .args(["check", "--as-of", "2026-12-07", "--format", "json", "--context", "context.yaml", "inputs/"])
+        .current_dir(case)
+        .env("ENTITLE_CACHE_DIR", cache)
+        .output()
+        .expect("run entitle");
+    let report: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{}: not JSON ({e}): {}", case.display(), String::from_utf8_lossy(&out.stderr)));
+    let findings: Vec<Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["policy"] == "subscription-terms")
+        .map(|f| {
+            let at = |l: &Value| format!("{}:{}:{}", l["path"].as_str().unwrap(), l["line"], l["column"]);
+            json!({
+                "rule": f["rule"],
+                "severity": f["severity"],
+                "at": at(&f["location"]),
+                "pointer": f["location"]["pointer"],
+                "trail": f.get("trail").and_then(Value::as_array).map(|t| t.iter().map(at).collect::<Vec<_>>()),
+                "resource": f["resource"],
+                "message": f["message"],
+                "evidence": f["evidence"],
+                "fix": f["fix"],
+            })
+        })
+        .collect();
+    let result = json!({"exit": out.status.code(), "findings": findings, "errors": report["errors"]});
+    format!("{}\n", serde_json::to_string_pretty(&result).unwrap())
+}
+
+#[test]
+fn every_subscription_terms_case_matches_its_expected_result() {
+    let bless = std::env::var_os("ENTITLE_BLESS").is_some_and(|v| !v.is_empty() && v != "0");
+    let cases = cases();
+    assert!(cases.len() >= 7, "expected the subscription-terms cases under tests/terms");
+    let mut failures = Vec::new();
+    for case in cases {
+        let actual = run(&case);
+        let expected = case.with_extension("expected.json");
+        if bless {
+            std::fs::write(&expected, &actual).unwrap();
+        } else if std::fs::read_to_string(&expected).ok().as_deref() != Some(actual.as_str()) {
+            failures.push(format!("{} differs; got:\n{actual}", expected.display()));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{}\nIf the new output is right: ENTITLE_BLESS=1 cargo test -p entitle --test terms_cases, then review the diff.",
+        failures.join("\n")
+    );
+}
