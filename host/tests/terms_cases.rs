@@ -45,6 +45,7 @@ fn run(case: &Path) -> String {
                 "message": f["message"],
                 "evidence": f["evidence"],
                 "fix": f["fix"],
+                "suppression": f["suppression"]["kind"],
             })
         })
         .collect();
@@ -72,4 +73,30 @@ fn every_subscription_terms_case_matches_its_expected_result() {
         "{}\nIf the new output is right: ENTITLE_BLESS=1 cargo test -p entitle --test terms_cases, then review the diff.",
         failures.join("\n")
     );
+}
+
+/// A finding on the context is placed in the context file, so an inline waiver written
+/// there, above the add-on, accepts it like any other.
+#[test]
+fn an_inline_waiver_in_the_context_file_accepts_a_context_finding() {
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/terms/selfsupport-ha");
+    let dir = std::env::temp_dir().join(format!("entitle-terms-{}-waiver", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("inputs")).unwrap();
+    std::fs::copy(case.join("inputs/cluster.yaml"), dir.join("inputs/cluster.yaml")).unwrap();
+    let context = std::fs::read_to_string(case.join("context.yaml")).unwrap().replace(
+        "    addons: [ha]",
+        "    # entitle:ignore SUB-ADDON-ON-SELFSUPPORT HA support is bought separately until=2027-06-30\n    addons: [ha]",
+    );
+    std::fs::write(dir.join("context.yaml"), context).unwrap();
+    let result: Value = serde_json::from_str(&run(&dir)).unwrap();
+    let report = result["findings"].as_array().unwrap();
+    assert_eq!(report.len(), 2, "{result:#}");
+    // The context finding is waived; the workload's finding, in the descriptor, is not.
+    let on_context: Vec<&Value> = report.iter().filter(|f| f["resource"] == "subscription RH00005").collect();
+    assert_eq!(on_context.len(), 1, "{result:#}");
+    assert_eq!(on_context[0]["suppression"], "inline", "{result:#}");
+    assert!(report.iter().any(|f| f["resource"] == "hana-node" && f["suppression"].is_null()), "{result:#}");
+    assert_eq!(result["exit"], 1);
+    let _ = std::fs::remove_dir_all(&dir);
 }

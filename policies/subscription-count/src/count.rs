@@ -28,6 +28,15 @@ fn supply(eval: &Evaluation, ctx: &OrgContext) -> Supply {
             s.lines.push(format!("{name}: host-based, covers no cloud VM"));
             continue;
         }
+        // A type whose terms cap the systems (Developer for Individuals) covers that many,
+        // whatever its unit says; going past it is DEV-INDIVIDUAL-LIMITS.
+        let terms = sub.kind.as_deref().and_then(|k| eval.catalog.subscription_terms.kind(k));
+        if let Some((row, max)) = terms.and_then(|r| Some((r, r.max_systems?))) {
+            s.instances += max;
+            let why = format!("catalog subscription-terms.json: {}, {}", row.source, row.confidence.as_str());
+            s.lines.push(format!("{name}: {} covers up to {max} systems ({why})", row.name));
+            continue;
+        }
         match table.unit(&sub.unit) {
             Some(u) if u.counts == "instances" => {
                 let covered = sub.quantity * u.per_unit;
