@@ -100,3 +100,23 @@ fn an_inline_waiver_in_the_context_file_accepts_a_context_finding() {
     assert_eq!(result["exit"], 1);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The README's example context is valid and says what the README says: its Standard
+/// subscription covers the examples' one BYOS instance, and its terms break nothing.
+#[test]
+fn the_example_context_is_valid_and_clean() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let out = Command::new(env!("CARGO_BIN_EXE_entitle"))
+        .args(["check", "--as-of", "2026-11-25", "--format", "json", "--context", "examples/.org-context.yaml"])
+        .arg("examples/")
+        .current_dir(&root)
+        .env("ENTITLE_CACHE_DIR", std::env::temp_dir().join(format!("entitle-terms-{}-cache", std::process::id())))
+        .output()
+        .expect("run entitle");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["errors"], json!([]), "{report:#}");
+    let rules: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
+    assert!(!rules.iter().any(|r| *r == "BYOS-SUBSCRIPTION-COUNT"), "{rules:?}");
+    assert!(report["findings"].as_array().unwrap().iter().all(|f| f["policy"] != "subscription-terms"), "{rules:?}");
+    assert_eq!(out.status.code(), Some(1), "the examples' lifecycle findings remain");
+}
