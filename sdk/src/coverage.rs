@@ -44,7 +44,9 @@ impl Instances {
 
     fn where_(eval: &Evaluation, keep: impl Fn(&Workload) -> bool) -> Instances {
         let ws = &eval.deployment.workloads;
-        let is_byos = |id: &str| ws.iter().any(|w| w.id == id && byos_rhel(w));
+        // Indexed once, so a run of many alternatives costs linear time.
+        let byos: std::collections::HashSet<&str> = ws.iter().filter(|w| byos_rhel(w)).map(|w| w.id.as_str()).collect();
+        let is_byos = |id: &str| byos.contains(id);
         let default = ws
             .iter()
             .filter(|w| !w.id.contains("#alternative-") && byos_rhel(w) && keep(w))

@@ -99,9 +99,9 @@ pub fn judge(eval: &Evaluation, sub: &Subscription, cover: &Cover) -> Vec<Findin
             Finding::on_context(ADDON_ON_SELFSUPPORT, &at, message.clone()).severity(severity).fix(fix.clone());
         on_context.evidence.extend(evidence.iter().cloned());
         let users: Vec<&Workload> = cover
-            .workloads(eval, &cover.instances.default)
+            .workloads(&cover.instances.default)
             .into_iter()
-            .chain(cover.workloads(eval, &cover.instances.choices))
+            .chain(cover.workloads(&cover.instances.choices))
             .filter(|w| uses(w, name, row))
             .collect();
         for w in &users {

@@ -2,7 +2,9 @@
 //! names, where it is written in the context, and which other subscriptions cover the same
 //! workloads (the context then does not say which of them entitles which workload).
 
-use entitle_sdk::context::{OrgContext, Subscription};
+use std::collections::HashMap;
+
+use entitle_sdk::context::OrgContext;
 use entitle_sdk::coverage::Instances;
 use entitle_sdk::{Evaluation, Finding, Workload};
 
@@ -14,27 +16,47 @@ pub struct Cover<'a> {
     pub instances: Instances,
     /// SKUs of the other subscriptions that cover some of the same workloads.
     pub shared_with: Vec<&'a str>,
+    /// The run's workloads by id.
+    pub by_id: &'a Index<'a>,
+}
+
+/// The run's workloads by id (the first of each id), built once per evaluation.
+pub type Index<'e> = HashMap<&'e str, &'e Workload>;
+
+/// Indexes the evaluation's workloads by id.
+pub fn index(eval: &Evaluation) -> Index<'_> {
+    let mut by_id = HashMap::with_capacity(eval.deployment.workloads.len());
+    for w in &eval.deployment.workloads {
+        by_id.entry(w.id.as_str()).or_insert(w);
+    }
+    by_id
 }
 
 impl<'a> Cover<'a> {
-    /// The cover of subscription `index` of `ctx`.
-    pub fn of(eval: &Evaluation, ctx: &'a OrgContext, index: usize) -> Cover<'a> {
+    /// The cover of subscription `index` of `ctx`: work linear in the covered workloads
+    /// for each other subscription.
+    pub fn of(eval: &Evaluation, by_id: &'a Index<'a>, ctx: &'a OrgContext, index: usize) -> Cover<'a> {
         let sub = &ctx.subscriptions[index];
         let instances = Instances::covered_by(eval, sub);
-        let ids: Vec<&str> = instances.default.iter().chain(&instances.choices).map(|(id, _)| id.as_str()).collect();
+        let covered: Vec<&Workload> = instances
+            .default
+            .iter()
+            .chain(&instances.choices)
+            .filter_map(|(id, _)| by_id.get(id.as_str()).copied())
+            .collect();
         let shared_with = ctx
             .subscriptions
             .iter()
             .enumerate()
-            .filter(|(j, other)| *j != index && ids.iter().any(|id| covers(eval, other, id)))
+            .filter(|(j, other)| *j != index && covered.iter().any(|w| other.covers_path(&w.source.path)))
             .map(|(_, other)| other.sku.as_str())
             .collect();
-        Cover { at: format!("/subscriptions/{index}"), instances, shared_with }
+        Cover { at: format!("/subscriptions/{index}"), instances, shared_with, by_id }
     }
 
     /// The workloads of `items`, in order.
-    pub fn workloads<'e>(&self, eval: &'e Evaluation, items: &[(String, Option<u64>)]) -> Vec<&'e Workload> {
-        items.iter().filter_map(|(id, _)| eval.deployment.workloads.iter().find(|w| &w.id == id)).collect()
+    pub fn workloads(&self, items: &[(String, Option<u64>)]) -> Vec<&'a Workload> {
+        items.iter().filter_map(|(id, _)| self.by_id.get(id.as_str()).copied()).collect()
     }
 
     /// The evidence line that says the coverage is shared, and how to say which is which.
@@ -46,10 +68,6 @@ impl<'a> Cover<'a> {
             )
         })
     }
-}
-
-fn covers(eval: &Evaluation, sub: &Subscription, id: &str) -> bool {
-    eval.deployment.workloads.iter().any(|w| w.id == id && sub.covers_path(&w.source.path))
 }
 
 /// `path: resource × count (image)` for evidence.

@@ -25,7 +25,7 @@ fn level(cover: &Cover) -> Severity {
 pub fn individual(eval: &Evaluation, sub: &Subscription, cover: &Cover) -> Vec<Finding> {
     let Some(row) = eval.catalog.subscription_terms.kind("developer-individual") else { return Vec::new() };
     let mut out = Vec::new();
-    let covered = cover.workloads(eval, &cover.instances.default);
+    let covered = cover.workloads(&cover.instances.default);
     if let (Some(owner), Some(allowed)) = (sub.owner.as_deref(), row.owner.as_deref())
         && owner != allowed
     {
@@ -83,7 +83,7 @@ pub fn individual(eval: &Evaluation, sub: &Subscription, cover: &Cover) -> Vec<F
     }
     for (id, count) in &cover.instances.choices {
         let with = n + count.unwrap_or(1);
-        let Some(w) = eval.deployment.workloads.iter().find(|w| &w.id == id).filter(|_| with > max) else { continue };
+        let Some(w) = cover.by_id.get(id.as_str()).copied().filter(|_| with > max) else { continue };
         let message = format!(
             "{at_least}{with} RHEL systems would be covered by {} {}, whose terms allow at most {max}",
             row.name, sub.sku
@@ -102,7 +102,7 @@ pub fn teams(eval: &Evaluation, ctx: &OrgContext, sub: &Subscription, cover: &Co
     let items: Vec<(String, Option<u64>)> =
         cover.instances.default.iter().chain(&cover.instances.choices).cloned().collect();
     let (mut production, mut unknown): (Vec<(&Workload, String)>, Vec<&Workload>) = (Vec::new(), Vec::new());
-    for w in cover.workloads(eval, &items) {
+    for w in cover.workloads(&items) {
         match ctx.environment_for(&w.provider, &w.source.path) {
             Some(("production", said)) => production.push((w, said)),
             Some(_) => {}

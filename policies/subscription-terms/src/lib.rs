@@ -25,9 +25,10 @@ pub const DEV_TEAMS_IN_PRODUCTION: &str = "DEV-TEAMS-IN-PRODUCTION";
 /// Evaluates the three rules once over the run's workloads and the context's subscriptions.
 pub fn evaluate(eval: &Evaluation) -> Vec<Finding> {
     let Some(ctx) = OrgContext::from_evaluation(eval).ok().flatten() else { return Vec::new() };
+    let by_id = cover::index(eval);
     let mut out = Vec::new();
     for (i, sub) in ctx.subscriptions.iter().enumerate() {
-        let cover = cover::Cover::of(eval, &ctx, i);
+        let cover = cover::Cover::of(eval, &by_id, &ctx, i);
         out.extend(addons::judge(eval, sub, &cover));
         match sub.kind.as_deref() {
             Some("developer-individual") => out.extend(developer::individual(eval, sub, &cover)),
