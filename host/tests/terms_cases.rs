@@ -116,7 +116,7 @@ fn the_example_context_is_valid_and_clean() {
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["errors"], json!([]), "{report:#}");
     let rules: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
-    assert!(!rules.iter().any(|r| *r == "BYOS-SUBSCRIPTION-COUNT"), "{rules:?}");
+    assert!(!rules.contains(&"BYOS-SUBSCRIPTION-COUNT"), "{rules:?}");
     assert!(report["findings"].as_array().unwrap().iter().all(|f| f["policy"] != "subscription-terms"), "{rules:?}");
     assert_eq!(out.status.code(), Some(1), "the examples' lifecycle findings remain");
 }
