@@ -3,8 +3,8 @@
 //! produce `<case>.expected.json`. Rewrite expectations with `ENTITLE_BLESS=1`.
 //!
 //! A case file is `{"description": …, "as_of": "YYYY-MM-DD", "settings": {…}?,
-//! "input": <a descriptor>}`; the input keeps its line numbers in the case file, so
-//! expected locations point into the case itself.
+//! "context": {…}?, "input": <a descriptor>}`; the input and the context keep their line
+//! numbers in the case file, so expected locations point into the case itself.
 
 use std::path::Path;
 
@@ -69,6 +69,10 @@ fn run_case(checker: &Checker, case: &Path, shown: &str) -> String {
         warn_within_days: doc.value.get("warn_within_days").and_then(Value::as_u64).unwrap_or(180) as u32,
         settings,
         context: doc.value.get("context").cloned().unwrap_or(Value::Null),
+        // The case's context keeps its lines in the case file, like its input.
+        context_file: doc
+            .subdocument("/context")
+            .map(|document| entitle::context::ContextFile { path: shown.to_owned(), document }),
         ..CheckOptions::new(as_of.parse().unwrap())
     };
     let read = entitle::ReadOptions::default();

@@ -9,7 +9,7 @@ use crate::{Error, ErrorKind, Phase};
 use entitle_sdk::Catalog;
 use entitle_sdk::catalog::CATALOG_FILES;
 
-const BUILTIN: [(&str, &str); 13] = [
+const BUILTIN: [(&str, &str); 14] = [
     ("catalog.json", include_str!("../../policies/catalog/catalog.json")),
     ("lifecycle.json", include_str!("../../policies/catalog/lifecycle.json")),
     ("minor-releases.json", include_str!("../../policies/catalog/minor-releases.json")),
@@ -23,6 +23,7 @@ const BUILTIN: [(&str, &str); 13] = [
     ("product-lifecycle.json", include_str!("../../policies/catalog/product-lifecycle.json")),
     ("instance-sizes.json", include_str!("../../policies/catalog/instance-sizes.json")),
     ("certified-platforms.json", include_str!("../../policies/catalog/certified-platforms.json")),
+    ("subscription-terms.json", include_str!("../../policies/catalog/subscription-terms.json")),
 ];
 
 /// A checked catalog and the sha256 of its files.

@@ -28,6 +28,9 @@ pub struct CheckOptions {
     pub settings: BTreeMap<String, Value>,
     /// The organisation's context (`null` when none).
     pub context: Value,
+    /// The file the context was read from, for findings placed on its entries (`None`
+    /// when there is none, or the context was built in code).
+    pub context_file: Option<crate::context::ContextFile>,
     /// Worker threads (at least 1).
     pub jobs: usize,
     /// How inputs are read.
@@ -43,6 +46,7 @@ impl CheckOptions {
             warn_within_days: 180,
             settings: BTreeMap::new(),
             context: Value::Null,
+            context_file: None,
             jobs: 1,
             read: ReadOptions::default(),
         }
@@ -210,7 +214,8 @@ impl Checker {
                             eprintln!("entitle: policy {id} on {path}: {line}");
                         }
                     }
-                    match crate::place::place(policy, loaded, &view, evaluated.findings) {
+                    match crate::place::place(policy, loaded, &view, evaluated.findings, options.context_file.as_ref())
+                    {
                         Ok(found) => outcome.findings.extend(crate::choice_findings::fold_repeats(found)),
                         Err(e) => outcome.errors.push(e),
                     }

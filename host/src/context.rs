@@ -1,23 +1,54 @@
 //! Reads and validates the organisation's context file (`--context`, JSON or YAML)
 //! against the schema in [`entitle_sdk::context`]: an unknown key, a wrong type or an
 //! unknown enum value is an error naming the field and its line (exit 2), never a
-//! context silently half-read.
+//! context silently half-read. The file's positions are kept ([`ContextFile`]), so a
+//! finding about a context entry (a subscription's terms) points at its line.
 
-use entitle_sdk::context::{CLOUDS, ENVIRONMENTS, OrgContext, SUPPORT_LEVELS};
+use entitle_sdk::context::{CLOUDS, ENVIRONMENTS, OWNERS, OrgContext, SUBSCRIPTION_TYPES, SUPPORT_LEVELS};
 use serde_json::{Map, Value};
 
 use crate::document::{self, Document};
 use crate::{Error, ErrorKind, Phase};
 
+/// A validated context file: the name it is shown by and its parsed document.
+#[derive(Clone, Debug)]
+pub struct ContextFile {
+    /// The file as the user named it.
+    pub path: String,
+    /// Its value and the position of every node.
+    pub document: Document,
+}
+
+impl ContextFile {
+    /// Where the entry at `pointer` is written (its nearest ancestor that has a position).
+    pub fn location(&self, pointer: &str) -> crate::report::Location {
+        let at = self.document.nearest_position(pointer);
+        crate::report::Location {
+            path: self.path.clone(),
+            line: at.line,
+            column: at.column,
+            pointer: pointer.to_owned(),
+        }
+    }
+}
+
 /// Reads `path` and validates it; the value handed to policies.
 pub fn read(path: &std::path::Path) -> Result<Value, Error> {
+    read_file(path).map(|file| file.document.value)
+}
+
+/// Reads `path` and validates it, keeping its positions.
+pub fn read_file(path: &std::path::Path) -> Result<ContextFile, Error> {
     let shown = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| Error::new(Phase::Config, ErrorKind::Io(e)).path(&shown))?;
     let docs = document::parse_bytes(&bytes).map_err(|e| {
         Error::new(Phase::Config, ErrorKind::Syntax(e.message.clone())).path(&shown).at(e.line, e.column)
     })?;
     match <[Document; 1]>::try_from(docs) {
-        Ok([doc]) => validate(&doc, &shown),
+        Ok([document]) => {
+            validate(&document, &shown)?;
+            Ok(ContextFile { path: shown, document })
+        }
         Err(_) => Err(shape("the context file must hold one JSON or YAML object".into()).path(shown)),
     }
 }
@@ -37,7 +68,7 @@ pub fn validate(doc: &Document, shown: &str) -> Result<Value, Error> {
     for (i, account) in list(top.get("accounts"), "/accounts", &fail)?.iter().enumerate() {
         let at = format!("/accounts/{i}");
         let map = object(account, &at, &fail)?;
-        known(map, &at, &["cloud", "id", "name", "cloud_access", "offer_type", "paths"], &fail)?;
+        known(map, &at, &["cloud", "id", "name", "cloud_access", "offer_type", "paths", "environment"], &fail)?;
         one_of(required(map, &at, "cloud", &fail)?, &format!("{at}/cloud"), &CLOUDS, &fail)?;
         text(required(map, &at, "id", &fail)?, &format!("{at}/id"), &fail)?;
         if !required(map, &at, "cloud_access", &fail)?.is_boolean() {
@@ -54,11 +85,15 @@ pub fn validate(doc: &Document, shown: &str) -> Result<Value, Error> {
         for (j, p) in list(map.get("paths"), &format!("{at}/paths"), &fail)?.iter().enumerate() {
             text(p, &format!("{at}/paths/{j}"), &fail)?;
         }
+        if let Some(v) = map.get("environment") {
+            one_of(v, &format!("{at}/environment"), &ENVIRONMENTS, &fail)?;
+        }
     }
     for (i, sub) in list(top.get("subscriptions"), "/subscriptions", &fail)?.iter().enumerate() {
         let at = format!("/subscriptions/{i}");
         let map = object(sub, &at, &fail)?;
-        known(map, &at, &["sku", "product", "unit", "quantity", "support_level", "addons"], &fail)?;
+        let keys = ["sku", "product", "unit", "quantity", "support_level", "addons", "type", "owner", "paths"];
+        known(map, &at, &keys, &fail)?;
         for key in ["sku", "product", "unit"] {
             text(required(map, &at, key, &fail)?, &format!("{at}/{key}"), &fail)?;
         }
@@ -68,8 +103,16 @@ pub fn validate(doc: &Document, shown: &str) -> Result<Value, Error> {
         if let Some(v) = map.get("support_level") {
             one_of(v, &format!("{at}/support_level"), &SUPPORT_LEVELS, &fail)?;
         }
+        for (key, allowed) in [("type", &SUBSCRIPTION_TYPES[..]), ("owner", &OWNERS[..])] {
+            if let Some(v) = map.get(key) {
+                one_of(v, &format!("{at}/{key}"), allowed, &fail)?;
+            }
+        }
+        for (j, p) in list(map.get("paths"), &format!("{at}/paths"), &fail)?.iter().enumerate() {
+            text(p, &format!("{at}/paths/{j}"), &fail)?;
+        }
         for (j, a) in list(map.get("addons"), &format!("{at}/addons"), &fail)?.iter().enumerate() {
-            text(a, &format!("{at}/addons/{j}"), &fail)?;
+            addon(a, &format!("{at}/addons/{j}"), &fail)?;
         }
     }
     let platforms = list(top.get("require_red_hat_support"), "/require_red_hat_support", &fail)?;
@@ -78,6 +121,24 @@ pub fn validate(doc: &Document, shown: &str) -> Result<Value, Error> {
     }
     serde_json::from_value::<OrgContext>(doc.value.clone()).map_err(|e| fail("", e.to_string()))?;
     Ok(doc.value.clone())
+}
+
+/// An add-on: its name, or `{name, unit, support_level}`.
+fn addon(v: &Value, at: &str, fail: &Fail) -> Result<(), Error> {
+    let Some(map) = v.as_object() else {
+        return text(v, at, fail)
+            .map(|_| ())
+            .map_err(|_| fail(at, "must be an add-on name or an object {name, unit, support_level}".into()));
+    };
+    known(map, at, &["name", "unit", "support_level"], fail)?;
+    text(required(map, at, "name", fail)?, &format!("{at}/name"), fail)?;
+    if let Some(v) = map.get("unit") {
+        text(v, &format!("{at}/unit"), fail)?;
+    }
+    if let Some(v) = map.get("support_level") {
+        one_of(v, &format!("{at}/support_level"), &SUPPORT_LEVELS, fail)?;
+    }
+    Ok(())
 }
 
 fn shape(message: String) -> Error {
@@ -149,5 +210,32 @@ mod tests {
         assert!(e.to_string().contains("not one of production, non-production"), "{e}");
         let e = check("accounts:\n  - cloud: azure\n    id: x\n").unwrap_err();
         assert!(e.to_string().contains("`cloud_access` is required"), "{e}");
+    }
+
+    #[test]
+    fn subscription_terms_are_validated_with_field_and_line() {
+        let sub = "subscriptions:\n  - sku: RH00004\n    product: p\n    unit: vCPU\n    quantity: 1\n";
+        let ok = check(&format!(
+            "{sub}    type: developer-individual\n    owner: individual\n    paths: [lab/]\n    addons: [ha, {{name: eus, unit: vCPU, support_level: standard}}]\naccounts:\n  - cloud: aws\n    id: '1'\n    cloud_access: true\n    environment: non-production\n"
+        ));
+        assert!(ok.is_ok(), "{ok:?}");
+        let e = check(&format!("{sub}    type: developer\n")).unwrap_err();
+        assert!(e.to_string().contains("/subscriptions/0/type") && e.to_string().contains("developer-teams"), "{e}");
+        assert_eq!(e.line, Some(6));
+        let e = check(&format!("{sub}    owner: company\n")).unwrap_err();
+        assert!(e.to_string().contains("not one of individual, organisation"), "{e}");
+        let e = check(&format!("{sub}    addons:\n      - ha\n      - {{name: eus, level: premium}}\n")).unwrap_err();
+        assert!(e.to_string().contains("/subscriptions/0/addons/1/level"), "{e}");
+        assert_eq!(e.line, Some(8));
+        let e = check(&format!("{sub}    addons: [{{unit: vCPU}}]\n")).unwrap_err();
+        assert!(e.to_string().contains("`name` is required"), "{e}");
+        let e = check(&format!("{sub}    addons: [{{name: ha, support_level: gold}}]\n")).unwrap_err();
+        assert!(e.to_string().contains("/subscriptions/0/addons/0/support_level"), "{e}");
+        let e = check(&format!("{sub}    addons: [7]\n")).unwrap_err();
+        assert!(e.to_string().contains("add-on name or an object"), "{e}");
+        let e = check("accounts:\n  - cloud: aws\n    id: '1'\n    cloud_access: true\n    environment: prod\n")
+            .unwrap_err();
+        assert!(e.to_string().contains("/accounts/0/environment"), "{e}");
+        assert_eq!(e.line, Some(5));
     }
 }

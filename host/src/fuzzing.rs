@@ -220,7 +220,7 @@ pub fn guest_reply(data: &[u8]) {
     let mut report = Report::new(fixture.as_of, &fixture.catalog, &fixture.policies);
     report.add_input(&fixture.loaded);
     for policy in &fixture.policies {
-        match crate::place::place(policy, &fixture.loaded, &view, findings.clone()) {
+        match crate::place::place(policy, &fixture.loaded, &view, findings.clone(), None) {
             Ok(placed) => report.findings.extend(placed),
             Err(e) => report.add_errors(vec![e]),
         }
@@ -310,10 +310,11 @@ fn sample_report() -> Report {
                     severity: None,
                     evidence: Vec::new(),
                     fix: None,
+                    context: None,
                 })
             })
             .collect();
-        if let Ok(placed) = crate::place::place(policy, &fixture.loaded, &view, findings) {
+        if let Ok(placed) = crate::place::place(policy, &fixture.loaded, &view, findings, None) {
             report.findings.extend(placed);
         }
     }

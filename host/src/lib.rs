@@ -23,6 +23,7 @@ mod choice_findings;
 pub mod classify;
 pub mod confined;
 pub mod context;
+mod context_finding;
 pub mod document;
 mod error;
 pub mod escape;

@@ -1,6 +1,8 @@
 //! Placing a policy's findings: each is checked against the policy's metadata and the
 //! input's workloads (found through the view's indexes, so a large reply costs linear
 //! time), then given the location and trail of the literal it rests on and a fingerprint.
+//! A finding that cites an org context entry gets that entry's location at the end of its
+//! trail.
 
 use entitle_sdk::{Finding, Workload};
 use sha2::{Digest, Sha256};
@@ -19,6 +21,7 @@ pub(crate) fn place(
     loaded: &LoadedInput,
     view: &GuestView,
     findings: Vec<Finding>,
+    context: Option<&crate::context::ContextFile>,
 ) -> Result<Vec<report::Finding>, Error> {
     let malformed = |m: String| Error::new(Phase::Evaluate, ErrorKind::Reply(m)).path(&loaded.path).policy(policy.id());
     let mut placed = Vec::with_capacity(findings.len());
@@ -37,10 +40,13 @@ pub(crate) fn place(
             ),
         };
         // A choice's finding points where that choice's value comes from, not the default's.
-        let (location, trail) = match choice {
+        let (location, mut trail) = match choice {
             Some(c) => crate::choice_findings::locate(workload, c, &f.field, locate),
             None => locate(workload, &f.field),
         };
+        if let Some(pointer) = &f.context {
+            trail.push(context_entry(context, pointer).map_err(malformed)?);
+        }
         let when = choice.map(|c| c.when.clone());
         let mut severity = f.severity.unwrap_or(rule.severity);
         let (mut message, mut evidence) = (f.message, f.evidence);
@@ -71,6 +77,19 @@ pub(crate) fn place(
         });
     }
     Ok(placed)
+}
+
+/// Where the org context entry at `pointer` is written; a pointer the context does not
+/// hold is a malformed reply.
+pub(crate) fn context_entry(
+    context: Option<&crate::context::ContextFile>,
+    pointer: &str,
+) -> Result<report::Location, String> {
+    match context {
+        Some(file) if file.document.value.pointer(pointer).is_some() => Ok(file.location(pointer)),
+        Some(_) => Err(format!("finding cites org context entry `{pointer}`, which the context does not hold")),
+        None => Err(format!("finding cites org context entry `{pointer}`, but no context file was given")),
+    }
 }
 
 /// The provenance of `field`, else of its nearest parent field, else the workload

@@ -2,7 +2,8 @@
 //! `BYOS-SUBSCRIPTION-COUNT`) are evaluated once over the workloads of every input,
 //! not once per input. Each workload's id is made unique across inputs
 //! (`<input number>:<id>`); each finding is mapped back to its input and placed at its
-//! line like any other.
+//! line like any other. A run-scoped policy may also place a finding on an org context
+//! entry ([`entitle_sdk::CONTEXT_WORKLOAD`]): it is located in the context file.
 
 use entitle_sdk::{Deployment, Scope};
 
@@ -57,7 +58,13 @@ pub fn evaluate(
             }
         };
         let mut per_input: Vec<Vec<entitle_sdk::Finding>> = vec![Vec::new(); loaded.len()];
-        for mut f in evaluated.findings {
+        let (on_context, evaluated): (Vec<_>, Vec<_>) =
+            evaluated.findings.into_iter().partition(|f| f.workload == entitle_sdk::CONTEXT_WORKLOAD);
+        match on_context.into_iter().map(|f| crate::context_finding::place(policy, options, f)).collect() {
+            Ok(placed) => findings.extend::<Vec<_>>(placed),
+            Err(e) => errors.push(e),
+        }
+        for mut f in evaluated {
             let Some((n, id)) = f.workload.split_once(':').and_then(|(n, id)| Some((n.parse::<usize>().ok()?, id)))
             else {
                 let why = format!("finding for workload `{}`, which is not in the run", f.workload);
@@ -73,7 +80,7 @@ pub fn evaluate(
             per_input[n].push(f);
         }
         for (n, found) in per_input.into_iter().enumerate().filter(|(_, f)| !f.is_empty()) {
-            match place(policy, loaded[n], &views[n], found) {
+            match place(policy, loaded[n], &views[n], found, options.context_file.as_ref()) {
                 Ok(placed) => findings.extend(placed),
                 Err(e) => errors.push(e),
             }

@@ -295,10 +295,14 @@ pub struct Catalog {
     /// table `certified-platforms`).
     #[serde(default)]
     pub certified_platforms: crate::platform::CertifiedPlatforms,
+    /// Subscription types and add-ons an org context may declare, with their terms
+    /// (`subscription-terms.json`, table `subscription-terms`).
+    #[serde(default)]
+    pub subscription_terms: crate::subscription_terms::SubscriptionTerms,
 }
 
 /// Names of the catalog's tables, as a policy lists them in `policy.json`.
-pub const CATALOG_TABLES: [&str; 12] = [
+pub const CATALOG_TABLES: [&str; 13] = [
     "lifecycle",
     "minor-releases",
     "azure-images",
@@ -311,6 +315,7 @@ pub const CATALOG_TABLES: [&str; 12] = [
     "product-lifecycle",
     "instance-sizes",
     "certified-platforms",
+    "subscription-terms",
 ];
 
 /// A catalog file that failed to parse or check, naming the file and row.
@@ -331,7 +336,7 @@ impl std::fmt::Display for CatalogError {
 impl std::error::Error for CatalogError {}
 
 /// The files a catalog directory must hold.
-pub const CATALOG_FILES: [&str; 13] = [
+pub const CATALOG_FILES: [&str; 14] = [
     "catalog.json",
     "lifecycle.json",
     "minor-releases.json",
@@ -345,6 +350,7 @@ pub const CATALOG_FILES: [&str; 13] = [
     crate::product_catalog::LIFECYCLE_FILE,
     crate::platform::SIZES_FILE,
     crate::platform::CERTIFIED_FILE,
+    crate::subscription_terms::FILE,
 ];
 
 #[derive(Deserialize)]
@@ -412,6 +418,8 @@ impl Catalog {
             parse(crate::platform::SIZES_FILE, text(crate::platform::SIZES_FILE)?)?;
         let certified: crate::platform::CertifiedPlatforms =
             parse(crate::platform::CERTIFIED_FILE, text(crate::platform::CERTIFIED_FILE)?)?;
+        let terms = crate::subscription_terms::FILE;
+        let subscription_terms: crate::subscription_terms::SubscriptionTerms = parse(terms, text(terms)?)?;
         let catalog = Catalog {
             version: header.version,
             lifecycle: lifecycle.rows,
@@ -429,6 +437,7 @@ impl Catalog {
             product_lifecycle: products.rows,
             instance_sizes: sizes.rows,
             certified_platforms: certified,
+            subscription_terms,
         };
         catalog.check()?;
         crate::platform::check_sizes(&catalog.instance_sizes)?;
@@ -436,6 +445,7 @@ impl Catalog {
         catalog.licensing.check()?;
         catalog.wmco.check()?;
         crate::product_catalog::check_lifecycle(&catalog.product_lifecycle)?;
+        catalog.subscription_terms.check()?;
         Ok(catalog)
     }
 
@@ -465,6 +475,11 @@ impl Catalog {
             instance_sizes: if wants("instance-sizes") { self.instance_sizes.clone() } else { Vec::new() },
             certified_platforms: if wants("certified-platforms") {
                 self.certified_platforms.clone()
+            } else {
+                Default::default()
+            },
+            subscription_terms: if wants("subscription-terms") {
+                self.subscription_terms.clone()
             } else {
                 Default::default()
             },

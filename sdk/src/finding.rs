@@ -1,7 +1,9 @@
 //! A finding: what a policy reports about one workload and one of its fields.
 //!
 //! Policies never give line numbers. They name the workload and a field path
-//! (`os.major`, `billing.license_type`) and the host resolves the location.
+//! (`os.major`, `billing.license_type`) and the host resolves the location. A run-scoped
+//! policy may also place a finding on the org context itself ([`Finding::on_context`]) or
+//! cite the context entry a workload's finding rests on ([`Finding::rests_on_context`]).
 
 use serde::{Deserialize, Serialize};
 
@@ -27,7 +29,15 @@ pub struct Finding {
     /// What to change, in plain words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fix: Option<String>,
+    /// A JSON pointer into the org context (`/subscriptions/0`) the finding also rests on:
+    /// the host adds where that entry is written to the finding's trail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<String>,
 }
+
+/// The [`Finding::workload`] of a finding placed on the org context file, whose
+/// [`Finding::field`] is then a JSON pointer into the context (run-scoped policies only).
+pub const CONTEXT_WORKLOAD: &str = "@context";
 
 impl Finding {
     /// A finding of `rule` on `field` of `workload`.
@@ -40,7 +50,29 @@ impl Finding {
             severity: None,
             evidence: Vec::new(),
             fix: None,
+            context: None,
         }
+    }
+
+    /// A finding of `rule` placed on the org context entry at `pointer` (`/subscriptions/0`),
+    /// for a policy whose metadata says `"scope": "run"`.
+    pub fn on_context(rule: &str, pointer: &str, message: impl Into<String>) -> Finding {
+        Finding {
+            rule: rule.to_owned(),
+            workload: CONTEXT_WORKLOAD.to_owned(),
+            field: pointer.to_owned(),
+            message: message.into(),
+            severity: None,
+            evidence: Vec::new(),
+            fix: None,
+            context: None,
+        }
+    }
+
+    /// Names the org context entry (a JSON pointer) this finding also rests on.
+    pub fn rests_on_context(mut self, pointer: &str) -> Finding {
+        self.context = Some(pointer.to_owned());
+        self
     }
 
     /// Adds a line of evidence.

@@ -32,6 +32,7 @@ mod abi;
 pub mod catalog;
 mod container_images;
 pub mod context;
+pub mod coverage;
 mod date;
 mod evaluation;
 mod export;
@@ -43,13 +44,14 @@ pub mod model;
 mod product_catalog;
 mod products;
 pub mod platform;
+pub mod subscription_terms;
 mod support;
 pub mod testing;
 
 pub use catalog::Catalog;
 pub use date::{Date, DateError};
 pub use evaluation::{Evaluation, EvaluationReply, SettingsReply};
-pub use finding::Finding;
+pub use finding::{CONTEXT_WORKLOAD, Finding};
 pub use metadata::{ABI_VERSION, METADATA_SECTION, PolicyMetadata, RuleMetadata, Scope, Severity};
 pub use model::{Deployment, Workload};
 

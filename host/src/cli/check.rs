@@ -102,19 +102,16 @@ fn check(args: &RunArgs) -> anyhow::Result<Report> {
         },
         None => Default::default(),
     };
-    let context = match &args.context {
-        Some(path) => entitle::context::read(path).unwrap_or_else(|e| {
-            errors.push(e);
-            serde_json::Value::Null
-        }),
-        None => serde_json::Value::Null,
-    };
+    let context_file =
+        args.context.as_ref().and_then(|path| entitle::context::read_file(path).map_err(|e| errors.push(e)).ok());
+    let context = context_file.as_ref().map_or(serde_json::Value::Null, |f| f.document.value.clone());
     let jobs = args
         .jobs
         .map(|n| n as usize)
         .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
     let read = common::read_options(&args.read)?;
-    let options = CheckOptions { as_of, warn_within_days: args.warn_within, settings, context, jobs, read };
+    let options =
+        CheckOptions { as_of, warn_within_days: args.warn_within, settings, context, context_file, jobs, read };
     let checker = Checker { runtime, policies, catalog };
     Ok(checker.check(&files, errors, &options))
 }

@@ -1,5 +1,6 @@
-//! Demand (BYOS RHEL instances, by default and under each parameter choice) and supply
-//! (instances the subscriptions owned cover), and the finding when demand is larger.
+//! Demand (BYOS RHEL instances, by default and under each parameter choice, as
+//! [`entitle_sdk::coverage`] finds them) and supply (instances the subscriptions owned
+//! cover), and the finding when demand is larger.
 
 use entitle_sdk::context::OrgContext;
 use entitle_sdk::model::BillingModel;
@@ -7,68 +8,8 @@ use entitle_sdk::{Evaluation, Finding, Workload};
 
 use crate::SUBSCRIPTION_COUNT;
 
-/// Kinds that describe an image or a disk, not running instances.
-const NOT_INSTANCES: [&str; 3] = ["gallery_image", "image", "disk"];
-
-/// The BYOS RHEL instances of the run.
-pub struct Demand {
-    /// Workload ids (as deployed by default) that are BYOS RHEL, with their counts.
-    pub default: Vec<(String, Option<u64>)>,
-    /// Alternatives that are BYOS RHEL while their default is not: (alternative id, count).
-    pub choices: Vec<(String, Option<u64>)>,
-}
-
-fn byos_rhel(w: &Workload) -> bool {
-    w.is_rhel() && w.billing.model == BillingModel::Byos && !NOT_INSTANCES.contains(&w.kind.as_str())
-}
-
-/// The default workload an alternative's id belongs to.
-fn default_id(id: &str) -> &str {
-    id.split_once("#alternative-").map_or(id, |(base, _)| base)
-}
-
-impl Demand {
-    /// Reads the run's workloads.
-    pub fn of(eval: &Evaluation) -> Demand {
-        let ws = &eval.deployment.workloads;
-        let is_byos = |id: &str| ws.iter().any(|w| w.id == id && byos_rhel(w));
-        let default = ws
-            .iter()
-            .filter(|w| !w.id.contains("#alternative-") && byos_rhel(w))
-            .map(|w| (w.id.clone(), w.count))
-            .collect();
-        let choices = ws
-            .iter()
-            .filter(|w| w.id.contains("#alternative-") && byos_rhel(w) && !is_byos(default_id(&w.id)))
-            .map(|w| (w.id.clone(), w.count))
-            .collect();
-        Demand { default, choices }
-    }
-
-    /// The first workload that any count rests on (where a notice goes).
-    pub fn first_workload<'a>(&self, eval: &'a Evaluation) -> Option<&'a Workload> {
-        let id = self.default.first().or(self.choices.first())?.0.clone();
-        eval.deployment.workloads.iter().find(|w| w.id == id)
-    }
-
-    /// `5 as deployed by default, 2 more under parameter choices` (`at least` where a count is unknown).
-    pub fn text(&self) -> String {
-        let show = |items: &[(String, Option<u64>)]| {
-            let (n, exact) = total(items);
-            if exact { n.to_string() } else { format!("at least {n}") }
-        };
-        let mut text = format!("{} as deployed by default", show(&self.default));
-        if !self.choices.is_empty() {
-            text.push_str(&format!(", {} more under parameter choices", show(&self.choices)));
-        }
-        text
-    }
-}
-
-/// The sum of counts, an unknown count counted as 1; and whether every count was known.
-fn total(items: &[(String, Option<u64>)]) -> (u64, bool) {
-    items.iter().fold((0, true), |(n, exact), (_, c)| (n + c.unwrap_or(1), exact && c.is_some()))
-}
+pub use entitle_sdk::coverage::Instances as Demand;
+use entitle_sdk::coverage::total;
 
 /// What the subscriptions owned cover, in instances, and what they say about themselves.
 struct Supply {
@@ -85,6 +26,15 @@ fn supply(eval: &Evaluation, ctx: &OrgContext) -> Supply {
         let name = format!("{} {} × {} ({})", sub.sku, sub.quantity, sub.unit, sub.product);
         if table.host_based(&sub.product).is_some() {
             s.lines.push(format!("{name}: host-based, covers no cloud VM"));
+            continue;
+        }
+        // A type whose terms cap the systems (Developer for Individuals) covers that many,
+        // whatever its unit says; going past it is DEV-INDIVIDUAL-LIMITS.
+        let terms = sub.kind.as_deref().and_then(|k| eval.catalog.subscription_terms.kind(k));
+        if let Some((row, max)) = terms.and_then(|r| Some((r, r.max_systems?))) {
+            s.instances += max;
+            let why = format!("catalog subscription-terms.json: {}, {}", row.source, row.confidence.as_str());
+            s.lines.push(format!("{name}: {} covers up to {max} systems ({why})", row.name));
             continue;
         }
         match table.unit(&sub.unit) {

@@ -54,3 +54,15 @@ fn without_subscriptions_it_says_so_once() {
     assert_eq!(found[0].severity, Some(Severity::Info));
     assert!(found[0].message.contains("at least 2 as deployed by default"), "{}", found[0].message);
 }
+
+#[test]
+fn a_developer_individual_subscription_covers_the_systems_its_terms_allow() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../catalog");
+    let mut eval = evaluation("2026-12-07", catalog_from_dir(&dir), vec![byos("a", Some(10))]);
+    eval.context = json!({"subscriptions": [{"sku": "RH00798", "product": "Red Hat Developer Subscription for Individuals", "unit": "Physical or Virtual Nodes", "quantity": 1, "type": "developer-individual"}]});
+    assert!(run(evaluate, &eval).is_empty(), "10 systems are within the 16 the terms allow");
+    eval.deployment.workloads[0].count = Some(20);
+    let found = run(evaluate, &eval);
+    assert_eq!(found.len(), 1);
+    assert!(found[0].message.ends_with("cover 16"), "{}", found[0].message);
+}
