@@ -280,6 +280,7 @@ pub fn load(file: &InputFile, catalog: &Catalog, options: &ReadOptions) -> Resul
             (found.workloads, found.errors, found.includes, found.notes);
         // Boot entries already point at their `.tf` lines: nothing to locate here.
         derive_evidence(&mut loaded.workloads, &|_, _| None);
+        crate::support::detect(&mut loaded.workloads, loaded.format, None, &file.display, &|_, _| None);
         return Ok(loaded);
     }
     if formats::tfhcl::is_vars(&file.path) {
@@ -387,6 +388,11 @@ pub fn load_documents(
         _ => None,
     };
     derive_evidence(&mut loaded.workloads, &locate);
+    let doc = match read.as_slice() {
+        [doc] => Some(&doc.value),
+        _ => None,
+    };
+    crate::support::detect(&mut loaded.workloads, loaded.format, doc, path, &locate);
     if loaded.format.is_none() {
         let why = "not a descriptor entitle reads (an ARM template, a Terraform plan, a CloudFormation template, Kubernetes manifests, a Deployment Manager configuration or an entitle descriptor)";
         if explicit {

@@ -41,6 +41,7 @@ mod registration;
 pub mod report;
 mod run_scope;
 mod runtime;
+mod support;
 mod terraform_inputs;
 
 pub use catalog::LoadedCatalog;

@@ -86,7 +86,7 @@ fn scan_text(text: &str, boot: &BootConfig) -> Vec<Registration> {
 
 /// Lines split at `;`, `&&`, `||` and `|` (outside no quoting: boot scripts written in
 /// templates rarely quote these), trimmed, without comments and blank pieces.
-fn commands(text: &str) -> Vec<String> {
+pub(crate) fn commands(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for line in text.lines() {
         let line = line.trim();
@@ -110,7 +110,7 @@ fn commands(text: &str) -> Vec<String> {
 }
 
 /// Whitespace-separated words with surrounding quotes removed.
-fn words(command: &str) -> Vec<String> {
+pub(crate) fn words(command: &str) -> Vec<String> {
     command.split_whitespace().map(|w| w.trim_matches(|c| c == '"' || c == '\'').to_owned()).collect()
 }
 
