@@ -104,6 +104,10 @@ pub fn detect(workloads: &mut [Workload], format: Option<Format>, doc: Option<&V
         if w.sap.is_none() {
             sap_of(w, owner[i].map(|n| &nodes[n]), &place);
         }
+        let declared = w.ha.iter_mut().flat_map(|h| h.evidence.iter_mut());
+        for e in declared.chain(w.sap.iter_mut().flat_map(|s| s.evidence.iter_mut())) {
+            e.source = place(std::mem::take(&mut e.source));
+        }
     }
 }
 
