@@ -10,4 +10,5 @@ mod k8s_cases;
 mod limits;
 mod summary;
 mod support;
+mod support_scope;
 mod tfhcl_cases;

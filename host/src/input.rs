@@ -388,8 +388,13 @@ pub fn load_documents(
         _ => None,
     };
     derive_evidence(&mut loaded.workloads, &locate);
+    // CloudFormation YAML is read with its short-form tags as long forms (`!Ref` → `Ref`).
+    let long = match (loaded.format, read.as_slice()) {
+        (Some(Format::CloudFormation), [doc]) => formats::cfn::long_form(text, doc).ok().flatten(),
+        _ => None,
+    };
     let doc = match read.as_slice() {
-        [doc] => Some(&doc.value),
+        [doc] => Some(long.as_ref().map_or(&doc.value, |l| &l.value)),
         _ => None,
     };
     crate::support::detect(&mut loaded.workloads, loaded.format, doc, path, &locate);

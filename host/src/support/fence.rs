@@ -56,7 +56,10 @@ pub fn clusters(path: &str, nodes: &[Node], machines: &dyn Fn(usize) -> Option<u
             continue;
         }
         let source = Source { path: path.to_owned(), pointer: n.pointer.clone(), line: None, column: None };
-        out.push(Found { id: n.name.clone(), fencing, members, evidence: Evidence { text, strength, source } });
+        // An Azure role reads better by its role name than by its (usually generated) name.
+        let role_name = n.value.pointer("/properties/roleName").and_then(Value::as_str).filter(|r| !r.starts_with('['));
+        let id = role_name.unwrap_or(&n.name).to_owned();
+        out.push(Found { id, fencing, members, evidence: Evidence { text, strength, source } });
     }
     out
 }

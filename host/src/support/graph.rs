@@ -134,12 +134,13 @@ fn link(format: Format, doc: &Value, nodes: &mut [Node]) {
                 .iter()
                 .enumerate()
                 .map(|(i, n)| {
-                    let refs = config.iter().find(|(a, _)| *a == n.name).map(|(_, r)| r.as_slice()).unwrap_or(&[]);
+                    let own = unindexed(&n.name);
+                    let refs = config.iter().find(|(a, _)| *a == own).map(|(_, r)| r.as_slice()).unwrap_or(&[]);
                     (0..nodes.len())
                         .filter(|&j| j != i)
                         .filter(|&j| {
-                            let other = &nodes[j];
-                            refs.iter().any(|r| r == &other.name || r.starts_with(&format!("{}.", other.name)))
+                            let other = unindexed(&nodes[j].name);
+                            refs.iter().any(|r| r == other || r.starts_with(&format!("{other}.")))
                                 || literal[j].iter().any(|name| strings(&n.value).any(|s| s == name))
                         })
                         .collect()
@@ -202,6 +203,11 @@ fn cfn_refs(value: &Value) -> Vec<String> {
     out
 }
 
+/// A resource address without its instance key (`aws_instance.node[0]` → `aws_instance.node`).
+fn unindexed(address: &str) -> &str {
+    address.split('[').next().unwrap_or(address)
+}
+
 /// Root module configuration references by resource address.
 fn tf_references(doc: &Value) -> Vec<(String, Vec<String>)> {
     let Some(resources) = doc.pointer("/configuration/root_module/resources").and_then(Value::as_array) else {
@@ -210,7 +216,11 @@ fn tf_references(doc: &Value) -> Vec<(String, Vec<String>)> {
     resources
         .iter()
         .filter_map(|r| {
-            let address = r.get("address").and_then(Value::as_str)?;
+            // A plan names each resource's address; the Terraform-source bridge only its type and name.
+            let address = match r.get("address").and_then(Value::as_str) {
+                Some(a) => a.to_owned(),
+                None => format!("{}.{}", r.get("type").and_then(Value::as_str)?, r.get("name").and_then(Value::as_str)?),
+            };
             let mut refs = Vec::new();
             let mut stack: Vec<&Value> = r.get("expressions").into_iter().collect();
             while let Some(v) = stack.pop() {
@@ -225,7 +235,7 @@ fn tf_references(doc: &Value) -> Vec<(String, Vec<String>)> {
                     _ => {}
                 }
             }
-            Some((address.to_owned(), refs))
+            Some((address, refs))
         })
         .collect()
 }

@@ -21,8 +21,12 @@ use crate::registration::Locator;
 
 /// One piece of HA evidence for one workload.
 struct Hit {
-    /// Key of the cluster it names (members of one key are one cluster).
+    /// Key of the cluster it names (members of one key are one cluster); keys start with
+    /// their rank, so a cluster is named by a `pcs cluster setup` name first, then by a
+    /// fence resource, then by a boot script.
     key: String,
+    /// The cluster id the key stands for.
+    label: String,
     fencing: Option<&'static str>,
     evidence: Evidence,
 }
@@ -53,18 +57,19 @@ pub fn detect(workloads: &mut [Workload], format: Option<Format>, doc: Option<&V
         for (w, o) in owner.iter().enumerate() {
             if o.is_some_and(|o| found.members.contains(&o)) {
                 let evidence = Evidence { source: place(found.evidence.source.clone()), ..found.evidence.clone() };
-                hits[w].push(Hit { key: format!("resource {}", found.id), fencing: found.fencing, evidence });
+                let key = format!("2 {}", found.evidence.source.pointer);
+                hits[w].push(Hit { key, label: found.id.clone(), fencing: found.fencing, evidence });
             }
         }
     }
     for (i, w) in workloads.iter().enumerate() {
         for boot in &w.boot {
             for word in script::ha_words(boot) {
-                let key = match &word.cluster {
-                    Some(name) => format!("pcs cluster {name}"),
-                    None => format!("boot entry {}#{}", boot.source.path, boot.source.pointer),
+                let (key, label) = match &word.cluster {
+                    Some(name) => (format!("1 {name}"), name.clone()),
+                    None => (format!("3 {}#{}", boot.source.path, boot.source.pointer), format!("{} boot script", w.resource)),
                 };
-                hits[i].push(Hit { key, fencing: word.fencing, evidence: word.evidence });
+                hits[i].push(Hit { key, label, fencing: word.fencing, evidence: word.evidence });
             }
         }
     }
@@ -127,7 +132,7 @@ fn node_of(w: &Workload, nodes: &[graph::Node], path: &str) -> Option<usize> {
 }
 
 /// Cluster key → (cluster id shown, fencing): keys that share a workload are one cluster,
-/// named by the smallest key; its fencing is the first seen (resources before scripts).
+/// named by the label of its smallest key; its fencing is the first seen (resources before scripts).
 fn group(hits: &[Vec<Hit>]) -> BTreeMap<String, (String, Option<&'static str>)> {
     let mut parent: BTreeMap<String, String> = BTreeMap::new();
     fn root(parent: &BTreeMap<String, String>, key: &str) -> String {
@@ -157,11 +162,13 @@ fn group(hits: &[Vec<Hit>]) -> BTreeMap<String, (String, Option<&'static str>)> 
             fencing.entry(root(&parent, &h.key)).or_insert(f);
         }
     }
+    let labels: BTreeMap<&str, &str> = hits.iter().flatten().map(|h| (h.key.as_str(), h.label.as_str())).collect();
     parent
         .keys()
         .map(|k| {
             let r = root(&parent, k);
-            (k.clone(), (r.clone(), fencing.get(&r).copied()))
+            let label = labels.get(r.as_str()).copied().unwrap_or_default().to_owned();
+            (k.clone(), (label, fencing.get(&r).copied()))
         })
         .collect()
 }

@@ -1,6 +1,6 @@
 //! Whether an AWS machine is arm64: the instance's architecture when the host knows it,
-//! else the AMI name (`arm64`, `aarch64`), else the instance family's processor letter
-//! (`g` for Graviton: `m7g`, `c6gn`, `t4g`, `r8g`, `x2gd`).
+//! else the instance family's processor letter (`g` for Graviton: `m7g`, `c6gn`, `t4g`,
+//! `r8g`, `x2gd`), else the AMI name (`arm64`, `aarch64`).
 
 use entitle_sdk::Workload;
 
@@ -10,6 +10,9 @@ pub fn arm64(w: &Workload) -> Option<(&'static str, String)> {
         let arm = matches!(arch.to_ascii_lowercase().as_str(), "arm64" | "aarch64");
         return arm.then(|| ("instance.arch", format!("architecture {arch}")));
     }
+    if let Some(size) = w.instance.as_ref().and_then(|i| i.size.as_deref()).filter(|s| graviton(s)) {
+        return Some(("instance.size", format!("instance type {size} is a Graviton (arm64) family")));
+    }
     let image = [&w.image.reference, &w.image.id].into_iter().flatten().find(|r| {
         let r = r.to_ascii_lowercase();
         r.contains("arm64") || r.contains("aarch64")
@@ -17,8 +20,7 @@ pub fn arm64(w: &Workload) -> Option<(&'static str, String)> {
     if let Some(image) = image {
         return Some(("image", format!("AMI {image} is arm64")));
     }
-    let size = w.instance.as_ref().and_then(|i| i.size.as_deref())?;
-    graviton(size).then(|| ("instance.size", format!("instance type {size} is a Graviton (arm64) family")))
+    None
 }
 
 /// An AWS instance type whose family carries the `g` processor letter after its generation.
