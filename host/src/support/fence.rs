@@ -96,19 +96,53 @@ fn azure_fence_role(n: &Node) -> bool {
     actions.contains("/poweroff/action") && actions.contains("/start/action")
 }
 
-/// An AWS policy with a fencing or overlay-IP action: the fencing, and the actions for a message.
+/// An AWS policy that lets the nodes fence each other (`ec2:StopInstances` with
+/// `ec2:StartInstances` or `ec2:RebootInstances`: fence_aws) or move an overlay IP
+/// (`ec2:ReplaceRoute`: aws-vpc-move-ip): the fencing, and the actions for a message.
+/// Actions compare whole (`ec2:ReplaceRouteTableAssociation` is not `ec2:ReplaceRoute`); a
+/// policy that also runs or terminates instances, or allows every EC2 action, provisions
+/// machines and is no fencing evidence.
 fn aws_fence_policy(n: &Node) -> Option<(Option<&'static str>, String)> {
     let iam = n.ty.starts_with("aws_iam_") || n.ty.starts_with("AWS::IAM::");
     if !iam || n.ty.contains("instance_profile") || n.ty.contains("InstanceProfile") {
         return None;
     }
-    let text = n.text.to_ascii_lowercase();
-    let has = |action: &str| text.contains(&action.to_ascii_lowercase());
-    let fencing: Vec<&str> = ["ec2:StopInstances", "ec2:RebootInstances"].into_iter().filter(|a| has(a)).collect();
-    if !fencing.is_empty() {
-        return Some((Some("fence_aws"), fencing.join(" and ")));
+    let actions = ec2_actions(&n.value, 0);
+    let has = |action: &str| actions.contains(&action.to_ascii_lowercase());
+    if has("ec2:*") || has("ec2:RunInstances") || has("ec2:TerminateInstances") {
+        return None;
+    }
+    if has("ec2:StopInstances") && (has("ec2:StartInstances") || has("ec2:RebootInstances")) {
+        let named: Vec<&str> = ["ec2:StopInstances", "ec2:StartInstances", "ec2:RebootInstances"]
+            .into_iter()
+            .filter(|a| has(a))
+            .collect();
+        return Some((Some("fence_aws"), named.join(", ")));
     }
     has("ec2:ReplaceRoute").then(|| (None, "ec2:ReplaceRoute (the aws-vpc-move-ip agent's overlay IP)".to_owned()))
+}
+
+/// Every `ec2:` action named in a value, lower case; a policy document held as JSON text
+/// (Terraform's `policy`) is read too, nested at most twice.
+fn ec2_actions(value: &Value, depth: u8) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::String(s) if s.to_ascii_lowercase().starts_with("ec2:") => {
+                out.insert(s.trim().to_ascii_lowercase());
+            }
+            Value::String(s) if depth < 2 && s.trim_start().starts_with('{') => {
+                if let Ok(inner) = serde_json::from_str::<Value>(s) {
+                    out.extend(ec2_actions(&inner, depth + 1));
+                }
+            }
+            Value::Object(map) => stack.extend(map.values()),
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// An ARM load balancer with an HA-ports rule (protocol All, ports 0), a probe, and no

@@ -65,7 +65,7 @@ fn one_instance_allowed_to_stop_instances_is_not_a_cluster() {
     let doc = json!({"Resources": {
         "Node": {"Type": "AWS::EC2::Instance", "Properties": {"IamInstanceProfile": {"Ref": "Profile"}, "InstanceType": "m7g.large"}},
         "Profile": {"Type": "AWS::IAM::InstanceProfile", "Properties": {"Roles": [{"Ref": "Role"}]}},
-        "Role": {"Type": "AWS::IAM::Role", "Properties": {"Policies": [{"PolicyDocument": {"Statement": [{"Action": ["ec2:StopInstances"]}]}}]}}
+        "Role": {"Type": "AWS::IAM::Role", "Properties": {"Policies": [{"PolicyDocument": {"Statement": [{"Action": ["ec2:StopInstances", "ec2:StartInstances"]}]}}]}}
     }});
     let mut one = [vm("Node", "/Resources/Node", None)];
     run(&mut one, Format::CloudFormation, &doc);
@@ -101,4 +101,25 @@ fn arm_subnets_resolve_through_variables_or_stay_unknown() {
     assert_eq!(net.subnet.as_deref(), Some("vnet1/subnets/db"));
     assert_eq!(net.network.as_deref(), Some("vnet1"));
     assert!(ws[1].network.is_none());
+}
+
+#[test]
+fn provisioning_roles_and_look_alike_actions_are_no_fencing() {
+    let doc = |actions: Value| {
+        json!({"Resources": {
+            "Node": {"Type": "AWS::EC2::Instance", "Properties": {"IamInstanceProfile": {"Ref": "Profile"}}},
+            "Profile": {"Type": "AWS::IAM::InstanceProfile", "Properties": {"Roles": [{"Ref": "Role"}]}},
+            "Role": {"Type": "AWS::IAM::Role", "Properties": {"Policies": [{"PolicyDocument": {"Statement": [{"Action": actions}]}}]}}
+        }})
+    };
+    let member = |actions: Value| {
+        let mut two = [Workload { count: Some(2), ..vm("Node", "/Resources/Node", None) }];
+        run(&mut two, Format::CloudFormation, &doc(actions));
+        two[0].ha.as_ref().map(|h| h.fencing.clone())
+    };
+    assert_eq!(member(json!(["ec2:StopInstances", "ec2:StartInstances"])), Some(Some("fence_aws".into())));
+    assert_eq!(member(json!(["ec2:ReplaceRoute", "ec2:DescribeRouteTables"])), Some(None));
+    assert_eq!(member(json!(["ec2:ReplaceRouteTableAssociation", "ec2:DeleteRoute"])), None);
+    assert_eq!(member(json!(["ec2:StopInstances", "ec2:StartInstances", "ec2:RunInstances", "ec2:TerminateInstances"])), None);
+    assert_eq!(member(json!(["ec2:StopInstances"])), None, "stopping alone is a scheduler's right");
 }
