@@ -262,7 +262,10 @@ fn workload(path: &str, at: &str, n: NativeWorkload, catalog: &Catalog) -> Resul
     if let Some(kind) = n.workload {
         let lower = kind.to_ascii_lowercase();
         if !SAP_WORKLOADS.contains(&lower.as_str()) {
-            return Err(("workload".into(), format!("unknown workload `{kind}` (known: {})", SAP_WORKLOADS.join(", "))));
+            return Err((
+                "workload".into(),
+                format!("unknown workload `{kind}` (known: {})", SAP_WORKLOADS.join(", ")),
+            ));
         }
         let source = here("workload");
         w.provenance.insert("sap".into(), source.clone());

@@ -33,19 +33,32 @@ pub fn clusters(path: &str, nodes: &[Node], machines: &dyn Fn(usize) -> Option<u
     let mut out = Vec::new();
     for (i, n) in nodes.iter().enumerate() {
         let found = if azure_fence_role(n) {
-            let members = reach(nodes, i, &|t: &str| {
-                let t = t.to_ascii_lowercase();
-                t.ends_with("roleassignments") || t.ends_with("userassignedidentities")
-            }, machines);
-            let text = format!("custom role '{}' grants the Azure fence agent's powerOff and start actions to these machines", n.name);
+            let members = reach(
+                nodes,
+                i,
+                &|t: &str| {
+                    let t = t.to_ascii_lowercase();
+                    t.ends_with("roleassignments") || t.ends_with("userassignedidentities")
+                },
+                machines,
+            );
+            let text = format!(
+                "custom role '{}' grants the Azure fence agent's powerOff and start actions to these machines",
+                n.name
+            );
             Some((members, Some("azure-fence-agent"), text, Strength::Strong))
         } else if let Some((fencing, what)) = aws_fence_policy(n) {
-            let members = reach(nodes, i, &|t: &str| t.starts_with("aws_iam_") || t.starts_with("AWS::IAM::"), machines);
+            let members =
+                reach(nodes, i, &|t: &str| t.starts_with("aws_iam_") || t.starts_with("AWS::IAM::"), machines);
             let text = format!("IAM policy in '{}' allows {what} to these instances' role", n.name);
             Some((members, fencing, text, Strength::Strong))
         } else if ha_ports_balancer(n) {
-            let members = reach(nodes, i, &|t: &str| t.eq_ignore_ascii_case("Microsoft.Network/networkInterfaces"), machines);
-            let text = format!("internal load balancer '{}' with HA ports and a health probe in front of these machines", n.name);
+            let members =
+                reach(nodes, i, &|t: &str| t.eq_ignore_ascii_case("Microsoft.Network/networkInterfaces"), machines);
+            let text = format!(
+                "internal load balancer '{}' with HA ports and a health probe in front of these machines",
+                n.name
+            );
             Some((members, None, text, Strength::Weak))
         } else {
             None
@@ -66,19 +79,24 @@ pub fn clusters(path: &str, nodes: &[Node], machines: &dyn Fn(usize) -> Option<u
 
 /// Machines reached from node `start` through nodes whose type `via` accepts, following
 /// references either way; a machine is reached when it names, or is named by, a reached node.
-fn reach(nodes: &[Node], start: usize, via: &dyn Fn(&str) -> bool, machines: &dyn Fn(usize) -> Option<u64>) -> BTreeSet<usize> {
+fn reach(
+    nodes: &[Node],
+    start: usize,
+    via: &dyn Fn(&str) -> bool,
+    machines: &dyn Fn(usize) -> Option<u64>,
+) -> BTreeSet<usize> {
     let linked = |a: usize, b: usize| nodes[a].names.contains(&b) || nodes[b].names.contains(&a);
     let mut seen = BTreeSet::from([start]);
     let mut queue = vec![start];
     let mut members = BTreeSet::new();
     while let Some(at) = queue.pop() {
-        for other in 0..nodes.len() {
+        for (other, node) in nodes.iter().enumerate() {
             if seen.contains(&other) || !linked(at, other) {
                 continue;
             }
             if machines(other).is_some() {
                 members.insert(other);
-            } else if via(&nodes[other].ty) {
+            } else if via(&node.ty) {
                 seen.insert(other);
                 queue.push(other);
             }
@@ -113,10 +131,8 @@ fn aws_fence_policy(n: &Node) -> Option<(Option<&'static str>, String)> {
         return None;
     }
     if has("ec2:StopInstances") && (has("ec2:StartInstances") || has("ec2:RebootInstances")) {
-        let named: Vec<&str> = ["ec2:StopInstances", "ec2:StartInstances", "ec2:RebootInstances"]
-            .into_iter()
-            .filter(|a| has(a))
-            .collect();
+        let named: Vec<&str> =
+            ["ec2:StopInstances", "ec2:StartInstances", "ec2:RebootInstances"].into_iter().filter(|a| has(a)).collect();
         return Some((Some("fence_aws"), named.join(", ")));
     }
     has("ec2:ReplaceRoute").then(|| (None, "ec2:ReplaceRoute (the aws-vpc-move-ip agent's overlay IP)".to_owned()))

@@ -219,7 +219,9 @@ fn tf_references(doc: &Value) -> Vec<(String, Vec<String>)> {
             // A plan names each resource's address; the Terraform-source bridge only its type and name.
             let address = match r.get("address").and_then(Value::as_str) {
                 Some(a) => a.to_owned(),
-                None => format!("{}.{}", r.get("type").and_then(Value::as_str)?, r.get("name").and_then(Value::as_str)?),
+                None => {
+                    format!("{}.{}", r.get("type").and_then(Value::as_str)?, r.get("name").and_then(Value::as_str)?)
+                }
             };
             let mut refs = Vec::new();
             let mut stack: Vec<&Value> = r.get("expressions").into_iter().collect();

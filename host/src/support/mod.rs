@@ -49,8 +49,12 @@ pub fn detect(workloads: &mut [Workload], format: Option<Format>, doc: Option<&V
     };
     let mut hits: Vec<Vec<Hit>> = workloads.iter().map(|_| Vec::new()).collect();
     let machines = |i: usize| {
-        let counts: Vec<u64> =
-            owner.iter().zip(workloads.iter()).filter(|(o, _)| **o == Some(i)).map(|(_, w)| w.count.unwrap_or(1)).collect();
+        let counts: Vec<u64> = owner
+            .iter()
+            .zip(workloads.iter())
+            .filter(|(o, _)| **o == Some(i))
+            .map(|(_, w)| w.count.unwrap_or(1))
+            .collect();
         (!counts.is_empty()).then(|| counts.iter().sum())
     };
     for found in fence::clusters(path, &nodes, &machines) {
@@ -67,7 +71,10 @@ pub fn detect(workloads: &mut [Workload], format: Option<Format>, doc: Option<&V
             for word in script::ha_words(boot) {
                 let (key, label) = match &word.cluster {
                     Some(name) => (format!("1 {name}"), name.clone()),
-                    None => (format!("3 {}#{}", boot.source.path, boot.source.pointer), format!("{} boot script", w.resource)),
+                    None => (
+                        format!("3 {}#{}", boot.source.path, boot.source.pointer),
+                        format!("{} boot script", w.resource),
+                    ),
                 };
                 hits[i].push(Hit { key, label, fencing: word.fencing, evidence: word.evidence });
             }
@@ -266,7 +273,11 @@ fn fill_instance(
         _ => return,
     };
     let Some((key, value)) = keys.iter().find_map(|k| node.value.pointer(k).map(|v| (*k, v))) else { return };
-    let base = if format == Some(Format::TerraformPlan) { format!("{}/change/after", node.pointer) } else { node.pointer.clone() };
+    let base = if format == Some(Format::TerraformPlan) {
+        format!("{}/change/after", node.pointer)
+    } else {
+        node.pointer.clone()
+    };
     let (size, pointer) = match value {
         Value::String(s) if !s.starts_with('[') => (s.clone(), format!("{base}{key}")),
         Value::String(s) => {

@@ -17,7 +17,8 @@ pub fn arm(w: &mut Workload, nodes: &[Node], at: usize, doc: &Value) {
     if w.network.is_some() {
         return;
     }
-    let nics = nodes[at].names.iter().filter(|&&n| nodes[n].ty.eq_ignore_ascii_case("Microsoft.Network/networkInterfaces"));
+    let nics =
+        nodes[at].names.iter().filter(|&&n| nodes[n].ty.eq_ignore_ascii_case("Microsoft.Network/networkInterfaces"));
     let mut subnets = Vec::new();
     for &n in nics {
         let configs = nodes[n].value.pointer("/properties/ipConfigurations").and_then(Value::as_array);
@@ -61,7 +62,9 @@ fn expression(expr: &str, doc: &Value, depth: usize) -> Option<String> {
             let v = doc.get("parameters")?.get(&name)?.get("defaultValue")?.as_str()?;
             resolve(v, doc, depth - 1)
         }
-        ("resourceid", [ty, vnet, subnet]) if expression(ty, doc, depth - 1)?.eq_ignore_ascii_case("Microsoft.Network/virtualNetworks/subnets") => {
+        ("resourceid", [ty, vnet, subnet])
+            if expression(ty, doc, depth - 1)?.eq_ignore_ascii_case("Microsoft.Network/virtualNetworks/subnets") =>
+        {
             let (vnet, subnet) = (expression(vnet, doc, depth - 1)?, expression(subnet, doc, depth - 1)?);
             Some(format!("{vnet}/subnets/{subnet}"))
         }

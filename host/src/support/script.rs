@@ -70,7 +70,9 @@ pub fn ha_words(boot: &BootConfig) -> Vec<HaWord> {
             }
         } else if let Some(packages) = installed(&w) {
             let ha = packages.iter().any(|p| {
-                HA_PACKAGES.contains(&p.as_str()) || p.starts_with("fence-agents-") || p.starts_with("resource-agents-sap")
+                HA_PACKAGES.contains(&p.as_str())
+                    || p.starts_with("fence-agents-")
+                    || p.starts_with("resource-agents-sap")
             });
             if ha {
                 let fencing = packages.iter().find_map(|p| match p.as_str() {

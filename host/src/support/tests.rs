@@ -10,7 +10,12 @@ use crate::formats::Format;
 fn vm(id: &str, pointer: &str, script: Option<&str>) -> Workload {
     let source = Source { path: "t.json".into(), pointer: pointer.into(), line: None, column: None };
     let boot = script
-        .map(|t| BootConfig { kind: "custom_data".into(), text: Some(t.into()), source: source.clone(), ..Default::default() })
+        .map(|t| BootConfig {
+            kind: "custom_data".into(),
+            text: Some(t.into()),
+            source: source.clone(),
+            ..Default::default()
+        })
         .into_iter()
         .collect();
     Workload { id: id.into(), resource: id.into(), count: Some(1), source, boot, ..Default::default() }
@@ -23,7 +28,11 @@ fn run(workloads: &mut [Workload], format: Format, doc: &Value) {
 #[test]
 fn pcs_cluster_setup_names_one_cluster_and_a_comment_names_none() {
     let mut ws = [
-        vm("a", "/resources/0", Some("yum install -y pcs pacemaker fence-agents-azure-arm\npcs cluster setup hana-cl node1 node2")),
+        vm(
+            "a",
+            "/resources/0",
+            Some("yum install -y pcs pacemaker fence-agents-azure-arm\npcs cluster setup hana-cl node1 node2"),
+        ),
         vm("b", "/resources/1", Some("pcs cluster setup hana-cl node1 node2")),
         vm("c", "/resources/2", Some("# pcs cluster setup x a b\n# yum install pacemaker\necho hi")),
     ];
@@ -78,7 +87,8 @@ fn one_instance_allowed_to_stop_instances_is_not_a_cluster() {
 
 #[test]
 fn sap_name_alone_is_weak_and_an_installer_is_strong() {
-    let mut ws = [vm("hana-db1", "/resources/0", None), vm("db", "/resources/1", Some("/hana/shared/install/hdblcm --batch"))];
+    let mut ws =
+        [vm("hana-db1", "/resources/0", None), vm("db", "/resources/1", Some("/hana/shared/install/hdblcm --batch"))];
     run(&mut ws, Format::Arm, &json!({"resources": []}));
     assert_eq!(ws[0].sap.as_ref().unwrap().strength, Strength::Weak);
     let sap = ws[1].sap.as_ref().unwrap();
@@ -88,13 +98,13 @@ fn sap_name_alone_is_weak_and_an_installer_is_strong() {
 #[test]
 fn arm_subnets_resolve_through_variables_or_stay_unknown() {
     let doc = json!({
-        "variables": {"subnetRef": "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet1', 'db')]"},
-        "resources": [
-            {"type": "Microsoft.Compute/virtualMachines", "name": "vm1", "properties": {"networkProfile": {"networkInterfaces": [{"id": "[resourceId('Microsoft.Network/networkInterfaces', 'nic1')]"}]}}},
-            {"type": "Microsoft.Network/networkInterfaces", "name": "nic1", "properties": {"ipConfigurations": [{"properties": {"subnet": {"id": "[variables('subnetRef')]"}}}]}},
-            {"type": "Microsoft.Compute/virtualMachines", "name": "vm2", "properties": {"networkProfile": {"networkInterfaces": [{"id": "[resourceId('Microsoft.Network/networkInterfaces', 'nic2')]"}]}}},
-            {"type": "Microsoft.Network/networkInterfaces", "name": "nic2", "properties": {"ipConfigurations": [{"properties": {"subnet": {"id": "[reference('x').subnetId]"}}}]}}
-        ]});
+    "variables": {"subnetRef": "[resourceId('Microsoft.Network/virtualNetworks/subnets', 'vnet1', 'db')]"},
+    "resources": [
+        {"type": "Microsoft.Compute/virtualMachines", "name": "vm1", "properties": {"networkProfile": {"networkInterfaces": [{"id": "[resourceId('Microsoft.Network/networkInterfaces', 'nic1')]"}]}}},
+        {"type": "Microsoft.Network/networkInterfaces", "name": "nic1", "properties": {"ipConfigurations": [{"properties": {"subnet": {"id": "[variables('subnetRef')]"}}}]}},
+        {"type": "Microsoft.Compute/virtualMachines", "name": "vm2", "properties": {"networkProfile": {"networkInterfaces": [{"id": "[resourceId('Microsoft.Network/networkInterfaces', 'nic2')]"}]}}},
+        {"type": "Microsoft.Network/networkInterfaces", "name": "nic2", "properties": {"ipConfigurations": [{"properties": {"subnet": {"id": "[reference('x').subnetId]"}}}]}}
+    ]});
     let mut ws = [vm("vm1", "/resources/0", None), vm("vm2", "/resources/2", None)];
     run(&mut ws, Format::Arm, &doc);
     let net = ws[0].network.as_ref().unwrap();
@@ -120,6 +130,9 @@ fn provisioning_roles_and_look_alike_actions_are_no_fencing() {
     assert_eq!(member(json!(["ec2:StopInstances", "ec2:StartInstances"])), Some(Some("fence_aws".into())));
     assert_eq!(member(json!(["ec2:ReplaceRoute", "ec2:DescribeRouteTables"])), Some(None));
     assert_eq!(member(json!(["ec2:ReplaceRouteTableAssociation", "ec2:DeleteRoute"])), None);
-    assert_eq!(member(json!(["ec2:StopInstances", "ec2:StartInstances", "ec2:RunInstances", "ec2:TerminateInstances"])), None);
+    assert_eq!(
+        member(json!(["ec2:StopInstances", "ec2:StartInstances", "ec2:RunInstances", "ec2:TerminateInstances"])),
+        None
+    );
     assert_eq!(member(json!(["ec2:StopInstances"])), None, "stopping alone is a scheduler's right");
 }

@@ -40,7 +40,9 @@ mod tests {
         for arm in ["m7g.large", "c6gn.xlarge", "t4g.micro", "r8g.2xlarge", "x2gd.large", "m6gd.large", "g5g.xlarge"] {
             assert!(graviton(arm), "{arm}");
         }
-        for x86 in ["m7i.large", "g5.xlarge", "t3.micro", "u-6tb1.metal", "m5dn.large", "Standard_M64s", "n2-standard-8"] {
+        for x86 in
+            ["m7i.large", "g5.xlarge", "t3.micro", "u-6tb1.metal", "m5dn.large", "Standard_M64s", "n2-standard-8"]
+        {
             assert!(!graviton(x86), "{x86}");
         }
     }

@@ -32,7 +32,8 @@ pub fn entitlement(w: &Workload, context: Option<&OrgContext>) -> Option<Finding
     if w.has_addon("ha") {
         return None;
     }
-    let subscribed = context.is_some_and(|c| c.subscriptions.iter().any(|s| s.addons.iter().any(|a| a.eq_ignore_ascii_case("ha"))));
+    let subscribed =
+        context.is_some_and(|c| c.subscriptions.iter().any(|s| s.addons.iter().any(|a| a.eq_ignore_ascii_case("ha"))));
     let fix = match (w.billing.model, w.provider.as_str()) {
         (BillingModel::Byos, _) if subscribed => return None,
         (BillingModel::Byos, _) => "Buy the RHEL High Availability add-on for each member and declare it: `addons: [ha]` on the workload in an entitle descriptor, or a subscription with `addons: [ha]` in the org context; or deploy from a PAYG HA image.".to_owned(),

@@ -41,10 +41,18 @@ pub fn entitlement(w: &Workload, context: Option<&OrgContext>) -> Option<Finding
         f = f.evidence(line);
     }
     let fix = match (w.billing.model, w.provider.as_str()) {
-        (BillingModel::Byos, _) => "Entitle the machine with RHEL for SAP Solutions (declare `addons: [sap]` or a subscription with `addons: [sap]` in the org context), or deploy a PAYG RHEL for SAP image.",
-        (_, "azure") => "Deploy from offer RHEL-SAP-HA (<maj><min>sapha-gen2) or RHEL-SAP-APPS, or set licenseType RHEL_SAPHA / RHEL_SAPAPPS with the AHBForRHEL extension; or bring RHEL for SAP Solutions (BYOS).",
-        (_, "aws") => "Launch from a RHEL for SAP with High Availability and Update Services AMI (AWS Marketplace), or bring RHEL for SAP Solutions (Access2 AMI).",
-        (_, "gcp") => "Use an image from the rhel-sap-cloud project (rhel-<major>-<minor>-sap-ha), or bring RHEL for SAP Solutions (…-sap-byos).",
+        (BillingModel::Byos, _) => {
+            "Entitle the machine with RHEL for SAP Solutions (declare `addons: [sap]` or a subscription with `addons: [sap]` in the org context), or deploy a PAYG RHEL for SAP image."
+        }
+        (_, "azure") => {
+            "Deploy from offer RHEL-SAP-HA (<maj><min>sapha-gen2) or RHEL-SAP-APPS, or set licenseType RHEL_SAPHA / RHEL_SAPAPPS with the AHBForRHEL extension; or bring RHEL for SAP Solutions (BYOS)."
+        }
+        (_, "aws") => {
+            "Launch from a RHEL for SAP with High Availability and Update Services AMI (AWS Marketplace), or bring RHEL for SAP Solutions (Access2 AMI)."
+        }
+        (_, "gcp") => {
+            "Use an image from the rhel-sap-cloud project (rhel-<major>-<minor>-sap-ha), or bring RHEL for SAP Solutions (…-sap-byos)."
+        }
         _ => "Run the SAP workload on RHEL for SAP Solutions or RHEL for SAP with HA and Update Services.",
     };
     Some(f.fix(fix))

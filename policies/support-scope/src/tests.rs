@@ -1,9 +1,9 @@
 //! Native unit tests of the rules (no wasm).
 
 use super::*;
-use entitle_sdk::{Severity, Workload};
 use entitle_sdk::model::{BillingModel, Evidence, HaMembership, Instance, NetworkPlacement, SapWorkload, Strength};
 use entitle_sdk::testing::{catalog_from_dir, evaluation, rhel, run};
+use entitle_sdk::{Severity, Workload};
 use serde_json::json;
 
 fn member(id: &str, cluster: &str, strength: Strength, addons: &[&str]) -> Workload {
@@ -27,7 +27,8 @@ fn rules(found: &[Finding]) -> Vec<(&str, &str)> {
 
 #[test]
 fn members_without_ha_need_it_and_weak_evidence_never_counts() {
-    let found = check(vec![member("a", "c", Strength::Strong, &[]), member("b", "c", Strength::Strong, &["ha"])], json!(null));
+    let found =
+        check(vec![member("a", "c", Strength::Strong, &[]), member("b", "c", Strength::Strong, &["ha"])], json!(null));
     assert_eq!(rules(&found), [(NO_ENTITLEMENT, "a")]);
     assert!(check(vec![member("a", "c", Strength::Weak, &[])], json!(null)).is_empty());
 }
@@ -58,7 +59,8 @@ fn azure_fencing_and_subnet_span() {
     let found = check(vec![a], json!(null));
     assert_eq!(rules(&found), [(AZURE_FENCING, "a")]);
     assert_eq!(found[0].severity, None, "fencing is an error (the rule's severity)");
-    let place = |w: &mut Workload, s: &str| w.network = Some(NetworkPlacement { network: None, subnet: Some(s.into()) });
+    let place =
+        |w: &mut Workload, s: &str| w.network = Some(NetworkPlacement { network: None, subnet: Some(s.into()) });
     let (mut x, mut y) = (member("x", "c", Strength::Strong, &["ha"]), member("y", "c", Strength::Strong, &["ha"]));
     place(&mut x, "vnet/subnets/a");
     place(&mut y, "vnet/subnets/b");

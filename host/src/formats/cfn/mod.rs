@@ -68,9 +68,8 @@ pub fn workloads(
     params: Option<&Path>,
     amis: Option<&crate::formats::amis::AmiCatalog>,
 ) -> Result<Extracted, Error> {
-    let reparsed = long_form(text, doc).map_err(|e| {
-        Error::new(Phase::Parse, ErrorKind::Syntax(e.message.clone())).path(path).at(e.line, e.column)
-    })?;
+    let reparsed = long_form(text, doc)
+        .map_err(|e| Error::new(Phase::Parse, ErrorKind::Syntax(e.message.clone())).path(path).at(e.line, e.column))?;
     let doc = reparsed.as_ref().unwrap_or(doc);
     let mut out = Extracted::default();
     let (given, params_display) = match params {

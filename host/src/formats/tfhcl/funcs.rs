@@ -268,6 +268,31 @@ fn flatten(v: &Val, out: &mut Vec<Val>) -> Option<Val> {
     }
 }
 
+/// A fully known value as JSON (`jsonencode`), or the first unknown part inside it.
+fn known_json(v: &Val) -> Result<serde_json::Value, Val> {
+    use serde_json::Value;
+    Ok(match &v.kind {
+        Kind::Null => Value::Null,
+        Kind::Bool(b) => Value::Bool(*b),
+        Kind::Num(n) => super::value::number_text(*n).parse::<Value>().unwrap_or(Value::Null),
+        Kind::Str(s) => Value::String(s.clone()),
+        Kind::List(items) => Value::Array(items.iter().map(known_json).collect::<Result<_, _>>()?),
+        Kind::Map(map) | Kind::Resource(_, map) => {
+            Value::Object(map.iter().map(|(k, v)| Ok((k.clone(), known_json(v)?))).collect::<Result<_, Val>>()?)
+        }
+        Kind::Unknown(_) => return Err(v.clone()),
+    })
+}
+
+/// The read marker of the value or of any part of it.
+fn read_in(v: &Val) -> Option<std::rc::Rc<str>> {
+    v.read.clone().or_else(|| match &v.kind {
+        Kind::List(items) => items.iter().find_map(read_in),
+        Kind::Map(map) | Kind::Resource(_, map) => map.values().find_map(read_in),
+        _ => None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -314,29 +339,4 @@ mod tests {
         let other = apply("sha256", vec![s("x")], None);
         assert!(other.unknown_reason().unwrap().reason.contains("sha256"));
     }
-}
-
-/// A fully known value as JSON (`jsonencode`), or the first unknown part inside it.
-fn known_json(v: &Val) -> Result<serde_json::Value, Val> {
-    use serde_json::Value;
-    Ok(match &v.kind {
-        Kind::Null => Value::Null,
-        Kind::Bool(b) => Value::Bool(*b),
-        Kind::Num(n) => super::value::number_text(*n).parse::<Value>().unwrap_or(Value::Null),
-        Kind::Str(s) => Value::String(s.clone()),
-        Kind::List(items) => Value::Array(items.iter().map(known_json).collect::<Result<_, _>>()?),
-        Kind::Map(map) | Kind::Resource(_, map) => {
-            Value::Object(map.iter().map(|(k, v)| Ok((k.clone(), known_json(v)?))).collect::<Result<_, Val>>()?)
-        }
-        Kind::Unknown(_) => return Err(v.clone()),
-    })
-}
-
-/// The read marker of the value or of any part of it.
-fn read_in(v: &Val) -> Option<std::rc::Rc<str>> {
-    v.read.clone().or_else(|| match &v.kind {
-        Kind::List(items) => items.iter().find_map(read_in),
-        Kind::Map(map) | Kind::Resource(_, map) => map.values().find_map(read_in),
-        _ => None,
-    })
 }
