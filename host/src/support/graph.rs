@@ -5,15 +5,19 @@
 //! contains the other's name expression, a CloudFormation `Ref` / `Fn::GetAtt` / `${…}`,
 //! a Terraform configuration reference or a literal name equal to the other's.
 //!
-//! Bounded: at most [`MAX_NODES`] resources are read and each resource's text is read
-//! once per other resource, so the work is at most nodes² × text size.
+//! Bounded: at most [`MAX_NODES`] resources, and at most [`MAX_WORK`] bytes of resource
+//! text searched for names in all; a larger document is not linked at all, and says why.
 
 use serde_json::Value;
 
 use crate::formats::Format;
 
-/// Resources read from one document; more are left out (the signals then miss them).
+/// Resources linked in one document.
 pub const MAX_NODES: usize = 400;
+
+/// Bytes of resource text searched for other resources' names, in all (each resource's
+/// text is searched once per other resource).
+pub const MAX_WORK: usize = 64 << 20;
 
 /// One resource.
 #[derive(Debug)]
@@ -32,17 +36,26 @@ pub struct Node {
     pub names: Vec<usize>,
 }
 
-/// The resources of a document in `format`; empty for formats without such resources.
-pub fn nodes(format: Format, doc: &Value) -> Vec<Node> {
+/// The resources of a document in `format` (empty for formats without such resources),
+/// linked; or, past the bounds, unlinked with the reason.
+pub fn nodes(format: Format, doc: &Value) -> (Vec<Node>, Option<String>) {
     let mut out = match format {
         Format::Arm => arm(doc),
         Format::CloudFormation => cfn(doc),
         Format::TerraformPlan => tfplan(doc),
         _ => Vec::new(),
     };
-    out.truncate(MAX_NODES);
+    let text: usize = out.iter().map(|n| n.text.len()).sum();
+    if out.len() > MAX_NODES || out.len().saturating_mul(text) > MAX_WORK {
+        let why = format!(
+            "the input has {} resources ({} bytes); fence roles, IAM policies and load balancers are linked to machines in inputs of at most {MAX_NODES} resources and {MAX_WORK} bytes searched",
+            out.len(),
+            text
+        );
+        return (out, Some(why));
+    }
     link(format, doc, &mut out);
-    out
+    (out, None)
 }
 
 fn node(ty: &str, name: &str, pointer: String, value: &Value) -> Node {
@@ -58,9 +71,14 @@ fn node(ty: &str, name: &str, pointer: String, value: &Value) -> Node {
 
 fn arm(doc: &Value) -> Vec<Node> {
     let mut out = Vec::new();
-    let Some(resources) = doc.get("resources").and_then(Value::as_array) else { return out };
-    for (i, r) in resources.iter().enumerate() {
-        let at = format!("/resources/{i}");
+    // Resources are a list, or (language version 2.0) an object of symbolic names.
+    let resources: Vec<(String, &Value)> = match doc.get("resources") {
+        Some(Value::Array(list)) => list.iter().enumerate().map(|(i, r)| (i.to_string(), r)).collect(),
+        Some(Value::Object(map)) => map.iter().map(|(k, r)| (crate::document::escape_token(k), r)).collect(),
+        _ => return out,
+    };
+    for (key, r) in resources {
+        let at = format!("/resources/{key}");
         push_arm(&mut out, r, at.clone(), None);
         for (j, child) in r.get("resources").and_then(Value::as_array).into_iter().flatten().enumerate() {
             let parent = r.get("type").and_then(Value::as_str);

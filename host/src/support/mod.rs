@@ -34,9 +34,9 @@ struct Hit {
 /// Fills `ha`, `sap`, `instance` (when empty) and `network` of the workloads of one input.
 /// `doc` is the input's one document (`None` when the input has none or several).
 pub fn detect(workloads: &mut [Workload], format: Option<Format>, doc: Option<&Value>, path: &str, locate: Locator) {
-    let nodes = match (format, doc) {
+    let (nodes, unlinked) = match (format, doc) {
         (Some(format), Some(doc)) => graph::nodes(format, doc),
-        _ => Vec::new(),
+        _ => (Vec::new(), None),
     };
     let owner: Vec<Option<usize>> = workloads.iter().map(|w| node_of(w, &nodes, path)).collect();
     let place = |mut s: Source| {
@@ -112,6 +112,9 @@ pub fn detect(workloads: &mut [Workload], format: Option<Format>, doc: Option<&V
                 strength,
                 evidence,
             });
+        }
+        if let (None, Some(why)) = (&w.ha, &unlinked) {
+            w.unknown.entry("ha".into()).or_insert_with(|| why.clone());
         }
         if w.sap.is_none() {
             sap_of(w, owner[i].map(|n| &nodes[n]), &place);

@@ -21,7 +21,8 @@ const WORDS: [(&str, &str); 10] = [
 pub fn named(text: &str) -> Option<(&'static str, String)> {
     let words = split(text);
     for (word, kind) in WORDS {
-        if let Some(w) = words.iter().find(|w| w.as_str() == word || (word == "hana" && w.contains("hana"))) {
+        // `hanadb1`, `HANAMaster` name HANA; `johanna` does not.
+        if let Some(w) = words.iter().find(|w| w.as_str() == word || (word == "hana" && w.starts_with("hana"))) {
             return Some((kind, w.clone()));
         }
     }
@@ -80,6 +81,8 @@ mod tests {
         assert_eq!(named("asap-web"), None);
         assert_eq!(named("descs"), None);
         assert_eq!(named("web-01"), None);
+        assert_eq!(named("johanna-vm"), None);
+        assert_eq!(named("HANAMasterInstance").map(|n| n.0), Some("sap-hana"));
     }
 
     #[test]

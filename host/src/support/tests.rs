@@ -136,3 +136,14 @@ fn provisioning_roles_and_look_alike_actions_are_no_fencing() {
     );
     assert_eq!(member(json!(["ec2:StopInstances"])), None, "stopping alone is a scheduler's right");
 }
+
+#[test]
+fn a_document_past_the_bounds_is_not_linked_and_says_why() {
+    let vms: Vec<Value> = (0..super::graph::MAX_NODES + 1)
+        .map(|i| json!({"type": "Microsoft.Compute/virtualMachines", "name": format!("vm{i}")}))
+        .collect();
+    let mut ws = [vm("vm0", "/resources/0", None)];
+    run(&mut ws, Format::Arm, &json!({"resources": vms}));
+    assert!(ws[0].ha.is_none());
+    assert!(ws[0].unknown["ha"].contains("at most 400 resources"), "{:?}", ws[0].unknown);
+}

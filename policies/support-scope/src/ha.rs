@@ -82,9 +82,8 @@ pub fn fencing(w: &Workload) -> Option<Finding> {
     let h = member(w).filter(|_| w.provider == "azure")?;
     let fencing = h.fencing.as_deref().filter(|f| *f != "azure-fence-agent")?;
     let message = format!(
-        "{} is a member of {} fenced by {fencing}: on Azure the only supported fencing for RHEL HA is the Azure fence agent (fence_azure_arm); SBD and watchdog-only fencing are not supported on cloud platforms",
-        w.resource,
-        cluster_text(h)
+        "{} is a member of HA cluster `{}` fenced by {fencing}: on Azure the only supported fencing for RHEL HA is the Azure fence agent (fence_azure_arm); SBD and watchdog-only fencing are not supported on cloud platforms",
+        w.resource, h.id
     );
     let mut f = Finding::new(AZURE_FENCING, w, "ha.fencing", message);
     for line in lines(&h.evidence) {
