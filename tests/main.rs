@@ -12,4 +12,5 @@ mod product_cases;
 mod platform_cases;
 mod summary;
 mod support;
+mod support_scope;
 mod tfhcl_cases;

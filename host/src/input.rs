@@ -279,6 +279,7 @@ pub fn load(file: &InputFile, catalog: &Catalog, options: &ReadOptions) -> Resul
         (loaded.workloads, loaded.errors, loaded.includes, loaded.notes) =
             (found.workloads, found.errors, found.includes, found.notes);
         // Boot entries already point at their `.tf` lines: nothing to locate here.
+        crate::support::detect(&mut loaded.workloads, loaded.format, None, &file.display, &|_, _| None);
         derive_evidence(&mut loaded.workloads, &|_, _| None, catalog);
         return Ok(loaded);
     }
@@ -386,6 +387,17 @@ pub fn load_documents(
         [doc] if file == path => doc.position(pointer).map(|at| (at.line, at.column)),
         _ => None,
     };
+    // CloudFormation YAML is read with its short-form tags as long forms (`!Ref` → `Ref`).
+    let long = match (loaded.format, read.as_slice()) {
+        (Some(Format::CloudFormation), [doc]) => formats::cfn::long_form(text, doc).ok().flatten(),
+        _ => None,
+    };
+    let doc = match read.as_slice() {
+        [doc] => Some(long.as_ref().map_or(&doc.value, |l| &l.value)),
+        _ => None,
+    };
+    // HA, SAP and network signals first: the instance pass below looks up every size found.
+    crate::support::detect(&mut loaded.workloads, loaded.format, doc, path, &locate);
     derive_evidence(&mut loaded.workloads, &locate, catalog);
     if loaded.format.is_none() {
         let why = "not a descriptor entitle reads (an ARM template, a Terraform plan, a CloudFormation template, Kubernetes manifests, a Deployment Manager configuration or an entitle descriptor)";

@@ -13,9 +13,13 @@
 //!     addons: [els]
 //!     instance: {size: Standard_E16s_v5, vcpus: 16, arch: x86_64}   # optional
 //!     kernel: [{kind: dkms, text: dkms autoinstall}]               # optional
+//!     cluster: {id: erp-db-ha, type: pacemaker, fencing: azure-fence-agent}
+//!     workload: sap-hana
 //! ```
 
-use entitle_sdk::model::{Billing, BillingModel, Image, KernelChange, Os, Plan, Registration, Strength};
+use entitle_sdk::model::{
+    Billing, BillingModel, Evidence, HaMembership, Image, KernelChange, Os, Plan, Registration, SapWorkload, Strength,
+};
 use entitle_sdk::{Catalog, Workload};
 use serde::Deserialize;
 use serde_json::Value;
@@ -68,6 +72,12 @@ struct NativeWorkload {
     /// Kernel changes the machine gets (a non-Red Hat kernel, DKMS, live patching).
     #[serde(default)]
     kernel: Vec<NativeKernel>,
+    /// The HA cluster the workload is a member of.
+    #[serde(default)]
+    cluster: Option<NativeCluster>,
+    /// The SAP workload it runs (`sap-hana`, `s4hana`, `netweaver`, `sap`).
+    #[serde(default)]
+    workload: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -88,6 +98,23 @@ struct NativeKernel {
 
 /// The kernel change kinds a native descriptor may declare (the model's vocabulary).
 const KERNEL_KINDS: [&str; 5] = ["third-party-kernel", "dkms", "out-of-tree-module", "live-patch", "kernel-rpm"];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NativeCluster {
+    id: String,
+    #[serde(rename = "type", default)]
+    kind: Option<String>,
+    #[serde(default)]
+    fencing: Option<String>,
+}
+
+/// The SAP workloads a native descriptor may declare.
+const SAP_WORKLOADS: [&str; 4] = ["sap-hana", "s4hana", "netweaver", "sap"];
+/// The cluster types a native descriptor may declare.
+const CLUSTER_TYPES: [&str; 1] = ["pacemaker"];
+/// The fencing methods a native descriptor may declare.
+const FENCING: [&str; 6] = ["azure-fence-agent", "fence_aws", "fence_gce", "sbd", "watchdog", "other"];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -270,6 +297,26 @@ fn workload(path: &str, at: &str, n: NativeWorkload, catalog: &Catalog) -> Resul
         w.provenance.insert(format!("kernel.{i}"), source.clone());
         w.kernel.push(KernelChange { kind: k.kind, text, strength: Strength::Declared, source });
     }
+    if let Some(c) = n.cluster {
+        declared_cluster(&mut w, c, &here)?;
+    }
+    if let Some(kind) = n.workload {
+        let lower = kind.to_ascii_lowercase();
+        if !SAP_WORKLOADS.contains(&lower.as_str()) {
+            return Err((
+                "workload".into(),
+                format!("unknown workload `{kind}` (known: {})", SAP_WORKLOADS.join(", ")),
+            ));
+        }
+        let source = here("workload");
+        w.provenance.insert("sap".into(), source.clone());
+        let text = format!("the entitle descriptor declares workload {lower}");
+        w.sap = Some(SapWorkload {
+            kind: lower,
+            strength: Strength::Declared,
+            evidence: vec![Evidence { text, strength: Strength::Declared, source }],
+        });
+    }
     if w.os.product.is_none() && !w.unknown.contains_key("os.product") {
         w.unknown.insert("os.product".into(), "neither `os` nor a recognised image says which OS this is".into());
     }
@@ -300,6 +347,36 @@ fn declared_instance(
     if let Some(size) = n.size {
         crate::support::instance::set_size(w, &size, Some(here("instance/size")));
     }
+    Ok(())
+}
+
+/// A declared cluster: its id shared by the members, its type and fencing.
+fn declared_cluster(
+    w: &mut Workload,
+    c: NativeCluster,
+    here: &dyn Fn(&str) -> entitle_sdk::model::Source,
+) -> Result<(), (String, String)> {
+    let check = |field: &str, value: Option<String>, known: &[&str]| match value.map(|v| v.to_ascii_lowercase()) {
+        Some(v) if !known.contains(&v.as_str()) => {
+            Err((format!("cluster/{field}"), format!("unknown cluster {field} `{v}` (known: {})", known.join(", "))))
+        }
+        v => Ok(v),
+    };
+    let kind = check("type", c.kind, &CLUSTER_TYPES)?;
+    let fencing = check("fencing", c.fencing, &FENCING)?;
+    let source = here("cluster");
+    w.provenance.insert("ha".into(), source.clone());
+    if fencing.is_some() {
+        w.provenance.insert("ha.fencing".into(), here("cluster/fencing"));
+    }
+    let text = format!("the entitle descriptor declares cluster {}", c.id);
+    w.ha = Some(HaMembership {
+        id: c.id,
+        kind: Some(kind.unwrap_or_else(|| "pacemaker".to_owned())),
+        fencing,
+        strength: Strength::Declared,
+        evidence: vec![Evidence { text, strength: Strength::Declared, source }],
+    });
     Ok(())
 }
 

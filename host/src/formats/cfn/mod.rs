@@ -41,6 +41,22 @@ pub fn detect(doc: &Document) -> bool {
         })
 }
 
+/// A YAML template re-parsed with CloudFormation's short-form tags mapped to long forms
+/// (`!Ref X` → `{"Ref": "X"}`): the document the host passed, or the first template of the
+/// stream when none starts at the same place; `None` for JSON.
+pub fn long_form(text: &str, doc: &Document) -> Result<Option<Document>, crate::document::SyntaxError> {
+    match sniff(text) {
+        Syntax::Yaml => {
+            let docs = parse_yaml_cfn(text)?;
+            let start = doc.position("");
+            let (same, others): (Vec<Document>, Vec<Document>) =
+                docs.into_iter().filter(detect).partition(|d| d.position("") == start);
+            Ok(same.into_iter().next().or(others.into_iter().next()))
+        }
+        Syntax::Json => Ok(None),
+    }
+}
+
 /// The workloads of a template. `text` is the file's text (YAML templates are re-parsed
 /// with CloudFormation's short-form tags mapped to long forms); `params` an optional CLI
 /// parameters file (`[{"ParameterKey","ParameterValue"}]`).
@@ -52,19 +68,8 @@ pub fn workloads(
     params: Option<&Path>,
     amis: Option<&crate::formats::amis::AmiCatalog>,
 ) -> Result<Extracted, Error> {
-    let reparsed = match sniff(text) {
-        Syntax::Yaml => {
-            let docs = parse_yaml_cfn(text).map_err(|e| {
-                Error::new(Phase::Parse, ErrorKind::Syntax(e.message.clone())).path(path).at(e.line, e.column)
-            })?;
-            // The document the host passed, in a stream of several: the one that starts at the same place.
-            let start = doc.position("");
-            let (same, others): (Vec<Document>, Vec<Document>) =
-                docs.into_iter().filter(detect).partition(|d| d.position("") == start);
-            same.into_iter().next().or(others.into_iter().next())
-        }
-        Syntax::Json => None,
-    };
+    let reparsed = long_form(text, doc)
+        .map_err(|e| Error::new(Phase::Parse, ErrorKind::Syntax(e.message.clone())).path(path).at(e.line, e.column))?;
     let doc = reparsed.as_ref().unwrap_or(doc);
     let mut out = Extracted::default();
     let (given, params_display) = match params {

@@ -78,8 +78,11 @@ pub fn workloads(
     }
     let configuration = configuration(instances, &numbers, &built);
     let document = json!({"format_version": "1.2", "resource_changes": changes, "configuration": configuration});
-    let found =
+    let mut found =
         crate::formats::tfplan::from_source(BUILT, &document, &built.reasons, catalog, amis).unwrap_or_default();
+    // Fence policies, roles and instance profiles are resources of the module too.
+    let format = Some(crate::formats::Format::TerraformPlan);
+    crate::support::detect(&mut found.workloads, format, Some(&document), BUILT, &|_, _| None);
     let mut out = Vec::new();
     for mut w in found.workloads {
         let instance = numbers.get(source_number(&w.source.pointer)).copied().unwrap_or_default();
@@ -273,4 +276,6 @@ fn map_back(w: &mut Workload, built: &Built) {
     w.trail.values_mut().flatten().for_each(fix);
     w.boot.iter_mut().for_each(|b| fix(&mut b.source));
     w.registration.iter_mut().for_each(|r| fix(&mut r.source));
+    w.ha.iter_mut().flat_map(|h| h.evidence.iter_mut()).for_each(|e| fix(&mut e.source));
+    w.sap.iter_mut().flat_map(|s| s.evidence.iter_mut()).for_each(|e| fix(&mut e.source));
 }

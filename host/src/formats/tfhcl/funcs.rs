@@ -223,6 +223,12 @@ pub fn apply(name: &str, args: Vec<Val>, at: Option<Source>) -> Val {
             },
             None => bad("needs a string"),
         },
+        // Text read from a file stays marked as read (it is used only as boot text).
+        "jsonencode" => match args.first().map(known_json) {
+            Some(Ok(json)) => Val { read: args.first().and_then(read_in), ..new(Kind::Str(json.to_string())) },
+            Some(Err(unknown)) => unknown,
+            None => bad("needs a value"),
+        },
         "tostring" => match args.first() {
             Some(a) if a.as_text().is_some() => Val { kind: Kind::Str(a.as_text().unwrap_or_default()), ..a.clone() },
             Some(a) if matches!(a.kind, Kind::Null) => a.clone(),
@@ -260,6 +266,31 @@ fn flatten(v: &Val, out: &mut Vec<Val>) -> Option<Val> {
             None
         }
     }
+}
+
+/// A fully known value as JSON (`jsonencode`), or the first unknown part inside it.
+fn known_json(v: &Val) -> Result<serde_json::Value, Val> {
+    use serde_json::Value;
+    Ok(match &v.kind {
+        Kind::Null => Value::Null,
+        Kind::Bool(b) => Value::Bool(*b),
+        Kind::Num(n) => super::value::number_text(*n).parse::<Value>().unwrap_or(Value::Null),
+        Kind::Str(s) => Value::String(s.clone()),
+        Kind::List(items) => Value::Array(items.iter().map(known_json).collect::<Result<_, _>>()?),
+        Kind::Map(map) | Kind::Resource(_, map) => {
+            Value::Object(map.iter().map(|(k, v)| Ok((k.clone(), known_json(v)?))).collect::<Result<_, Val>>()?)
+        }
+        Kind::Unknown(_) => return Err(v.clone()),
+    })
+}
+
+/// The read marker of the value or of any part of it.
+fn read_in(v: &Val) -> Option<std::rc::Rc<str>> {
+    v.read.clone().or_else(|| match &v.kind {
+        Kind::List(items) => items.iter().find_map(read_in),
+        Kind::Map(map) | Kind::Resource(_, map) => map.values().find_map(read_in),
+        _ => None,
+    })
 }
 
 #[cfg(test)]

@@ -114,3 +114,14 @@ fn dynamic_blocks_with_iterators_and_unknown_gates() {
         gated.unknown
     );
 }
+
+#[test]
+fn jsonencode_of_known_values_is_their_json_text() {
+    use super::funcs::apply;
+    use super::value::{Kind, Val};
+    let list = Val::new(Kind::list(vec![Val::str("ec2:StopInstances", None)]), None);
+    let map = Val::new(Kind::map([("Action".to_owned(), list)].into_iter().collect()), None);
+    assert_eq!(apply("jsonencode", vec![map], None).as_text().as_deref(), Some(r#"{"Action":["ec2:StopInstances"]}"#));
+    let unknown = Val::new(Kind::list(vec![Val::unknown("computed", None)]), None);
+    assert!(apply("jsonencode", vec![unknown], None).is_unknown());
+}
