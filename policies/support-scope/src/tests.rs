@@ -43,13 +43,17 @@ fn byos_members_are_covered_by_a_subscription_with_the_ha_addon() {
 }
 
 #[test]
-fn aws_arm64_members_are_warned_from_the_family_or_the_arch() {
+fn aws_arm64_members_are_warned_from_the_arch_never_from_a_size_alone() {
     let mut w = member("a", "c", Strength::Strong, &["ha"]);
     w.provider = "aws".into();
+    w.instance = Some(Instance { size: Some("m7g.large".into()), arch: Some("arm64".into()), ..Instance::default() });
+    let found = check(vec![w.clone()], json!(null));
+    assert_eq!(rules(&found), [(AWS_ARM64, "a")]);
+    assert!(found[0].message.contains("instance type m7g.large is arm64"), "{}", found[0].message);
     w.instance = Some(Instance { size: Some("m7g.large".into()), ..Instance::default() });
-    assert_eq!(rules(&check(vec![w.clone()], json!(null))), [(AWS_ARM64, "a")]);
+    assert!(check(vec![w.clone()], json!(null)).is_empty(), "a size the catalog did not resolve is not guessed");
     w.instance = Some(Instance { size: Some("m7g.large".into()), arch: Some("x86_64".into()), ..Instance::default() });
-    assert!(check(vec![w], json!(null)).is_empty(), "a known architecture wins over the family");
+    assert!(check(vec![w], json!(null)).is_empty(), "a known architecture decides");
 }
 
 #[test]
