@@ -1,8 +1,9 @@
 //! HA cluster membership found in resources beside the machines: the Azure fence agent's
 //! custom role (`powerOff` and `start` actions) assigned to the nodes or to an identity they
 //! carry, AWS IAM policies that let the nodes stop or reboot each other (`fence_aws`) or move
-//! an overlay IP (`ec2:ReplaceRoute`, `aws-vpc-move-ip`), and an internal load balancer with
-//! HA ports and a probe in front of the nodes.
+//! an overlay IP (`ec2:ReplaceRoute`, `aws-vpc-move-ip`), Google Cloud custom roles that
+//! let the nodes' service account stop and start or reset instances (`fence_gce`), and an
+//! internal load balancer with HA ports and a probe in front of the nodes.
 //!
 //! A set of machines is a cluster only when it has two or more instances: one machine
 //! allowed to stop instances is a scheduler, not a cluster node.
@@ -52,6 +53,18 @@ pub fn clusters(path: &str, nodes: &[Node], machines: &dyn Fn(usize) -> Option<u
                 reach(nodes, i, &|t: &str| t.starts_with("aws_iam_") || t.starts_with("AWS::IAM::"), machines);
             let text = format!("IAM policy in '{}' allows {what} to these instances' role", n.name);
             Some((members, fencing, text, Strength::Strong))
+        } else if gcp_fence_role(n) {
+            let members = reach(
+                nodes,
+                i,
+                &|t: &str| t.starts_with("google_project_iam_") || t.starts_with("google_service_account"),
+                machines,
+            );
+            let text = format!(
+                "custom role '{}' grants fence_gce's compute.instances stop and start/reset permissions to these machines' service account",
+                n.name
+            );
+            Some((members, Some("fence_gce"), text, Strength::Strong))
         } else if ha_ports_balancer(n) {
             let members =
                 reach(nodes, i, &|t: &str| t.eq_ignore_ascii_case("Microsoft.Network/networkInterfaces"), machines);
@@ -159,6 +172,30 @@ fn ec2_actions(value: &Value, depth: u8) -> BTreeSet<String> {
         }
     }
     out
+}
+
+/// A Google Cloud custom role (Terraform `google_project_iam_custom_role`) with the
+/// permissions fence_gce uses: `compute.instances.stop` with `compute.instances.start` or
+/// `compute.instances.reset`. A role that also creates or deletes instances, or holds every
+/// instance permission, provisions machines and is no fencing evidence.
+fn gcp_fence_role(n: &Node) -> bool {
+    if !matches!(n.ty.as_str(), "google_project_iam_custom_role" | "google_organization_iam_custom_role") {
+        return false;
+    }
+    let permissions: BTreeSet<String> = n
+        .value
+        .get("permissions")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(|p| p.trim().to_ascii_lowercase())
+        .collect();
+    let has = |p: &str| permissions.contains(p);
+    if has("compute.instances.*") || has("compute.instances.create") || has("compute.instances.delete") {
+        return false;
+    }
+    has("compute.instances.stop") && (has("compute.instances.start") || has("compute.instances.reset"))
 }
 
 /// An ARM load balancer with an HA-ports rule (protocol All, ports 0), a probe, and no
