@@ -1,7 +1,9 @@
 //! The cluster a run's manifests target: OpenShift when any document uses an OpenShift API group
 //! (`*.openshift.io`), its network type from `Network.operator.openshift.io`
 //! (`spec.defaultNetwork.type`, hybrid overlay under `ovnKubernetesConfig`) or
-//! `Network.config.openshift.io` (`spec.networkType`); `--platform` states it when the files cannot.
+//! `Network.config.openshift.io` (`spec.networkType`) or an `install-config.yaml`
+//! (`networking.networkType`; it cannot configure the hybrid overlay); `--platform` states it
+//! when the files cannot.
 
 use entitle_sdk::Workload;
 use entitle_sdk::model::{Cluster, Source};
@@ -26,14 +28,12 @@ impl ClusterSignals {
         if self.openshift.is_none() && obj.group.ends_with(".openshift.io") {
             self.openshift = Some((obj.group.clone(), cx.at(&obj.at("/apiVersion"))));
         }
-        if obj.kind != "Network" {
-            return;
-        }
-        let (pointer, hybrid) = match obj.group.as_str() {
-            "operator.openshift.io" => {
+        let (pointer, hybrid) = match (obj.kind.as_str(), obj.group.as_str()) {
+            ("Network", "operator.openshift.io") => {
                 ("/spec/defaultNetwork/type", Some("/spec/defaultNetwork/ovnKubernetesConfig/hybridOverlayConfig"))
             }
-            "config.openshift.io" => ("/spec/networkType", None),
+            ("Network", "config.openshift.io") => ("/spec/networkType", None),
+            (super::objects::INSTALL_CONFIG, "") => ("/networking/networkType", None),
             _ => return,
         };
         if let Some(t) = obj.text(pointer).filter(|_| self.network.is_none()) {

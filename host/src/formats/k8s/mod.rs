@@ -54,11 +54,12 @@ pub struct StreamLink {
 }
 
 /// True when the document is a Kubernetes object (or a `List` / OpenShift `Template` of them):
-/// a string `apiVersion` and `kind`.
+/// a string `apiVersion` and `kind`; or an OpenShift `install-config.yaml`, whose cluster
+/// network the Windows node rule reads.
 pub fn detect(doc: &Document) -> bool {
     let Value::Object(top) = &doc.value else { return false };
     let text = |k: &str| top.get(k).and_then(Value::as_str).is_some_and(|s| !s.trim().is_empty());
-    text("apiVersion") && text("kind")
+    text("apiVersion") && (text("kind") || objects::is_install_config(&doc.value))
 }
 
 /// The workloads of one document.

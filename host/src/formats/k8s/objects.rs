@@ -23,9 +23,27 @@ pub struct Obj {
     pub namespace: Option<String>,
 }
 
+/// The kind entitle gives an OpenShift `install-config.yaml`, which has none of its own.
+pub const INSTALL_CONFIG: &str = "InstallConfig";
+
+/// True for an OpenShift installer's `install-config.yaml`: `apiVersion: v1`, no `kind`, a
+/// `baseDomain`, and a `platform` or `networking` section.
+pub fn is_install_config(value: &Value) -> bool {
+    let Value::Object(top) = value else { return false };
+    let section = |k: &str| top.get(k).is_some_and(Value::is_object);
+    top.get("apiVersion").and_then(Value::as_str) == Some("v1")
+        && !top.contains_key("kind")
+        && top.get("baseDomain").is_some_and(Value::is_string)
+        && (section("platform") || section("networking"))
+}
+
 impl Obj {
     fn new(value: Value, pointer: String) -> Option<Obj> {
-        let kind = value.get("kind")?.as_str()?.to_owned();
+        let kind = match value.get("kind") {
+            Some(kind) => kind.as_str()?.to_owned(),
+            None if is_install_config(&value) => INSTALL_CONFIG.to_owned(),
+            None => return None,
+        };
         let api = value.get("apiVersion").and_then(Value::as_str).unwrap_or_default();
         let group = api.rsplit_once('/').map_or("", |(g, _)| g).to_owned();
         let meta = |k: &str| value.pointer(&format!("/metadata/{k}")).and_then(Value::as_str).map(str::to_owned);

@@ -388,3 +388,19 @@ fn a_malformed_trigger_annotation_is_said_so() {
     assert!(has_evidence(w, "annotation is not a JSON list of triggers"), "{:?}", w.evidence);
     assert!(w.unknown["image"].contains("blank and no image trigger sets it"));
 }
+
+#[test]
+fn an_install_config_is_read_for_its_network_and_nothing_else_without_a_kind_is() {
+    use super::objects::is_install_config;
+    let config = serde_json::json!({"apiVersion": "v1", "baseDomain": "example.com",
+        "networking": {"networkType": "OVNKubernetes"}, "platform": {"aws": {"region": "eu-west-1"}}});
+    assert!(is_install_config(&config));
+    for not in [
+        serde_json::json!({"apiVersion": "v1", "baseDomain": "example.com"}),
+        serde_json::json!({"apiVersion": "v2", "baseDomain": "example.com", "platform": {}}),
+        serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap", "baseDomain": "example.com", "platform": {}}),
+        serde_json::json!({"apiVersion": "v1", "baseDomain": 3, "networking": {}}),
+    ] {
+        assert!(!is_install_config(&not), "{not}");
+    }
+}
