@@ -1,6 +1,8 @@
 //! Golden cases of the `product-support` policy through the whole host: each folder under
 //! `tests/product/` holds `case.json` (`as_of`, and optionally `platform`, `context`,
-//! `warn_within_days`) and an `inputs/` folder checked as one run with every built-in policy.
+//! `warn_within_days`), optionally a `context.yaml` read as `--context` reads it (findings
+//! that rest on a context entry need its lines), and an `inputs/` folder checked as one run
+//! with every built-in policy.
 //! The `product-support` findings (rule, severity, place, message, evidence) must match
 //! `tests/product/<case>.expected.json` (bless with `ENTITLE_BLESS=1`).
 
@@ -28,8 +30,15 @@ fn every_product_case_matches_its_expected_findings() {
             platform: config.get("platform").and_then(Value::as_str).map(str::to_owned),
             ..entitle::ReadOptions::default()
         };
+        let context_path = case.join("context.yaml");
+        let context_file = context_path.exists().then(|| entitle::context::read_file(&context_path).unwrap());
+        let context = match &context_file {
+            Some(file) => file.document.value.clone(),
+            None => config.get("context").cloned().unwrap_or(Value::Null),
+        };
         let options = CheckOptions {
-            context: config.get("context").cloned().unwrap_or(Value::Null),
+            context,
+            context_file,
             warn_within_days: config.get("warn_within_days").and_then(Value::as_u64).unwrap_or(180) as u32,
             read,
             ..CheckOptions::new(config["as_of"].as_str().unwrap().parse().unwrap())
@@ -50,6 +59,7 @@ fn every_product_case_matches_its_expected_findings() {
                     "field": f.field,
                     "message": f.message,
                     "evidence": f.evidence,
+                    "trail": f.trail.iter().map(|t| format!("{}:{}", shown(&t.path), t.line)).collect::<Vec<_>>(),
                 })
             })
             .collect();

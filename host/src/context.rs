@@ -4,7 +4,9 @@
 //! context silently half-read. The file's positions are kept ([`ContextFile`]), so a
 //! finding about a context entry (a subscription's terms) points at its line.
 
-use entitle_sdk::context::{CLOUDS, ENVIRONMENTS, OWNERS, OrgContext, SUBSCRIPTION_TYPES, SUPPORT_LEVELS};
+use entitle_sdk::context::{
+    CLOUDS, ENVIRONMENTS, NETWORK_TYPES, OWNERS, OrgContext, SUBSCRIPTION_TYPES, SUPPORT_LEVELS,
+};
 use serde_json::{Map, Value};
 
 use crate::document::{self, Document};
@@ -61,7 +63,8 @@ pub fn validate(doc: &Document, shown: &str) -> Result<Value, Error> {
         shape(format!("{field}: {message}")).path(shown).pointer(pointer).at(at.line, at.column)
     };
     let top = object(&doc.value, "", &fail)?;
-    known(top, "", &["environment", "accounts", "subscriptions", "require_red_hat_support"], &fail)?;
+    let keys = ["environment", "accounts", "subscriptions", "require_red_hat_support", "openshift_network"];
+    known(top, "", &keys, &fail)?;
     if let Some(v) = top.get("environment") {
         one_of(v, "/environment", &ENVIRONMENTS, &fail)?;
     }
@@ -118,6 +121,15 @@ pub fn validate(doc: &Document, shown: &str) -> Result<Value, Error> {
     let platforms = list(top.get("require_red_hat_support"), "/require_red_hat_support", &fail)?;
     for (i, p) in platforms.iter().enumerate() {
         text(p, &format!("/require_red_hat_support/{i}"), &fail)?;
+    }
+    if let Some(network) = top.get("openshift_network") {
+        let map = object(network, "/openshift_network", &fail)?;
+        known(map, "/openshift_network", &["network_type", "hybrid_overlay"], &fail)?;
+        let at = "/openshift_network/network_type";
+        one_of(required(map, "/openshift_network", "network_type", &fail)?, at, &NETWORK_TYPES, &fail)?;
+        if map.get("hybrid_overlay").is_some_and(|v| !v.is_boolean()) {
+            return Err(fail("/openshift_network/hybrid_overlay", "must be true or false".into()));
+        }
     }
     serde_json::from_value::<OrgContext>(doc.value.clone()).map_err(|e| fail("", e.to_string()))?;
     Ok(doc.value.clone())
@@ -194,6 +206,17 @@ mod tests {
             "environment: production\naccounts:\n  - cloud: azure\n    id: 0000-1111\n    cloud_access: true\n    offer_type: ea\nsubscriptions:\n  - sku: RH00004\n    product: RHEL Server\n    unit: Physical or Virtual Nodes\n    quantity: 1\n    support_level: standard\n    addons: [ha]\nrequire_red_hat_support: [azure]\n",
         );
         assert!(ok.is_ok(), "{ok:?}");
+    }
+
+    #[test]
+    fn the_openshift_network_is_validated_with_field_and_line() {
+        assert!(check("openshift_network:\n  network_type: OVNKubernetes\n  hybrid_overlay: true\n").is_ok());
+        let e = check("openshift_network:\n  network_type: Calico\n").unwrap_err().to_string();
+        assert!(e.contains("/openshift_network/network_type") && e.contains("OVNKubernetes"), "{e}");
+        let e = check("openshift_network:\n  network_type: OpenShiftSDN\n  hybrid_overlay: yes please\n");
+        assert!(e.unwrap_err().to_string().contains("/openshift_network/hybrid_overlay"));
+        let e = check("openshift_network:\n  hybrid_overlay: true\n").unwrap_err().to_string();
+        assert!(e.contains("network_type"), "{e}");
     }
 
     #[test]

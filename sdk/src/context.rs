@@ -22,7 +22,25 @@ pub struct OrgContext {
     /// Platforms (`azure`, `aws`, `gcp`, …) on which the organisation requires Red Hat support.
     #[serde(default)]
     pub require_red_hat_support: Vec<String>,
+    /// The OpenShift cluster network, for runs whose files do not show it (a `Network` object
+    /// or an `install-config.yaml` in the run wins).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub openshift_network: Option<ClusterNetwork>,
 }
+
+/// The cluster network of the OpenShift cluster the run's manifests target.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterNetwork {
+    /// `OVNKubernetes` or `OpenShiftSDN`.
+    pub network_type: String,
+    /// Whether OVN-Kubernetes hybrid overlay networking is configured; absent means not said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hybrid_overlay: Option<bool>,
+}
+
+/// Accepted `openshift_network.network_type` values.
+pub const NETWORK_TYPES: [&str; 2] = ["OVNKubernetes", "OpenShiftSDN"];
 
 /// One cloud account.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -46,6 +46,24 @@ fn the_network_must_be_ovn_with_hybrid_overlay() {
     assert_eq!(unseen[0].severity, Some(Severity::Info));
 }
 
+#[test]
+fn the_org_context_states_the_network_only_when_the_run_does_not() {
+    let with = |context: serde_json::Value, network: Option<(&str, bool)>| {
+        let mut eval = eval_of("2026-12-07", vec![windows("aws", "2022", network)]);
+        eval.context = context;
+        run(evaluate, &eval)
+    };
+    let sdn = json!({"openshift_network": {"network_type": "OpenShiftSDN"}});
+    let found = with(sdn.clone(), None);
+    assert_eq!((found.len(), found[0].field.as_str()), (1, "windows.version"), "{found:?}");
+    assert_eq!(found[0].context.as_deref(), Some("/openshift_network/network_type"));
+    assert!(with(sdn, Some(("OVNKubernetes", true))).is_empty(), "a Network object in the run wins");
+    let hybrid = json!({"openshift_network": {"network_type": "OVNKubernetes", "hybrid_overlay": true}});
+    assert!(with(hybrid, None).is_empty());
+    let unsaid = with(json!({"openshift_network": {"network_type": "OVNKubernetes"}}), None);
+    assert_eq!(unsaid[0].severity, Some(Severity::Info), "the overlay is not said: not checked");
+}
+
 fn container(platform: &str) -> Workload {
     let mut w = Workload { id: "c".into(), kind: "container".into(), ..Workload::default() };
     w.os.vendor = Some("redhat".into());

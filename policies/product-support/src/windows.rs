@@ -2,6 +2,7 @@
 //! WMCO table for its platform, and the cluster network against the WMCO network requirement.
 
 use entitle_sdk::catalog::WmcoRow;
+use entitle_sdk::context::OrgContext;
 use entitle_sdk::{Evaluation, Finding, Severity, Workload};
 
 use crate::OCP_WINDOWS;
@@ -59,10 +60,14 @@ pub fn check(eval: &Evaluation, w: &Workload) -> Vec<Finding> {
         None => {}
     }
     match network {
-        Network::Bad(field, message) => {
+        Network::Bad(field, message, from_context) => {
             let n = &table.network;
+            let mut f = Finding::new(OCP_WINDOWS, w, field, format!("{message} (Windows node {})", w.resource));
+            if let Some(pointer) = from_context {
+                f = f.rests_on_context(pointer).evidence("the cluster network as the org context states it (openshift_network): no Network object or install-config.yaml in the run shows it");
+            }
             out.push(
-                Finding::new(OCP_WINDOWS, w, field, format!("{message} (Windows node {})", w.resource))
+                f
                     .evidence(format!(
                         "catalog wmco.json network: {} with hybrid overlay ({}, {}){}",
                         n.network_type,
@@ -92,27 +97,52 @@ pub fn check(eval: &Evaluation, w: &Workload) -> Vec<Finding> {
 
 enum Network {
     Fine,
-    Bad(&'static str, String),
+    /// The field the finding rests on, the message, and the org context entry when the
+    /// network comes from there.
+    Bad(&'static str, String, Option<&'static str>),
     NotChecked(String),
 }
 
 fn network(eval: &Evaluation, w: &Workload) -> Network {
     let need = &eval.catalog.wmco.network;
-    let cluster = w.cluster.clone().unwrap_or_default();
+    let mut cluster = w.cluster.clone().unwrap_or_default();
+    // The run's files win; the org context speaks only when they show nothing.
+    let stated = (cluster.network_type.is_none() && cluster.hybrid_overlay.is_none())
+        .then(|| OrgContext::from_evaluation(eval).ok().flatten().and_then(|c| c.openshift_network))
+        .flatten();
+    let from_context = stated.is_some();
+    if let Some(n) = stated {
+        (cluster.network_type, cluster.hybrid_overlay) = (Some(n.network_type), n.hybrid_overlay);
+    }
+    // A network stated in the org context has no place in the workload: the finding goes to
+    // the Windows node's image, and the context entry joins its trail.
+    let (type_field, hybrid_field) = if from_context {
+        ("windows.version", "windows.version")
+    } else {
+        ("cluster.network_type", "cluster.hybrid_overlay")
+    };
+    let entry = |pointer: &'static str| from_context.then_some(pointer);
     match (cluster.network_type.as_deref(), cluster.hybrid_overlay) {
         (Some(t), _) if !t.eq_ignore_ascii_case(&need.network_type) => Network::Bad(
-            "cluster.network_type",
+            type_field,
             format!("The cluster network type is {t}: Windows nodes are supported only with {} hybrid networking", need.network_type),
+            entry("/openshift_network/network_type"),
         ),
         (_, Some(false)) if need.hybrid_overlay => Network::Bad(
-            "cluster.hybrid_overlay",
+            hybrid_field,
             format!("The cluster's {} network configures no hybrid overlay: Windows nodes need hybrid overlay networking", need.network_type),
+            entry("/openshift_network/hybrid_overlay"),
         ),
         (_, Some(true)) | (_, Some(false)) => Network::Fine,
+        (Some(_), None) if from_context => Network::NotChecked(
+            "the org context states OVN-Kubernetes but not whether the hybrid overlay is configured (openshift_network.hybrid_overlay)".into(),
+        ),
         (Some(_), None) => Network::NotChecked(
             "the network type is OVN-Kubernetes, but no Network.operator.openshift.io object in the run shows the hybrid overlay".into(),
         ),
-        (None, None) => Network::NotChecked("no Network object in the run shows the cluster network".into()),
+        (None, None) => Network::NotChecked(
+            "no Network object or install-config.yaml in the run, and no openshift_network in the org context, shows the cluster network".into(),
+        ),
     }
 }
 
