@@ -5,6 +5,7 @@
 //! RHEL against their life cycles ([`lifecycle`]). Every table is catalog data.
 
 mod lifecycle;
+mod ocp_version;
 mod ubi;
 mod windows;
 

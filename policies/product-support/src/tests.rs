@@ -64,6 +64,27 @@ fn the_org_context_states_the_network_only_when_the_run_does_not() {
     assert_eq!(unsaid[0].severity, Some(Severity::Info), "the overlay is not said: not checked");
 }
 
+#[test]
+fn windows_nodes_need_the_oldest_openshift_the_table_names() {
+    let ovn = Some(("OVNKubernetes", true));
+    let cluster = |version: &str| Workload {
+        id: "version".into(),
+        kind: "cluster_version".into(),
+        products: vec![Product {
+            name: "openshift".into(),
+            version: Some(version.into()),
+            evidence: "ClusterVersion version".into(),
+        }],
+        ..Workload::default()
+    };
+    let old = run(evaluate, &eval_of("2026-12-07", vec![windows("azure", "2022", ovn), cluster("4.10.3")]));
+    let windows_findings: Vec<_> = old.iter().filter(|f| f.rule == OCP_WINDOWS).collect();
+    assert_eq!(windows_findings.len(), 1, "{old:?}");
+    assert!(windows_findings[0].message.contains("need OpenShift 4.11 or later"), "{}", windows_findings[0].message);
+    let new = run(evaluate, &eval_of("2026-12-07", vec![windows("azure", "2022", ovn), cluster("4.16.2")]));
+    assert!(new.iter().all(|f| f.rule != OCP_WINDOWS), "{new:?}");
+}
+
 fn container(platform: &str) -> Workload {
     let mut w = Workload { id: "c".into(), kind: "container".into(), ..Workload::default() };
     w.os.vendor = Some("redhat".into());

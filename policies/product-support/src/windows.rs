@@ -43,7 +43,29 @@ pub fn check(eval: &Evaluation, w: &Workload) -> Vec<Finding> {
             }
             out.push(f.fix(format!("Use a {} image for the Windows MachineSet.", supported(&rows))));
         }
-        Some(_) => {}
+        Some(version) => {
+            // The release is supported on the platform: is the cluster new enough for it?
+            let row = rows.iter().find(|r| r.windows_server == *version);
+            if let (Some(row), Some((ocp, named))) = (row, crate::ocp_version::of_input(eval))
+                && crate::ocp_version::older(&ocp, &row.min_ocp)
+            {
+                let f = Finding::new(
+                    OCP_WINDOWS,
+                    w,
+                    "windows.version",
+                    format!(
+                        "Windows Server {version} nodes on {place} need OpenShift {} or later (WMCO {}), but the cluster runs OpenShift {ocp}",
+                        row.min_ocp, row.min_wmco
+                    ),
+                )
+                .evidence(format!("OpenShift {ocp}: {named}"))
+                .evidence(row_text(row));
+                out.push(f.fix(format!(
+                    "Update the cluster to OpenShift {} or later before adding Windows nodes, with WMCO {} or later.",
+                    row.min_ocp, row.min_wmco
+                )));
+            }
+        }
         None if !node.byoh => {
             let why = w.unknown.get("windows.version").cloned().unwrap_or_else(|| "the release is not shown".into());
             out.push(
