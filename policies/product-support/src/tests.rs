@@ -124,7 +124,9 @@ fn product_lifecycles_come_from_the_catalog() {
     assert_eq!(soon[0].severity, Some(Severity::Warning), "{soon:?}");
     assert!(run(evaluate, &eval_of("2025-01-01", vec![product("openshift", "4.18")])).is_empty());
     let old = run(evaluate, &eval_of("2026-12-07", vec![product("openshift", "3.11")]));
-    assert_eq!(old[0].severity, Some(Severity::Info), "3.11's date is unverified");
+    assert_eq!(old[0].severity, Some(Severity::Error), "3.11's date is secondary: {old:?}");
+    let older = run(evaluate, &eval_of("2026-12-07", vec![product("openshift", "3.10")]));
+    assert_eq!(older[0].severity, Some(Severity::Info), "3.0-3.10's date is unverified");
     let cf = run(evaluate, &eval_of("2026-12-07", vec![product("cloudforms", "4.6")]));
     assert!(cf[0].message.contains("no end-of-support date"), "{}", cf[0].message);
     assert!(run(evaluate, &eval_of("2026-12-07", vec![product("openshift", "4.1")]))[0].message.contains("4.1 "));
