@@ -372,11 +372,25 @@ fn copy_at(node: &Node, position: Position, depth: usize, budget: &mut usize) ->
     Some(Node { position, kind })
 }
 
-/// A mapping key as a string: a scalar's text, or compact JSON for a collection used as a key.
+/// The longest text a collection used as a mapping key becomes. Each level of keys nested in
+/// keys (`? ? ? x`) escapes the one inside it again, doubling its backslashes: uncut, 30
+/// levels are gigabytes.
+const MAX_KEY: usize = 1024;
+
+/// A mapping key as a string: a scalar's text, or compact JSON for a collection used as a key
+/// (cut at [`MAX_KEY`] bytes, ending in `…`).
 fn key_text(key: Node) -> Box<str> {
     match key.kind {
         Kind::Scalar { text, .. } => text,
-        _ => serde_json::to_string(&to_value(key, &mut Recorder::new())).unwrap_or_default().into_boxed_str(),
+        _ => {
+            let mut text = serde_json::to_string(&to_value(key, &mut Recorder::new())).unwrap_or_default();
+            if text.len() > MAX_KEY {
+                let cut = (0..=MAX_KEY).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+                text.truncate(cut);
+                text.push('…');
+            }
+            text.into_boxed_str()
+        }
     }
 }
 
@@ -469,6 +483,23 @@ mod tests {
         assert_positions(&docs[1], &[("", 14, 1), ("/0", 14, 8), ("/1/ключ", 15, 10), ("/1/n", 15, 25), ("/2", 17, 3)]);
         let sub = docs[1].subdocument("/1").expect("sub");
         assert_positions(&sub, &[("", 15, 3), ("/n", 15, 25)]);
+    }
+
+    #[test]
+    fn keys_nested_in_keys_stay_bounded() {
+        // Found by the `native` fuzz target: every level escaped the key inside it again.
+        let text = format!("{}x\n", "? ".repeat(64));
+        let docs = parse_yaml(&text).expect("parses");
+        let longest = longest_key(&docs[0].value);
+        assert!(longest <= MAX_KEY + '…'.len_utf8(), "{longest}");
+    }
+
+    fn longest_key(v: &Value) -> usize {
+        match v {
+            Value::Object(map) => map.iter().map(|(k, v)| k.len().max(longest_key(v))).max().unwrap_or(0),
+            Value::Array(items) => items.iter().map(longest_key).max().unwrap_or(0),
+            _ => 0,
+        }
     }
 
     #[test]
