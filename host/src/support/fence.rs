@@ -1,6 +1,6 @@
 //! HA cluster membership found in resources beside the machines: the Azure fence agent's
-//! custom role (`powerOff` and `start` actions) assigned to the nodes or to an identity they
-//! carry, AWS IAM policies that let the nodes stop or reboot each other (`fence_aws`) or move
+//! custom role (`powerOff` and `start` actions; ARM or azurerm) assigned to the nodes or to an
+//! identity they carry, AWS IAM policies that let the nodes stop or reboot each other (`fence_aws`) or move
 //! an overlay IP (`ec2:ReplaceRoute`, `aws-vpc-move-ip`), Google Cloud custom roles that
 //! let the nodes' service account stop and start or reset instances (`fence_gce`), and an
 //! internal load balancer with HA ports and a probe in front of the nodes.
@@ -39,7 +39,10 @@ pub fn clusters(path: &str, nodes: &[Node], machines: &dyn Fn(usize) -> Option<u
                 i,
                 &|t: &str| {
                     let t = t.to_ascii_lowercase();
-                    t.ends_with("roleassignments") || t.ends_with("userassignedidentities")
+                    t.ends_with("roleassignments")
+                        || t.ends_with("userassignedidentities")
+                        || t == "azurerm_role_assignment"
+                        || t == "azurerm_user_assigned_identity"
                 },
                 machines,
             );
@@ -57,7 +60,14 @@ pub fn clusters(path: &str, nodes: &[Node], machines: &dyn Fn(usize) -> Option<u
             let members = reach(
                 nodes,
                 i,
-                &|t: &str| t.starts_with("google_project_iam_") || t.starts_with("google_service_account"),
+                &|t: &str| {
+                    let lower = t.to_ascii_lowercase();
+                    t.starts_with("google_project_iam_")
+                        || t.starts_with("google_service_account")
+                        || lower.ends_with("iammemberbinding")
+                        || lower.ends_with("serviceaccount")
+                        || lower.ends_with("serviceaccounts")
+                },
                 machines,
             );
             let text = format!(
@@ -83,7 +93,8 @@ pub fn clusters(path: &str, nodes: &[Node], machines: &dyn Fn(usize) -> Option<u
         }
         let source = Source { path: path.to_owned(), pointer: n.pointer.clone(), line: None, column: None };
         // An Azure role reads better by its role name than by its (usually generated) name.
-        let role_name = n.value.pointer("/properties/roleName").and_then(Value::as_str).filter(|r| !r.starts_with('['));
+        let named = if n.ty == "azurerm_role_definition" { "/name" } else { "/properties/roleName" };
+        let role_name = n.value.pointer(named).and_then(Value::as_str).filter(|r| !r.starts_with('['));
         let id = role_name.unwrap_or(&n.name).to_owned();
         out.push(Found { id, fencing, members, evidence: Evidence { text, strength, source } });
     }
@@ -118,9 +129,10 @@ fn reach(
     members
 }
 
-/// An Azure custom role with a VM `powerOff` action and a `start` action.
+/// An Azure custom role (ARM `roleDefinitions`, Terraform `azurerm_role_definition`) with a
+/// VM `powerOff` action and a `start` action.
 fn azure_fence_role(n: &Node) -> bool {
-    if !n.ty.eq_ignore_ascii_case("Microsoft.Authorization/roleDefinitions") {
+    if !n.ty.eq_ignore_ascii_case("Microsoft.Authorization/roleDefinitions") && n.ty != "azurerm_role_definition" {
         return false;
     }
     let actions = n.text.to_ascii_lowercase();
@@ -174,17 +186,22 @@ fn ec2_actions(value: &Value, depth: u8) -> BTreeSet<String> {
     out
 }
 
-/// A Google Cloud custom role (Terraform `google_project_iam_custom_role`) with the
-/// permissions fence_gce uses: `compute.instances.stop` with `compute.instances.start` or
-/// `compute.instances.reset`. A role that also creates or deletes instances, or holds every
-/// instance permission, provisions machines and is no fencing evidence.
+/// A Google Cloud custom role (Terraform `google_project_iam_custom_role`, Deployment
+/// Manager `gcp-types/iam-v1:projects.roles`) with the permissions fence_gce uses:
+/// `compute.instances.stop` with `compute.instances.start` or `compute.instances.reset`. A
+/// role that also creates or deletes instances, or holds every instance permission,
+/// provisions machines and is no fencing evidence.
 fn gcp_fence_role(n: &Node) -> bool {
-    if !matches!(n.ty.as_str(), "google_project_iam_custom_role" | "google_organization_iam_custom_role") {
-        return false;
-    }
+    let at = match n.ty.as_str() {
+        "google_project_iam_custom_role" | "google_organization_iam_custom_role" => "/permissions",
+        t if t.ends_with("iam-v1:projects.roles") || t.ends_with("iam-v1:organizations.roles") => {
+            "/properties/role/includedPermissions"
+        }
+        _ => return false,
+    };
     let permissions: BTreeSet<String> = n
         .value
-        .get("permissions")
+        .pointer(at)
         .and_then(Value::as_array)
         .into_iter()
         .flatten()

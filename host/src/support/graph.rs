@@ -1,9 +1,11 @@
 //! The resources of one input document as a small graph, for signals that live in
 //! resources other than the machine (role assignments, IAM policies, load balancers):
 //! ARM `resources` (and their child resources), CloudFormation `Resources`, Terraform plan
-//! `resource_changes`. An edge says one resource names another: an ARM expression that
-//! contains the other's name expression, a CloudFormation `Ref` / `Fn::GetAtt` / `${…}`,
-//! a Terraform configuration reference or a literal name equal to the other's.
+//! `resource_changes`, Deployment Manager `resources`. An edge says one resource names
+//! another: an ARM expression that contains the other's name expression, a CloudFormation
+//! `Ref` / `Fn::GetAtt` / `${…}`, a Terraform configuration reference or a literal name
+//! equal to the other's, a Deployment Manager `$(ref.NAME…)` or the service account's
+//! e-mail or custom role's path written out.
 //!
 //! Bounded: at most [`MAX_NODES`] resources, and at most [`MAX_WORK`] bytes of resource
 //! text searched for names in all; a larger document is not linked at all, and says why.
@@ -43,6 +45,7 @@ pub fn nodes(format: Format, doc: &Value) -> (Vec<Node>, Option<String>) {
         Format::Arm => arm(doc),
         Format::CloudFormation => cfn(doc),
         Format::TerraformPlan => tfplan(doc),
+        Format::GcpDeploymentManager => dm(doc),
         _ => Vec::new(),
     };
     let text: usize = out.iter().map(|n| n.text.len()).sum();
@@ -109,6 +112,19 @@ fn cfn(doc: &Value) -> Vec<Node> {
         .collect()
 }
 
+fn dm(doc: &Value) -> Vec<Node> {
+    let Some(resources) = doc.get("resources").and_then(Value::as_array) else { return Vec::new() };
+    resources
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            let ty = r.get("type").and_then(Value::as_str)?;
+            let name = r.get("name").and_then(Value::as_str)?;
+            Some(node(ty, name, format!("/resources/{i}"), r))
+        })
+        .collect()
+}
+
 fn tfplan(doc: &Value) -> Vec<Node> {
     let Some(changes) = doc.get("resource_changes").and_then(Value::as_array) else { return Vec::new() };
     changes
@@ -165,6 +181,18 @@ fn link(format: Format, doc: &Value, nodes: &mut [Node]) {
                 })
                 .collect()
         }
+        Format::GcpDeploymentManager => {
+            let handles: Vec<Vec<String>> = nodes.iter().map(dm_handles).collect();
+            nodes
+                .iter()
+                .enumerate()
+                .map(|(i, n)| {
+                    (0..nodes.len())
+                        .filter(|&j| j != i && handles[j].iter().any(|h| n.text.contains(h.as_str())))
+                        .collect()
+                })
+                .collect()
+        }
         _ => vec![Vec::new(); nodes.len()],
     };
     for (n, names) in nodes.iter_mut().zip(found) {
@@ -184,6 +212,20 @@ fn arm_handles(name: &str) -> Vec<String> {
         return Vec::new();
     }
     vec![format!("'{last}'"), format!("\"{last}\""), format!("/{last}\""), format!("/{last}'")]
+}
+
+/// How other Deployment Manager resources name this one: `$(ref.NAME.…)` or `$(ref.NAME)`,
+/// a service account's e-mail (`ACCOUNT@`), a custom role's path (`roles/ROLE_ID"`).
+fn dm_handles(n: &Node) -> Vec<String> {
+    let mut out = vec![format!("$(ref.{}.", n.name), format!("$(ref.{})", n.name)];
+    let text = |at: &str| n.value.pointer(at).and_then(Value::as_str).filter(|t| t.len() >= 3 && !t.contains("$("));
+    if let Some(account) = text("/properties/accountId") {
+        out.push(format!("{account}@"));
+    }
+    if let Some(role) = text("/properties/roleId") {
+        out.push(format!("roles/{role}\""));
+    }
+    out
 }
 
 /// Logical ids a CloudFormation value refers to.
@@ -222,8 +264,23 @@ fn cfn_refs(value: &Value) -> Vec<String> {
 }
 
 /// A resource address without its instance key (`aws_instance.node[0]` → `aws_instance.node`).
-fn unindexed(address: &str) -> &str {
+pub fn unindexed(address: &str) -> &str {
     address.split('[').next().unwrap_or(address)
+}
+
+/// The configuration `expressions` of the root module resource at `address` (unindexed).
+pub fn tf_expressions<'a>(doc: &'a Value, address: &str) -> Option<&'a Value> {
+    let resources = doc.pointer("/configuration/root_module/resources").and_then(Value::as_array)?;
+    resources
+        .iter()
+        .find(|r| match r.get("address").and_then(Value::as_str) {
+            Some(a) => a == address,
+            None => {
+                let (ty, name) = (r.get("type").and_then(Value::as_str), r.get("name").and_then(Value::as_str));
+                ty.zip(name).is_some_and(|(t, n)| address.strip_prefix(t).and_then(|r| r.strip_prefix('.')) == Some(n))
+            }
+        })
+        .and_then(|r| r.get("expressions"))
 }
 
 /// Root module configuration references by resource address.

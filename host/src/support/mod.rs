@@ -8,6 +8,7 @@
 //! boot scripts ([`kernel`]). Front-ends never repeat this detection.
 
 mod fence;
+pub(crate) mod framework;
 mod graph;
 pub(crate) mod instance;
 pub(crate) mod kernel;
@@ -89,10 +90,10 @@ pub fn detect(workloads: &mut [Workload], format: Option<Format>, doc: Option<&V
     for (i, w) in workloads.iter_mut().enumerate() {
         if let Some(n) = owner[i] {
             fill_instance(w, &nodes[n], doc, format, path, &place);
-            if format == Some(Format::Arm)
-                && let Some(doc) = doc
-            {
-                network::arm(w, &nodes, n, doc);
+            match (format, doc) {
+                (Some(Format::Arm), Some(doc)) => network::arm(w, &nodes, n, doc),
+                (Some(Format::TerraformPlan), Some(doc)) => network::terraform(w, &nodes, n, doc),
+                _ => {}
             }
         }
         if w.ha.is_none()

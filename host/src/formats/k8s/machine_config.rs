@@ -3,15 +3,18 @@
 //! (provider `kubernetes`, Red Hat's node OS) whose boot entries are its systemd units and
 //! the files it writes (Ignition `data:` URLs decoded), so the host's kernel and registration
 //! scans read them like any boot script. `kernelType` (`realtime`, `64k-pages`: Red Hat's own
-//! kernels) and `extensions` (Red Hat's packages) are evidence, not changes.
+//! kernels), `extensions` (Red Hat's packages) and `kernelArguments` (they tune the kernel
+//! that boots, never replace it) are evidence, not changes; a kernel module file (`*.ko`) it
+//! writes is an out-of-tree module.
 
 use entitle_sdk::Workload;
-use entitle_sdk::model::BootConfig;
+use entitle_sdk::model::{BootConfig, KernelChange, Strength};
 use serde_json::Value;
 
 use super::objects::Obj;
 use super::{Cx, provenance};
 use crate::formats::base64;
+use crate::registration::redact_text;
 
 /// The workload of a `MachineConfig`, if `obj` is one.
 pub fn machine_config(cx: &Cx<'_>, obj: &Obj) -> Vec<Workload> {
@@ -48,8 +51,25 @@ pub fn machine_config(cx: &Cx<'_>, obj: &Obj) -> Vec<Workload> {
             ..BootConfig::default()
         });
     }
+    let arguments: Vec<&str> = match obj.value.pointer("/spec/kernelArguments") {
+        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    if !arguments.is_empty() {
+        let shown = redact_text(&arguments.join(" "));
+        w.evidence.push(format!("kernel arguments {shown} (arguments do not change which kernel boots)"));
+    }
     let files = obj.value.pointer("/spec/config/storage/files").and_then(Value::as_array).cloned().unwrap_or_default();
     for (i, file) in files.iter().enumerate() {
+        if let Some(path) = file.get("path").and_then(Value::as_str).filter(|p| kernel_module(p)) {
+            let at = obj.at(&format!("/spec/config/storage/files/{i}/path"));
+            w.kernel.push(KernelChange {
+                kind: "out-of-tree-module".into(),
+                text: format!("path: {}", redact_text(path)),
+                strength: Strength::Declared,
+                source: cx.at(&at),
+            });
+        }
         let Some(url) = file.pointer("/contents/source").and_then(Value::as_str) else { continue };
         let at = obj.at(&format!("/spec/config/storage/files/{i}/contents/source"));
         let (text, unknown) = match data_url(url) {
@@ -65,6 +85,13 @@ pub fn machine_config(cx: &Cx<'_>, obj: &Obj) -> Vec<Workload> {
         });
     }
     vec![w]
+}
+
+/// A kernel module file (`*.ko`, compressed or not): RHCOS's own modules come with its image,
+/// so a module a machine config writes is built outside Red Hat.
+fn kernel_module(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default().to_ascii_lowercase();
+    [".ko", ".ko.xz", ".ko.gz", ".ko.zst"].iter().any(|ext| name.ends_with(ext) && name.len() > ext.len())
 }
 
 /// A systemd unit's commands: the values of its `Exec…=` lines (the rest is configuration).
@@ -103,5 +130,9 @@ mod tests {
         assert_eq!(data_url("https://example.com/x"), None);
         let unit = "[Service]\nType=oneshot\nExecStartPre=-/usr/sbin/insmod /opt/x.ko\nExecStart=/bin/true\n# ExecStart=kcarectl\n";
         assert_eq!(exec_lines(unit), "/usr/sbin/insmod /opt/x.ko\n/bin/true\n");
+        assert!(kernel_module("/usr/lib/modules/extra/nvidia.ko.xz") && kernel_module("/opt/drv/x.ko"));
+        assert!(
+            !kernel_module("/etc/modules-load.d/x.conf") && !kernel_module("/opt/.ko") && !kernel_module("/opt/kokoro")
+        );
     }
 }

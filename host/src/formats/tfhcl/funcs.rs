@@ -269,7 +269,7 @@ fn flatten(v: &Val, out: &mut Vec<Val>) -> Option<Val> {
 }
 
 /// A fully known value as JSON (`jsonencode`), or the first unknown part inside it.
-fn known_json(v: &Val) -> Result<serde_json::Value, Val> {
+pub(super) fn known_json(v: &Val) -> Result<serde_json::Value, Val> {
     use serde_json::Value;
     Ok(match &v.kind {
         Kind::Null => Value::Null,
@@ -285,7 +285,7 @@ fn known_json(v: &Val) -> Result<serde_json::Value, Val> {
 }
 
 /// The read marker of the value or of any part of it.
-fn read_in(v: &Val) -> Option<std::rc::Rc<str>> {
+pub(super) fn read_in(v: &Val) -> Option<std::rc::Rc<str>> {
     v.read.clone().or_else(|| match &v.kind {
         Kind::List(items) => items.iter().find_map(read_in),
         Kind::Map(map) | Kind::Resource(_, map) => map.values().find_map(read_in),

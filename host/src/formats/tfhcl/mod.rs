@@ -18,6 +18,7 @@ mod json_syntax;
 mod locals;
 mod modules;
 mod ops;
+mod policy_document;
 mod position;
 mod reads;
 mod resources;

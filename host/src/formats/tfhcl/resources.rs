@@ -145,17 +145,41 @@ pub fn value(ev: &Eval<'_>, mode: &str, ty: &str, name: &str) -> Option<Val> {
     let address = format!("{}{}{ty}.{name}", ev.prefix, if mode == "data" { "data." } else { "" });
     let instances = instances(ev, file, block, mode);
     let keyed = block.body.get_attribute("for_each").is_some();
+    let nested: Vec<&str> = block
+        .body
+        .blocks()
+        .map(|b| if b.ident.as_str() == "dynamic" { label(b, 0) } else { b.ident.as_str() })
+        .filter(|ident| !META.contains(ident))
+        .collect();
     let as_resource = |i: &Instance, suffix: &str| {
-        let map = match &i.body.kind {
+        let mut map = match &i.body.kind {
             Kind::Map(m) => m.clone(),
             _ => Default::default(),
         };
-        Val {
-            kind: Kind::Resource(format!("{address}{suffix}"), map),
-            at: Some(i.at.clone()),
-            via: Vec::new(),
-            read: None,
+        let address = format!("{address}{suffix}");
+        // A nested block's attributes that are not written are computed too
+        // (`identity[0].principal_id`), so its items are resource-like values of their own.
+        for ident in &nested {
+            let Some(Kind::List(items)) = map.get(*ident).map(|v| &v.kind) else { continue };
+            let items: Vec<Val> = items
+                .iter()
+                .enumerate()
+                .map(|(n, item)| match &item.kind {
+                    Kind::Map(m) => {
+                        Val { kind: Kind::Resource(format!("{address}.{ident}[{n}]"), m.clone()), ..item.clone() }
+                    }
+                    _ => item.clone(),
+                })
+                .collect();
+            let list = Val { kind: Kind::list(items), ..map[*ident].clone() };
+            std::rc::Rc::make_mut(&mut map).insert((*ident).to_owned(), list);
         }
+        if mode == "data" && ty == super::policy_document::TYPE {
+            for (key, v) in super::policy_document::computed(&map, &address, Some(i.at.clone())) {
+                std::rc::Rc::make_mut(&mut map).insert(key.to_owned(), v);
+            }
+        }
+        Val { kind: Kind::Resource(address, map), at: Some(i.at.clone()), via: Vec::new(), read: None }
     };
     let at = Some(file.text.source(&block_pointer(mode, block), block.span()));
     Some(match instances.first() {

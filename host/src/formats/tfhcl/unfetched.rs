@@ -17,6 +17,7 @@ use super::position::join;
 use super::value::{Kind, Val};
 use crate::classify::AzureImage;
 use crate::formats::{apply_azure_image, apply_cloud_image};
+use crate::support::framework;
 
 /// Arguments of a module block that configure Terraform, not the module.
 const META: &[&str] = &["source", "version", "count", "for_each", "providers", "depends_on"];
@@ -77,12 +78,18 @@ pub fn workload(ev: &Eval<'_>, file: &File, block: &Block, catalog: &Catalog) ->
     w.provenance.insert("count".into(), at.clone());
     let scope = Scope::default();
     let mut inputs: BTreeMap<String, Val> = BTreeMap::new();
+    let mut switches = Vec::new();
     for attr in block.body.attributes() {
         let key = attr.key.as_str();
         if !META.contains(&key) && image_like(key) {
             inputs.insert(key.to_owned(), ev.eval(file, &attr.value, &join(&ptr, key), &scope));
+        } else if framework::reads(key) {
+            let at = join(&ptr, key);
+            let value = super::vars_alone::switch_value(&ev.eval(file, &attr.value, &at, &scope));
+            switches.push(framework::Input { name: key.to_owned(), value, at: file.text.source(&at, attr.span()) });
         }
     }
+    framework::apply(&mut w, None, &switches, Some((&source, &at)));
     if inputs.is_empty() {
         let reason = format!("{address} is not fetched ({source}) and is passed no image-like input");
         unidentified(&mut w, &reason, &at);

@@ -19,6 +19,7 @@ use super::position::join;
 use super::unfetched::{azure_part, classify, image_like};
 use super::value::{Kind, Val};
 use crate::formats::Extracted;
+use crate::support::framework;
 use crate::{Error, ErrorKind, Phase};
 
 /// The largest variables file read.
@@ -44,6 +45,11 @@ pub fn read(display: &str, path: &Path, catalog: &Catalog) -> Result<Extracted, 
         let v = ev.eval(&file, &attr.value, &ptr, &Scope::default());
         values.insert(name.to_owned(), (v, file.text.source(&ptr, attr.span())));
     }
+    let switches: Vec<framework::Input> = values
+        .iter()
+        .filter(|(name, _)| framework::reads(name))
+        .map(|(name, (v, at))| framework::Input { name: name.clone(), value: switch_value(v), at: at.clone() })
+        .collect();
     let mut out = Extracted::default();
     let mut used = BTreeSet::new();
     for (name, (value, at)) in &values {
@@ -88,7 +94,9 @@ pub fn read(display: &str, path: &Path, catalog: &Catalog) -> Result<Extracted, 
                 (name.clone(), provider)
             }
         };
-        out.workloads.push(workload(display, &label, provider, &inputs, at, catalog));
+        let mut w = workload(display, &label, provider, &inputs, at, catalog);
+        framework::apply(&mut w, framework::tier(name), &switches, None);
+        out.workloads.push(w);
     }
     if out.workloads.is_empty() {
         out.notes.push(format!(
@@ -96,6 +104,15 @@ pub fn read(display: &str, path: &Path, catalog: &Catalog) -> Result<Extracted, 
         ));
     }
     Ok(out)
+}
+
+/// A value as a framework switch reads it (text read from a file is never shown).
+pub(super) fn switch_value(v: &Val) -> framework::Value {
+    match &v.kind {
+        Kind::Bool(b) => framework::Value::Bool(*b),
+        Kind::Str(t) if v.read.is_none() => framework::Value::Text(t.clone()),
+        _ => framework::Value::Other,
+    }
 }
 
 /// An object that names an image: Azure parts or a custom image id.
