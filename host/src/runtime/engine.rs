@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use wasmtime::{Config, Enabled, Engine, InstanceAllocationStrategy, Linker, OptLevel, PoolingAllocationConfig};
 
@@ -123,8 +123,16 @@ impl Runtime {
             std::thread::Builder::new()
                 .name("entitle-epoch".into())
                 .spawn(move || {
+                    // Parked, not asleep, so that dropping the runtime wakes it at once: a
+                    // plain sleep made every run wait up to one tick at exit.
                     while !flag.load(Ordering::Relaxed) {
-                        std::thread::sleep(TICK);
+                        let until = Instant::now() + TICK;
+                        while let Some(left) = until.checked_duration_since(Instant::now()).filter(|d| !d.is_zero()) {
+                            if flag.load(Ordering::Relaxed) {
+                                return;
+                            }
+                            std::thread::park_timeout(left);
+                        }
                         engine.increment_epoch();
                     }
                 })
@@ -150,6 +158,7 @@ impl Drop for Runtime {
     fn drop(&mut self) {
         if let Some((stop, handle)) = self.ticker.take() {
             stop.store(true, Ordering::Relaxed);
+            handle.thread().unpark();
             let _ = handle.join();
         }
     }
