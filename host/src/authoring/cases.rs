@@ -6,9 +6,10 @@
 //! A case file `cases/<case>.json` is `{"description": …, "as_of": "YYYY-MM-DD",
 //! "settings": {…}?, "context": {…}?, "warn_within_days": N?}` plus the input: either
 //! `"input": <a descriptor>` written inline (it keeps its line numbers in the case file,
-//! so expected locations point into the case itself), or `"input_file": "<file>"`, a
-//! file in any format entitle reads, beside the case (it may not leave the case's
-//! directory). Settings go to the first policy of the run: a case tests one policy.
+//! so expected locations point into the case itself), or `"input_file": "<path>"`, a
+//! file in any format entitle reads, relative to the case (it may not leave the case's
+//! directory; keep such inputs in a subfolder such as `cases/inputs/`, since every
+//! `*.json` directly in `cases/` is a case). Settings go to the first policy of the run: a case tests one policy.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -151,7 +152,7 @@ pub fn run_case(checker: &Checker, case: &Path, shown: &str) -> Result<String, S
             crate::load(&InputFile::named(display, path), catalog, &read)
         }
         (Some(_), Some(_)) => return Err(format!("{shown}: give `input` or `input_file`, not both")),
-        (None, Some(_)) => return Err(format!("{shown}: `input_file` is a file name beside the case")),
+        (None, Some(_)) => return Err(format!("{shown}: `input_file` is a path relative to the case")),
         (None, None) => return Err(format!("{shown}: `input` or `input_file` is required")),
     };
     let report = match loaded {
