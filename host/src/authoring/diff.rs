@@ -50,7 +50,7 @@ mod tests {
     #[test]
     fn changed_lines_are_marked_with_context() {
         let out = diff("a\nb\nc\nd\n", "a\nB\nc\nd\n");
-        assert_eq!(out, "  a\n- b\n+ B\n  c\n  d\n");
+        assert_eq!(out, "  a\n+ B\n- b\n  c\n  d\n");
         assert_eq!(diff("same\n", "same\n"), "");
     }
 }

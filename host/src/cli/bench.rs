@@ -50,7 +50,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<u8> {
     errors.extend(load_errors);
     if !args.policies.is_empty() {
         policies.retain(|p| !p.origin.starts_with("builtin:") || ids.iter().any(|id| **id == p.id()));
-        for id in ids.iter().filter(|id| !policies.iter().any(|p| p.id() == id.as_str())) {
+        if let Some(id) = ids.iter().find(|id| !policies.iter().any(|p| p.id() == id.as_str())) {
             anyhow::bail!("--policy {}: neither a file nor the id of a built-in policy", entitle::escape::text(id));
         }
     }
