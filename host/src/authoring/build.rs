@@ -14,7 +14,7 @@ pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// Builds the crate in `dir` for [`WASM_TARGET`] (compiler messages go to stderr) and
 /// returns the path of its `.wasm`.
 pub fn build_crate(dir: &Path) -> Result<PathBuf, AuthoringError> {
-    let manifest = dir.join("Cargo.toml");
+    let manifest = std::path::absolute(dir.join("Cargo.toml")).map_err(|e| AuthoringError::io(dir, e))?;
     if !manifest.is_file() {
         return Err(AuthoringError::Invalid(format!("{}: no Cargo.toml, not a policy crate", dir.display())));
     }

@@ -22,6 +22,10 @@ pub struct TestArgs {
     /// The cases of a policy given as a file (default: `cases/` beside it).
     #[arg(long, value_name = "DIR")]
     pub cases: Option<PathBuf>,
+    /// Show paths (and compare expected locations) relative to this directory instead of the
+    /// crate's (or the cases' parent); the built-in policies' cases use the workspace root.
+    #[arg(long, value_name = "DIR")]
+    pub relative_to: Option<PathBuf>,
     /// Use this catalog directory instead of the built-in one.
     #[arg(long, value_name = "DIR")]
     pub catalog: Option<PathBuf>,
@@ -56,6 +60,7 @@ fn test_one(path: &Path, args: &TestArgs) -> anyhow::Result<u8> {
         let base = cases.parent().unwrap_or(Path::new(".")).to_path_buf();
         (path.to_path_buf(), cases, base)
     };
+    let base = args.relative_to.clone().unwrap_or(base);
     let options = entitle::RuntimeOptions {
         cache: if args.no_cache { entitle::CacheMode::Disabled } else { entitle::CacheMode::Default },
         ..entitle::RuntimeOptions::default()
