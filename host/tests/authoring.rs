@@ -228,16 +228,17 @@ fn new_writes_a_crate_outside_the_repository_that_entitle_test_builds_and_passes
     // target directory between runs so the dependencies are compiled once.
     std::fs::copy(root().join("Cargo.lock"), krate.join("Cargo.lock")).unwrap();
     let target = root().join("target").join("entitle-new-test");
-    let run = |args: &[&str]| {
+    let run_in = |cwd: &Path, args: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_entitle"))
             .args(args)
-            .current_dir(&krate)
+            .current_dir(cwd)
             .env("CARGO_TARGET_DIR", &target)
             .env("CARGO_NET_OFFLINE", "true")
             .env("ENTITLE_CACHE_DIR", dir.join("cache"))
             .output()
             .expect("run entitle")
     };
+    let run = |args: &[&str]| run_in(&krate, args);
     let out = run(&["test"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let shown = String::from_utf8_lossy(&out.stdout);
@@ -248,11 +249,24 @@ fn new_writes_a_crate_outside_the_repository_that_entitle_test_builds_and_passes
     let wasm = target.join("wasm32-unknown-unknown/release/org_rules.wasm");
     let out = run(&["conformance", wasm.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "the scaffold is conformant: {}", text(&out));
-    // A change to the rule shows as a failing case with a diff.
+    // The built policy in a check of an ARM template: one finding, at the SKU literal.
+    let arm = root().join("examples/azure-rhel7-payg.json");
+    let args = ["check", "--no-builtin", "--format", "json", "--as-of", "2026-11-25", "--policy"];
+    let out = run(&[&args[..], &[wasm.to_str().unwrap(), arm.to_str().unwrap()]].concat());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let findings = json(&out)["findings"].clone();
+    assert_eq!(findings.as_array().unwrap().len(), 1, "{findings}");
+    assert_eq!(findings[0]["rule"], "ORG-RHEL-OLD-MAJOR");
+    assert_eq!(
+        (findings[0]["location"]["line"].as_u64(), findings[0]["location"]["column"].as_u64()),
+        (Some(17), Some(20))
+    );
+    // A change to the rule shows as a failing case with a diff (the crate named by a
+    // relative path from its parent, as an author in the parent folder would).
     let lib = krate.join("src/lib.rs");
     let source = std::fs::read_to_string(&lib).unwrap().replace("unwrap_or(8)", "unwrap_or(7)");
     std::fs::write(&lib, source).unwrap();
-    let out = run(&["test", "."]);
+    let out = run_in(&dir, &["test", "org-rules"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("-       \"rule\": \"ORG-RHEL-OLD-MAJOR\","),
