@@ -33,14 +33,11 @@ pub fn build_crate(dir: &Path) -> Result<PathBuf, AuthoringError> {
         .output()
         .map_err(|e| AuthoringError::Build(format!("cannot run cargo: {e}")))?;
     if !output.status.success() {
-        let text = String::from_utf8_lossy(&output.stdout);
-        let missing_target = text.contains("may not be installed") || text.contains("can't find crate for `core`");
-        let hint = if missing_target {
-            format!(" (is the target installed? `rustup target add {WASM_TARGET}`)")
-        } else {
-            String::new()
-        };
-        return Err(AuthoringError::Build(format!("building {} for {WASM_TARGET} failed{hint}", dir.display())));
+        // The compiler's messages are on stderr already; a missing target is the usual first failure.
+        return Err(AuthoringError::Build(format!(
+            "building {} for {WASM_TARGET} failed (see above; if the target is missing: `rustup target add {WASM_TARGET}`)",
+            dir.display()
+        )));
     }
     let artifacts: Vec<PathBuf> = String::from_utf8_lossy(&output.stdout)
         .lines()

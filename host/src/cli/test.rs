@@ -53,6 +53,7 @@ pub fn run(args: TestArgs) -> anyhow::Result<u8> {
 fn test_one(path: &Path, args: &TestArgs) -> anyhow::Result<u8> {
     let (wasm, cases, base) = if path.is_dir() {
         let wasm = authoring::build_crate(path)?;
+        eprintln!("entitle: built {}", entitle::escape::text(&wasm.display().to_string()));
         (wasm, args.cases.clone().unwrap_or_else(|| path.join("cases")), path.to_path_buf())
     } else {
         let beside = path.parent().unwrap_or(Path::new(".")).to_path_buf();
