@@ -26,36 +26,8 @@ pub fn compare(expected: &Path, actual: &str) -> Option<String> {
     (want != actual).then(|| format!("{} differs:\n{}", expected.display(), diff(&want, actual)))
 }
 
-/// A small line diff (`-` expected, `+` actual) with two lines of context.
+/// A small line diff (`-` expected, `+` actual) with two lines of context: the one
+/// `entitle test` prints.
 pub fn diff(want: &str, got: &str) -> String {
-    let (a, b): (Vec<&str>, Vec<&str>) = (want.lines().collect(), got.lines().collect());
-    // Longest common subsequence table; inputs here are a few hundred lines.
-    let mut lcs = vec![vec![0u32; b.len() + 1]; a.len() + 1];
-    for i in (0..a.len()).rev() {
-        for j in (0..b.len()).rev() {
-            lcs[i][j] = if a[i] == b[j] { lcs[i + 1][j + 1] + 1 } else { lcs[i + 1][j].max(lcs[i][j + 1]) };
-        }
-    }
-    let mut ops = Vec::new();
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() || j < b.len() {
-        if i < a.len() && j < b.len() && a[i] == b[j] {
-            ops.push((' ', a[i]));
-            (i, j) = (i + 1, j + 1);
-        } else if j < b.len() && (i == a.len() || lcs[i][j + 1] >= lcs[i + 1][j]) {
-            ops.push(('+', b[j]));
-            j += 1;
-        } else {
-            ops.push(('-', a[i]));
-            i += 1;
-        }
-    }
-    let near = |k: usize| ops[k.saturating_sub(2)..(k + 3).min(ops.len())].iter().any(|(c, _)| *c != ' ');
-    let mut out = String::new();
-    for (k, (c, line)) in ops.iter().enumerate() {
-        if near(k) {
-            out.push_str(&format!("{c} {line}\n"));
-        }
-    }
-    out
+    entitle::authoring::diff(want, got)
 }

@@ -139,19 +139,23 @@ impl Checker {
             let settings = options.settings.get(policy.id()).cloned().unwrap_or(Value::Null);
             let bytes = serde_json::to_vec(&settings).expect("JSON values serialise");
             match policy.validate_settings(&self.runtime, &bytes) {
-                Ok(()) => {
-                    let catalog = self.catalog.catalog.subset(&policy.metadata.catalog);
-                    let mut prefix = b"{\"settings\":".to_vec();
-                    prefix.extend_from_slice(&bytes);
-                    prefix.extend_from_slice(b",\"catalog\":");
-                    serde_json::to_writer(&mut prefix, &catalog).expect("the catalog serialises");
-                    prefix.push(b',');
-                    runnable.push((i, prefix));
-                }
+                Ok(()) => runnable.push((i, self.request_prefix(policy, &bytes))),
                 Err(e) => errors.push(e),
             }
         }
         runnable
+    }
+
+    /// The start of every request to `policy`: its settings (JSON) and the catalog
+    /// tables it reads, up to the comma before the shared part.
+    pub(crate) fn request_prefix(&self, policy: &Policy, settings: &[u8]) -> Vec<u8> {
+        let catalog = self.catalog.catalog.subset(&policy.metadata.catalog);
+        let mut prefix = b"{\"settings\":".to_vec();
+        prefix.extend_from_slice(settings);
+        prefix.extend_from_slice(b",\"catalog\":");
+        serde_json::to_writer(&mut prefix, &catalog).expect("the catalog serialises");
+        prefix.push(b',');
+        prefix
     }
 
     /// [`Checker::evaluate`] behind the panic boundary: a panic is an internal error

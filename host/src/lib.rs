@@ -16,6 +16,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod authoring;
 mod billing_evidence;
 mod catalog;
 mod check;

@@ -17,6 +17,21 @@ pub fn is_run_scoped(checker: &Checker, index: usize) -> bool {
     checker.policies[index].metadata.scope == Scope::Run
 }
 
+/// What a run-scoped policy sees: every input's guest view, and one deployment of all
+/// their workloads, each id prefixed with its input's number.
+pub(crate) fn run_deployment(loaded: &[&LoadedInput]) -> (Vec<GuestView>, Deployment) {
+    let views: Vec<GuestView> = loaded.iter().map(|l| GuestView::new(l)).collect();
+    let mut workloads = Vec::new();
+    for (n, view) in views.iter().enumerate() {
+        for w in &view.deployment.workloads {
+            let mut w = w.clone();
+            w.id = format!("{n}:{}", w.id);
+            workloads.push(w);
+        }
+    }
+    (views, Deployment { path: String::new(), format: "run".into(), workloads })
+}
+
 /// Evaluates the run-scoped policies among `runnable` over all of `loaded`.
 pub fn evaluate(
     checker: &Checker,
@@ -29,16 +44,7 @@ pub fn evaluate(
     if run.is_empty() || loaded.iter().all(|l| l.workloads.is_empty()) {
         return (findings, errors);
     }
-    let views: Vec<GuestView> = loaded.iter().map(|l| GuestView::new(l)).collect();
-    let mut workloads = Vec::new();
-    for (n, view) in views.iter().enumerate() {
-        for w in &view.deployment.workloads {
-            let mut w = w.clone();
-            w.id = format!("{n}:{}", w.id);
-            workloads.push(w);
-        }
-    }
-    let deployment = Deployment { path: String::new(), format: "run".into(), workloads };
+    let (views, deployment) = run_deployment(loaded);
     let shared = Shared {
         as_of: options.as_of,
         warn_within_days: options.warn_within_days,

@@ -1,10 +1,15 @@
 //! Command-line arguments (clap) and dispatch. No logic of its own: each command
 //! turns its arguments into library options and calls the library.
 
+mod bench;
 mod check;
 mod common;
+mod conformance;
 mod facts;
+mod inspect;
+mod new;
 mod policies;
+mod test;
 
 use std::path::PathBuf;
 
@@ -29,6 +34,16 @@ pub enum Command {
     Policies(PoliciesArgs),
     /// Record today's findings, so `check --baseline FILE` fails only on new ones.
     Baseline(BaselineArgs),
+    /// Write a new policy crate that builds and tests on its own (exit 0, or 2).
+    New(new::NewArgs),
+    /// Build policy crates (or take .wasm files) and run their golden cases (exit 0 pass, 1 mismatch, 2 error).
+    Test(test::TestArgs),
+    /// Show a policy module's metadata, imports, exports and whether it loads (exit 0 loads, 1 not).
+    Inspect(inspect::InspectArgs),
+    /// Time each policy's evaluation on inputs (median, spread, evaluations per second).
+    Bench(bench::BenchArgs),
+    /// Run the checks a policy must pass before it ships (exit 0 all pass, 1 one fails).
+    Conformance(conformance::ConformanceArgs),
 }
 
 /// Options shared by every command that loads policies or the catalog.
@@ -246,5 +261,10 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         Command::Facts(a) => facts::run(a),
         Command::Policies(a) => policies::run(a),
         Command::Baseline(a) => check::baseline(a),
+        Command::New(a) => new::run(a),
+        Command::Test(a) => test::run(a),
+        Command::Inspect(a) => inspect::run(a),
+        Command::Bench(a) => bench::run(a),
+        Command::Conformance(a) => conformance::run(a),
     }
 }

@@ -9,7 +9,9 @@ mod policy;
 mod reply;
 mod store;
 
+pub(crate) use abi::{EXPORTS, check_module};
 pub use cache::CacheMode;
+pub(crate) use compile::{check_shape, compile};
 pub use engine::{CompileLimits, Runtime, RuntimeOptions};
-pub(crate) use policy::hex;
 pub use policy::{Evaluated, Policy};
+pub(crate) use policy::{hex, read_metadata, wasm_bytes};

@@ -43,13 +43,7 @@ impl Policy {
         if bytes.len() > limits.max_module_bytes {
             return Err(fail(ErrorKind::Compile(compile::too_large(bytes.len(), limits.max_module_bytes))));
         }
-        let wasm = if bytes.starts_with(b"\0asm") {
-            std::borrow::Cow::Borrowed(bytes)
-        } else {
-            let text =
-                wat::parse_bytes(bytes).map_err(|e| fail(ErrorKind::Compile(format!("not a wasm module: {e}"))))?;
-            std::borrow::Cow::Owned(text.into_owned())
-        };
+        let wasm = wasm_bytes(bytes).map_err(|m| fail(ErrorKind::Compile(m)))?;
         let sha256 = hex(&Sha256::digest(&wasm));
         let metadata = read_metadata(&wasm).map_err(|m| fail(ErrorKind::Abi(m)))?;
         if metadata.abi_version != ABI_VERSION {
@@ -93,6 +87,22 @@ impl Policy {
             .policy(self.id()));
         }
         Ok(())
+    }
+
+    /// What the module's `entitle_metadata` export returns, in a fresh instance (the host
+    /// reads the custom section instead; conformance checks the two agree).
+    pub(crate) fn metadata_reply(&self, runtime: &Runtime) -> Result<Vec<u8>, Error> {
+        let (mut store, instance) =
+            self.instantiate(runtime).map_err(|(store, e)| self.error_in(runtime, &store, Phase::Load, e))?;
+        let result = (|| {
+            let memory = instance
+                .get_memory(&mut store, "memory")
+                .ok_or_else(|| CallError::Reply("no exported memory".into()))?;
+            let func = instance.get_typed_func::<(), i64>(&mut store, "entitle_metadata").map_err(CallError::Wasm)?;
+            let packed = func.call(&mut store, ()).map_err(CallError::Wasm)?;
+            abi::read_reply(&store, &memory, packed, runtime.options.max_reply_bytes)
+        })();
+        result.map_err(|e| self.error_in(runtime, &store, Phase::Load, e))
     }
 
     /// Asks the policy whether `settings` (JSON) are valid.
@@ -183,8 +193,17 @@ impl Policy {
     }
 }
 
+/// The module's wasm bytes: as given, or assembled from `.wat` text.
+pub(crate) fn wasm_bytes(bytes: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>, String> {
+    if bytes.starts_with(b"\0asm") {
+        return Ok(std::borrow::Cow::Borrowed(bytes));
+    }
+    let wasm = wat::parse_bytes(bytes).map_err(|e| format!("not a wasm module: {e}"))?;
+    Ok(std::borrow::Cow::Owned(wasm.into_owned()))
+}
+
 /// Reads and checks the `entitle:metadata` custom section.
-fn read_metadata(wasm: &[u8]) -> Result<PolicyMetadata, String> {
+pub(crate) fn read_metadata(wasm: &[u8]) -> Result<PolicyMetadata, String> {
     for payload in wasmparser::Parser::new(0).parse_all(wasm) {
         let payload = payload.map_err(|e| format!("not a valid wasm module: {e}"))?;
         if let wasmparser::Payload::CustomSection(section) = payload

@@ -1,0 +1,37 @@
+//! The request `check` sends a policy, built from the same parts (settings and catalog
+//! prefix, date, context, guest view of the deployment), for the tools that call one
+//! policy directly: `bench` and `conformance`.
+
+use crate::check::{GuestView, Shared};
+use crate::input::LoadedInput;
+use crate::runtime::Policy;
+use crate::{CheckOptions, Checker};
+
+/// The request for `policy` with `settings` (JSON) over `inputs`: the one input's
+/// deployment for an input-scoped policy (the first is used), every input's workloads
+/// for a run-scoped one.
+pub(crate) fn request(
+    checker: &Checker,
+    policy: &Policy,
+    settings: &[u8],
+    inputs: &[&LoadedInput],
+    options: &CheckOptions,
+) -> Vec<u8> {
+    let deployment = match policy.metadata.scope {
+        entitle_sdk::Scope::Run => crate::run_scope::run_deployment(inputs).1,
+        entitle_sdk::Scope::Input => match inputs.first() {
+            Some(input) => GuestView::new(input).deployment,
+            None => entitle_sdk::Deployment::default(),
+        },
+    };
+    let shared = Shared {
+        as_of: options.as_of,
+        warn_within_days: options.warn_within_days,
+        context: &options.context,
+        deployment: &deployment,
+    };
+    let shared = serde_json::to_vec(&shared).expect("the model serialises");
+    let mut request = checker.request_prefix(policy, settings);
+    request.extend_from_slice(&shared[1..]);
+    request
+}
