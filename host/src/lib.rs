@@ -17,6 +17,7 @@
 #![deny(missing_docs)]
 
 mod billing_evidence;
+pub mod bom;
 mod catalog;
 mod check;
 mod choice_findings;
