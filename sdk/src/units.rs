@@ -315,7 +315,11 @@ impl Purchase {
             (Some(sku), Some(product)) => format!("{sku} {product}"),
             _ => "RHEL subscription".to_owned(),
         };
-        format!("{} × {what} ({})", self.quantity.text(), self.unit)
+        if what.contains(&self.unit) {
+            format!("{} × {what}", self.quantity.text())
+        } else {
+            format!("{} × {what} ({})", self.quantity.text(), self.unit)
+        }
     }
 }
 

@@ -5,8 +5,10 @@
 
 use entitle_sdk::context::{OrgContext, Subscription};
 use entitle_sdk::units::{self, Amount, Group, Measure, Supply};
-use entitle_sdk::{Catalog, Workload};
+use entitle_sdk::Catalog;
 use serde::{Deserialize, Serialize};
+
+use super::Item;
 
 /// The whole comparison.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,6 +27,26 @@ pub struct Coverage {
     /// Add-ons needed, and what covers them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addons: Vec<AddonLine>,
+    /// Each parameter choice that would make a workload BYOS, weighed with the others at
+    /// their defaults (as `BYOS-SUBSCRIPTION-COUNT` weighs it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub choices: Vec<ChoiceLine>,
+}
+
+/// The coverage under one parameter choice.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChoiceLine {
+    /// The workload.
+    pub workload: String,
+    /// The choice (`parameter rhelOSLicenseType = BYOS`).
+    pub when: String,
+    /// BYOS RHEL instances with the choice made.
+    pub required: Amount,
+    /// Those no owned line covers.
+    pub uncovered: u64,
+    /// What to buy, when short.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buy: Option<String>,
 }
 
 /// One owned subscription line.
@@ -75,13 +97,15 @@ pub struct AddonLine {
     pub buy: Option<String>,
 }
 
-/// Weighs the default deployment's BYOS RHEL instances against `ctx`.
-pub fn weigh(workloads: &[Workload], ctx: &OrgContext, catalog: &Catalog) -> Coverage {
-    let byos: Vec<&Workload> = workloads
-        .iter()
-        .filter(|w| !w.id.contains("#alternative-") && entitle_sdk::coverage::byos_rhel(w))
-        .collect();
-    let groups: Vec<Group> = byos.iter().map(|w| Group::of(w, &catalog.instance_sizes)).collect();
+/// Whether an item is a BYOS RHEL line.
+fn byos_rhel(i: &Item) -> bool {
+    i.billing == "byos" && i.product.starts_with("RHEL")
+}
+
+/// Weighs the default deployment's BYOS RHEL items against `ctx`, then each choice.
+pub fn weigh(items: &[Item], ctx: &OrgContext, catalog: &Catalog) -> Coverage {
+    let byos: Vec<&Item> = items.iter().filter(|i| i.alternative.is_none() && byos_rhel(i)).collect();
+    let groups: Vec<Group> = byos.iter().map(|i| i.group()).collect();
     let supplies: Vec<Supply> = ctx.subscriptions.iter().map(|s| units::supply(s, catalog)).collect();
     let owned: Vec<(&Subscription, &Supply)> = ctx.subscriptions.iter().zip(&supplies).collect();
     let caps: Vec<(Measure, u64)> = supplies.iter().filter_map(|s| s.covers).collect();
@@ -104,7 +128,7 @@ pub fn weigh(workloads: &[Workload], ctx: &OrgContext, catalog: &Catalog) -> Cov
             let needing: Vec<Group> = byos
                 .iter()
                 .zip(&groups)
-                .filter(|(w, _)| units::addons_needed(w).iter().any(|a| a == addon))
+                .filter(|(i, _)| i.addons.iter().any(|a| a == addon))
                 .map(|(_, g)| g.clone())
                 .collect();
             if needing.is_empty() {
@@ -141,5 +165,33 @@ pub fn weigh(workloads: &[Workload], ctx: &OrgContext, catalog: &Catalog) -> Cov
         unconfirmed: alloc.unconfirmed(),
         buy: units::purchase(&alloc, &owned, catalog).map(|p| p.text()),
         addons,
+        choices: choices(items, &groups, &owned, &caps, catalog),
     }
+}
+
+/// The choices that make a workload BYOS while its default is not, each weighed on its own.
+fn choices(
+    items: &[Item],
+    base: &[Group],
+    owned: &[(&Subscription, &Supply)],
+    caps: &[(Measure, u64)],
+    catalog: &Catalog,
+) -> Vec<ChoiceLine> {
+    let default_byos = |id: &str| items.iter().any(|i| i.alternative.is_none() && i.workload == id && byos_rhel(i));
+    items
+        .iter()
+        .filter(|i| i.alternative.is_some() && byos_rhel(i) && !default_byos(&i.workload))
+        .map(|i| {
+            let mut groups = base.to_vec();
+            groups.push(i.group());
+            let alloc = units::allocate(&groups, caps);
+            ChoiceLine {
+                workload: i.workload.clone(),
+                when: i.alternative.clone().unwrap_or_default(),
+                required: units::need(&groups, Measure::Instances).unwrap_or_default(),
+                uncovered: alloc.instances(),
+                buy: units::purchase(&alloc, owned, catalog).map(|p| p.text()),
+            }
+        })
+        .collect()
 }

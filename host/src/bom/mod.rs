@@ -17,7 +17,7 @@ use entitle_sdk::units::Amount;
 use entitle_sdk::{Date, Workload};
 use serde::{Deserialize, Serialize};
 
-pub use against::{AddonLine, Coverage, OwnedLine, UnitLine};
+pub use against::{AddonLine, ChoiceLine, Coverage, OwnedLine, UnitLine};
 pub use csv::render as render_csv;
 pub use cyclonedx::render as render_cyclonedx;
 pub use delta::{Change, Delta, compare};
@@ -80,7 +80,7 @@ pub fn build(inputs: &Inputs<'_>) -> Bom {
     let node_pair = catalog.licensing.unit(NODE_UNIT).filter(|u| u.counts == "instances").map(|u| u.per_unit);
     let totals = totals::of(&items, node_pair);
     let payg = totals::payg(&items);
-    let coverage = inputs.context.map(|ctx| against::weigh(inputs.workloads, ctx, catalog));
+    let coverage = inputs.context.map(|ctx| against::weigh(&items, ctx, catalog));
     Bom {
         schema: SCHEMA.into(),
         tool_version: env!("CARGO_PKG_VERSION").into(),

@@ -132,6 +132,15 @@ pub fn render(bom: &Bom) -> String {
                 None => out.push('\n'),
             }
         }
+        for ch in &c.choices {
+            let _ = write!(out, "under {} ({}): {} BYOS RHEL instance(s), uncovered {}", e(&ch.when), e(&ch.workload), ch.required.text(), ch.uncovered);
+            match &ch.buy {
+                Some(buy) => {
+                    let _ = writeln!(out, "; to buy: {}", e(buy));
+                }
+                None => out.push('\n'),
+            }
+        }
     }
     if let Some(d) = &bom.delta {
         let _ = writeln!(out, "\nChange against {}", e(&d.against));

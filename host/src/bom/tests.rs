@@ -48,7 +48,7 @@ fn a_shortfall_says_what_to_buy() {
     let bom = bom_of(&[byos("a", Some(5), None)], Some(&ctx));
     let c = bom.coverage.unwrap();
     assert_eq!(c.uncovered, Amount::exact(3));
-    assert_eq!(c.buy.as_deref(), Some("2 × RH00004 Red Hat Enterprise Linux Server, Standard (Physical or Virtual Nodes)"));
+    assert_eq!(c.buy.as_deref(), Some("2 × RH00004 Red Hat Enterprise Linux Server, Standard (Physical or Virtual Nodes)"), "the unit is named once");
 }
 
 #[test]
