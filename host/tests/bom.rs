@@ -57,8 +57,7 @@ fn jboss_clustered_byos_instances_are_counted_with_their_copies_and_the_shortfal
     let coverage = &bom["coverage"];
     assert_eq!(coverage["uncovered"]["value"], 2);
     assert_eq!(
-        coverage["buy"],
-        "1 × RH00004 Red Hat Enterprise Linux Server, Standard (Physical or Virtual Nodes)",
+        coverage["buy"], "1 × RH00004 Red Hat Enterprise Linux Server, Standard (Physical or Virtual Nodes)",
         "{coverage:#}"
     );
 
@@ -79,7 +78,10 @@ fn a_plan_growing_an_access2_instance_from_2_to_8_adds_6_instances_and_3_node_pa
     assert_eq!(change["node_pairs"], 3);
     let out = entitle(&["bom", "--as-of", "2026-11-25", "--ami-catalog", &amis, &plan]);
     let table = String::from_utf8_lossy(&out.stdout);
-    assert!(table.contains("+6 RHEL Server BYOS instance(s) → +3 Physical or Virtual Nodes subscription(s)"), "{table}");
+    assert!(
+        table.contains("+6 RHEL Server BYOS instance(s) → +3 Physical or Virtual Nodes subscription(s)"),
+        "{table}"
+    );
 }
 
 #[test]

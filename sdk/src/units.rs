@@ -99,9 +99,8 @@ impl Group {
     /// The group of a workload: its count, and its size resolved in the catalog's size table.
     pub fn of(w: &Workload, sizes: &[InstanceSizeRow]) -> Group {
         let instance = w.instance.as_ref();
-        let facts = instance
-            .and_then(|i| i.size.as_deref())
-            .and_then(|size| crate::platform::lookup(sizes, &w.provider, size));
+        let facts =
+            instance.and_then(|i| i.size.as_deref()).and_then(|size| crate::platform::lookup(sizes, &w.provider, size));
         let vcpus = instance.and_then(|i| i.vcpus).or_else(|| facts.as_ref().and_then(|f| f.vcpus));
         let cores = facts.as_ref().and_then(|f| f.cores());
         Group { id: w.id.clone(), count: w.count, vcpus, cores }
@@ -167,7 +166,8 @@ pub fn supply(sub: &Subscription, catalog: &Catalog) -> Supply {
     };
     match Measure::parse(&u.counts) {
         Some(Measure::Hosts) | None => {
-            let line = format!("{name}: counts {}, which a cloud VM does not expose, so it covers no cloud VM", u.counts);
+            let line =
+                format!("{name}: counts {}, which a cloud VM does not expose, so it covers no cloud VM", u.counts);
             Supply { covers: None, unit, line }
         }
         Some(m) => {
@@ -263,12 +263,8 @@ pub fn allocate(groups: &[Group], capacities: &[(Measure, u64)]) -> Allocation {
 /// high-availability cluster (seen by something that acts, or declared, or an HA image),
 /// `sap`, `eus`, `e4s`, `els` from its image or stream. Sorted, no repeats.
 pub fn addons_needed(w: &Workload) -> Vec<String> {
-    let mut out: Vec<String> = w
-        .addons
-        .iter()
-        .map(|a| a.to_ascii_lowercase())
-        .filter(|a| ADDONS.contains(&a.as_str()))
-        .collect();
+    let mut out: Vec<String> =
+        w.addons.iter().map(|a| a.to_ascii_lowercase()).filter(|a| ADDONS.contains(&a.as_str())).collect();
     if w.ha.as_ref().is_some_and(|h| h.strength >= crate::model::Strength::Strong) {
         out.push("ha".into());
     }

@@ -3,9 +3,9 @@
 //! EUS, E4S, ELS) the BYOS instances need, weighed with [`entitle_sdk::units`] exactly as
 //! `BYOS-SUBSCRIPTION-COUNT` weighs them.
 
+use entitle_sdk::Catalog;
 use entitle_sdk::context::{OrgContext, Subscription};
 use entitle_sdk::units::{self, Amount, Group, Measure, Supply};
-use entitle_sdk::Catalog;
 use serde::{Deserialize, Serialize};
 
 use super::Item;
@@ -138,7 +138,8 @@ pub fn weigh(items: &[Item], ctx: &OrgContext, catalog: &Catalog) -> Coverage {
                 owned.iter().filter(|(s, _)| units::includes(s, addon)).copied().collect();
             let caps: Vec<(Measure, u64)> = with.iter().filter_map(|(_, s)| s.covers).collect();
             let alloc = units::allocate(&needing, &caps);
-            let buy = units::purchase(&alloc, &with, catalog).map(|p| format!("{} with the `{addon}` add-on", p.text()));
+            let buy =
+                units::purchase(&alloc, &with, catalog).map(|p| format!("{} with the `{addon}` add-on", p.text()));
             Some(AddonLine {
                 addon: (*addon).into(),
                 required: units::need(&needing, Measure::Instances).unwrap_or_default(),

@@ -6,8 +6,26 @@ use super::Bom;
 use super::totals::cell;
 
 const HEADER: [&str; 20] = [
-    "record", "workload", "alternative", "resource", "product", "addons", "release", "stream", "billing", "billing_why",
-    "bills", "supports", "cloud", "region", "count", "count_how", "size", "vcpus", "cores", "source",
+    "record",
+    "workload",
+    "alternative",
+    "resource",
+    "product",
+    "addons",
+    "release",
+    "stream",
+    "billing",
+    "billing_why",
+    "bills",
+    "supports",
+    "cloud",
+    "region",
+    "count",
+    "count_how",
+    "size",
+    "vcpus",
+    "cores",
+    "source",
 ];
 
 fn field(s: &str) -> String {
@@ -50,7 +68,9 @@ pub fn render(bom: &Bom) -> String {
             i.location(),
         ]));
     }
-    out.push_str(&row(&["record", "billing", "product", "items", "instances", "node_pairs", "vcpus", "cores"].map(str::to_owned)));
+    out.push_str(&row(
+        &["record", "billing", "product", "items", "instances", "node_pairs", "vcpus", "cores"].map(str::to_owned)
+    ));
     for t in &bom.totals {
         out.push_str(&row(&[
             "total".into(),

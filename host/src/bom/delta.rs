@@ -51,7 +51,9 @@ pub fn compare(against: &str, before: &[Total], after: &[Total]) -> Delta {
         before.iter().chain(after).map(|t| (t.billing.as_str(), t.product.as_str())).collect();
     keys.sort();
     keys.dedup();
-    let find = |list: &[Total], key: (&str, &str)| list.iter().find(|t| (t.billing.as_str(), t.product.as_str()) == key).cloned();
+    let find = |list: &[Total], key: (&str, &str)| {
+        list.iter().find(|t| (t.billing.as_str(), t.product.as_str()) == key).cloned()
+    };
     let changes = keys
         .into_iter()
         .filter_map(|key| {
@@ -64,9 +66,9 @@ pub fn compare(against: &str, before: &[Total], after: &[Total]) -> Delta {
             let byos = key.0 == "byos";
             let pairs = |t: &Total| t.node_pairs.map_or(0, |p| p.value);
             let node_pairs = (byos && a.node_pairs.or(b.node_pairs).is_some()).then(|| diff(pairs(&b), pairs(&a)));
-            let bound = if b.instances.exact && a.instances.exact { "" } else { " (counts partly unknown: lower bounds)" };
-            let mut text =
-                format!("{} {} {} instance(s)", signed(instances), key.1, key.0.to_ascii_uppercase());
+            let bound =
+                if b.instances.exact && a.instances.exact { "" } else { " (counts partly unknown: lower bounds)" };
+            let mut text = format!("{} {} {} instance(s)", signed(instances), key.1, key.0.to_ascii_uppercase());
             if let Some(n) = node_pairs {
                 text.push_str(&format!(" → {} Physical or Virtual Nodes subscription(s)", signed(n)));
             }

@@ -85,7 +85,12 @@ pub fn of(workloads: &[Workload], catalog: &Catalog) -> Vec<Item> {
         }
         if w.is_rhel() {
             out.push(rhel(w, catalog));
-            out.extend(w.alternatives.iter().filter(|a| a.os.product.as_deref() == Some("rhel")).map(|a| choice(w, a, catalog)));
+            out.extend(
+                w.alternatives
+                    .iter()
+                    .filter(|a| a.os.product.as_deref() == Some("rhel"))
+                    .map(|a| choice(w, a, catalog)),
+            );
         } else if w.os.product.as_deref() == Some("ubi") {
             out.push(ubi(w, catalog));
         }
@@ -96,7 +101,8 @@ pub fn of(workloads: &[Workload], catalog: &Catalog) -> Vec<Item> {
             item.stream = None;
             item.addons.clear();
             item.billing = "unknown".into();
-            item.billing_why = format!("{}; its subscription is not modelled (count it by the product's own unit)", p.evidence);
+            item.billing_why =
+                format!("{}; its subscription is not modelled (count it by the product's own unit)", p.evidence);
             (item.bills, item.supports) = (None, None);
             out.push(item);
         }
@@ -124,9 +130,11 @@ fn choice(w: &Workload, a: &Alternative, catalog: &Catalog) -> Item {
 fn ubi(w: &Workload, catalog: &Catalog) -> Item {
     let mut item = base(w, catalog);
     let host = w.cluster.as_ref().and_then(|c| c.platform.as_deref());
-    item.product = if host == Some("openshift") { "UBI content on a Red Hat host (OpenShift)" } else { "UBI content" }.into();
+    item.product =
+        if host == Some("openshift") { "UBI content on a Red Hat host (OpenShift)" } else { "UBI content" }.into();
     item.billing = "none".into();
-    item.billing_why = "Universal Base Image: freely redistributable; Red Hat supports it only on a Red Hat host".into();
+    item.billing_why =
+        "Universal Base Image: freely redistributable; Red Hat supports it only on a Red Hat host".into();
     (item.bills, item.supports) = (None, None);
     item
 }
@@ -154,8 +162,8 @@ fn base(w: &Workload, catalog: &Catalog) -> Item {
         (None, Some(why), _) => format!("unknown: {why}"),
         (None, None, _) => "unknown".into(),
         (Some(_), _, Some(at)) => match at.line {
-            Some(line) => format!("{}:{line}", at.path),
-            None => at.path.clone(),
+            Some(line) => format!("from {}:{line}", at.path),
+            None => format!("from {}", at.path),
         },
         (Some(_), _, None) => "one resource".into(),
     };

@@ -75,9 +75,8 @@ pub fn render(bom: &Bom) -> String {
         let _ = writeln!(out, "billing of {}: {}", e(&i.workload), e(&i.billing_why));
     }
     out.push_str("\nTotals (as deployed by default; choices are listed, not summed; ≥ marks a lower bound)\n");
-    let mut rows = vec![
-        ["BILLING", "PRODUCT", "ITEMS", "INSTANCES", "NODE PAIRS", "VCPUS", "CORES"].map(str::to_owned).to_vec(),
-    ];
+    let mut rows =
+        vec![["BILLING", "PRODUCT", "ITEMS", "INSTANCES", "NODE PAIRS", "VCPUS", "CORES"].map(str::to_owned).to_vec()];
     for t in &bom.totals {
         let pairs = if t.billing == "byos" { t.node_pairs.map_or_else(|| "-".into(), cell) } else { "-".into() };
         rows.push(vec![
@@ -124,7 +123,13 @@ pub fn render(bom: &Bom) -> String {
         }
         for a in &c.addons {
             let within = if a.included_in.is_empty() { "none".into() } else { e(&a.included_in.join(", ")) };
-            let _ = write!(out, "add-on {}: required {}, included in {within}, uncovered {}", a.addon, a.required.text(), a.uncovered);
+            let _ = write!(
+                out,
+                "add-on {}: required {}, included in {within}, uncovered {}",
+                a.addon,
+                a.required.text(),
+                a.uncovered
+            );
             match &a.buy {
                 Some(buy) => {
                     let _ = writeln!(out, "; to buy: {}", e(buy));
@@ -133,7 +138,14 @@ pub fn render(bom: &Bom) -> String {
             }
         }
         for ch in &c.choices {
-            let _ = write!(out, "under {} ({}): {} BYOS RHEL instance(s), uncovered {}", e(&ch.when), e(&ch.workload), ch.required.text(), ch.uncovered);
+            let _ = write!(
+                out,
+                "under {} ({}): {} BYOS RHEL instance(s), uncovered {}",
+                e(&ch.when),
+                e(&ch.workload),
+                ch.required.text(),
+                ch.uncovered
+            );
             match &ch.buy {
                 Some(buy) => {
                     let _ = writeln!(out, "; to buy: {}", e(buy));

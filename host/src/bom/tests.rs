@@ -39,7 +39,11 @@ fn a_plan_growing_from_2_to_8_byos_instances_adds_3_node_pairs() {
     assert_eq!(d.changes.len(), 1, "{d:?}");
     assert_eq!(d.changes[0].instances, 6);
     assert_eq!(d.changes[0].node_pairs, Some(3));
-    assert!(d.changes[0].text.starts_with("+6 RHEL Server BYOS instance(s) → +3 Physical or Virtual Nodes"), "{}", d.changes[0].text);
+    assert!(
+        d.changes[0].text.starts_with("+6 RHEL Server BYOS instance(s) → +3 Physical or Virtual Nodes"),
+        "{}",
+        d.changes[0].text
+    );
 }
 
 #[test]
@@ -48,7 +52,11 @@ fn a_shortfall_says_what_to_buy() {
     let bom = bom_of(&[byos("a", Some(5), None)], Some(&ctx));
     let c = bom.coverage.unwrap();
     assert_eq!(c.uncovered, Amount::exact(3));
-    assert_eq!(c.buy.as_deref(), Some("2 × RH00004 Red Hat Enterprise Linux Server, Standard (Physical or Virtual Nodes)"), "the unit is named once");
+    assert_eq!(
+        c.buy.as_deref(),
+        Some("2 × RH00004 Red Hat Enterprise Linux Server, Standard (Physical or Virtual Nodes)"),
+        "the unit is named once"
+    );
 }
 
 #[test]

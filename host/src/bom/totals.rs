@@ -94,7 +94,13 @@ pub fn payg(items: &[Item]) -> Vec<PaygDriver> {
                     charges.push(name.into());
                 }
             }
-            PaygDriver { workload: i.workload.clone(), cloud: i.cloud.clone(), charges, count: i.count, location: i.location() }
+            PaygDriver {
+                workload: i.workload.clone(),
+                cloud: i.cloud.clone(),
+                charges,
+                count: i.count,
+                location: i.location(),
+            }
         })
         .collect()
 }

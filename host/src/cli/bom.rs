@@ -40,7 +40,11 @@ pub fn run(args: BomArgs) -> anyhow::Result<u8> {
         let mut ignored = Vec::new();
         let (before, _) = read_workloads(&files, &catalog, &before_read, &mut ignored);
         let before = bom::build(&bom::Inputs { workloads: &before, context: None, ..inputs });
-        out.delta = Some(bom::compare("the Terraform plan's before (resource_changes[].change.before)", &before.totals, &out.totals));
+        out.delta = Some(bom::compare(
+            "the Terraform plan's before (resource_changes[].change.before)",
+            &before.totals,
+            &out.totals,
+        ));
     }
     out.errors = errors.iter().map(ReportError::from).collect();
     for e in &out.errors {
@@ -81,9 +85,18 @@ fn read_workloads(
 fn baseline(path: &std::path::Path) -> anyhow::Result<Bom> {
     let file = std::fs::File::open(path).with_context(|| format!("--baseline {}", path.display()))?;
     let mut text = String::new();
-    file.take(BASELINE_LIMIT + 1).read_to_string(&mut text).with_context(|| format!("--baseline {}", path.display()))?;
+    file.take(BASELINE_LIMIT + 1)
+        .read_to_string(&mut text)
+        .with_context(|| format!("--baseline {}", path.display()))?;
     anyhow::ensure!(text.len() as u64 <= BASELINE_LIMIT, "--baseline {}: larger than 64 MiB", path.display());
-    let bom: Bom = serde_json::from_str(&text).with_context(|| format!("--baseline {}: not a BOM JSON", path.display()))?;
-    anyhow::ensure!(bom.schema == bom::SCHEMA, "--baseline {}: schema `{}`, expected `{}`", path.display(), bom.schema, bom::SCHEMA);
+    let bom: Bom =
+        serde_json::from_str(&text).with_context(|| format!("--baseline {}: not a BOM JSON", path.display()))?;
+    anyhow::ensure!(
+        bom.schema == bom::SCHEMA,
+        "--baseline {}: schema `{}`, expected `{}`",
+        path.display(),
+        bom.schema,
+        bom::SCHEMA
+    );
     Ok(bom)
 }

@@ -68,18 +68,23 @@ fn finding(
         "{at_least}{needed} BYOS RHEL instance(s) in this run need Red Hat entitlements, but the subscriptions in the org context leave {short} of them uncovered"
     );
     if alloc.unconfirmed() {
-        message.push_str(": their size is not in the catalog's size table and the subscriptions left count vCPUs or cores, so the shortfall cannot be confirmed");
+        message.push_str(": their size is unknown (not stated, or not in the catalog's size table) and the subscriptions left count vCPUs or cores, so the shortfall cannot be confirmed");
     }
     let mut f = Finding::new(SUBSCRIPTION_COUNT, w, "count", message);
     if alloc.unconfirmed() {
         f = f.severity(Severity::Info);
     }
+    // Sizes matter only when a subscription counts vCPUs or cores.
+    let sized = owned.iter().any(|(_, s)| s.covers.is_some_and(|(m, _)| m != Measure::Instances));
     for g in groups(eval, items) {
         let Some(x) = eval.deployment.workloads.iter().find(|x| x.id == g.id) else { continue };
         let n = g.count.map_or_else(|| "an unknown number (counted as 1)".to_owned(), |c| c.to_string());
         let size = match (x.instance.as_ref().and_then(|i| i.size.as_deref()), g.vcpus) {
+            _ if !sized => String::new(),
             (Some(size), Some(v)) => format!(", {size}: {v} vCPUs each"),
-            (Some(size), None) => format!(", {size}: not in the size table, so its vCPUs are unknown (no ratio is applied)"),
+            (Some(size), None) => {
+                format!(", {size}: not in the size table, so its vCPUs are unknown (no ratio is applied)")
+            }
             (None, _) => ", size not stated, so its vCPUs are unknown (no ratio is applied)".to_owned(),
         };
         f = f.evidence(format!("{}: {} × {n} ({}){size}", x.source.path, x.resource, x.image_display()));
@@ -90,7 +95,8 @@ fn finding(
     if let Some(row) = eval.catalog.licensing.support_for(&w.provider, BillingModel::Byos) {
         f = f.evidence(format!("as deployed (BYOS): {}; supported by {}", row.bills, row.supports));
     }
-    let buy = units::purchase(alloc, owned, &eval.catalog).map_or_else(String::new, |p| format!("buy {} and enrol it in Cloud Access, ", p.text()));
+    let buy = units::purchase(alloc, owned, &eval.catalog)
+        .map_or_else(String::new, |p| format!("buy {} and enrol it in Cloud Access, ", p.text()));
     f.fix(format!(
         "Cover {short} more instance(s): {buy}reduce the BYOS instances, or deploy the surplus from PAYG images."
     ))
@@ -105,7 +111,10 @@ fn addons(eval: &Evaluation, ctx: &OrgContext, demand: &Demand) -> Vec<Finding> 
             .default
             .iter()
             .filter(|(id, _)| {
-                eval.deployment.workloads.iter().any(|w| &w.id == id && units::addons_needed(w).iter().any(|a| a == addon))
+                eval.deployment
+                    .workloads
+                    .iter()
+                    .any(|w| &w.id == id && units::addons_needed(w).iter().any(|a| a == addon))
             })
             .cloned()
             .collect();

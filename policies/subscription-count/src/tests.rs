@@ -104,7 +104,11 @@ fn an_ha_cluster_of_byos_nodes_needs_ha_for_each_node() {
     let found = run(evaluate, &eval);
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].field, "ha");
-    assert!(found[0].message.contains("2 BYOS RHEL instance(s) need the High Availability add-on"), "{}", found[0].message);
+    assert!(
+        found[0].message.contains("2 BYOS RHEL instance(s) need the High Availability add-on"),
+        "{}",
+        found[0].message
+    );
     eval.context = sub(json!(["ha"]));
     assert!(run(evaluate, &eval).is_empty());
 }
