@@ -87,3 +87,12 @@ fn bom_golden_cases() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The README's BOM of the examples is the golden one, so the README stays true.
+#[test]
+fn the_readme_shows_the_examples_bom_as_it_prints() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let golden = std::fs::read_to_string(root().join("tests/bom/examples.txt")).unwrap();
+    let block = format!("$ entitle bom --as-of 2026-11-25 --context examples/.org-context-shortfall.yaml examples/\n{golden}```");
+    assert!(readme.contains(&block), "README.md's `entitle bom` output differs from tests/bom/examples.txt");
+}

@@ -74,3 +74,34 @@ fn table_text_is_escaped() {
     let table = render_table(&bom_of(&[w], None));
     assert!(!table.contains("\n::error"), "{table}");
 }
+
+#[test]
+fn ubi_content_and_deployed_products_are_items_of_their_own() {
+    let mut ubi = Workload { id: "web".into(), kind: "pod".into(), provider: "kubernetes".into(), ..Workload::default() };
+    ubi.os.product = Some("ubi".into());
+    ubi.cluster = Some(entitle_sdk::model::Cluster { platform: Some("openshift".into()), ..Default::default() });
+    let mut installer = byos("installer", Some(1), None);
+    installer.products.push(entitle_sdk::model::Product {
+        name: "openshift".into(),
+        version: Some("4.14".into()),
+        evidence: "parameter OpenShiftVersion = 4.14".into(),
+    });
+    let bom = bom_of(&[ubi, installer], None);
+    let products: Vec<(&str, &str)> = bom.items.iter().map(|i| (i.product.as_str(), i.billing.as_str())).collect();
+    assert_eq!(
+        products,
+        [
+            ("UBI content on a Red Hat host (OpenShift)", "none"),
+            ("RHEL Server", "byos"),
+            ("OpenShift Container Platform", "unknown")
+        ]
+    );
+    assert!(bom.totals.iter().all(|t| t.product != "OpenShift Container Platform" || t.billing == "unknown"));
+}
+
+#[test]
+fn images_and_disks_are_not_items() {
+    let mut image = byos("img", Some(1), None);
+    image.kind = "gallery_image".into();
+    assert!(bom_of(&[image], None).items.is_empty());
+}
