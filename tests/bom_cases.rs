@@ -93,6 +93,8 @@ fn bom_golden_cases() {
 fn the_readme_shows_the_examples_bom_as_it_prints() {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
     let golden = std::fs::read_to_string(root().join("tests/bom/examples.txt")).unwrap();
-    let block = format!("$ entitle bom --as-of 2026-11-25 --context examples/.org-context-shortfall.yaml examples/\n{golden}```");
+    let block = format!(
+        "$ entitle bom --as-of 2026-11-25 --context examples/.org-context-shortfall.yaml examples/\n{golden}```"
+    );
     assert!(readme.contains(&block), "README.md's `entitle bom` output differs from tests/bom/examples.txt");
 }

@@ -77,7 +77,8 @@ fn table_text_is_escaped() {
 
 #[test]
 fn ubi_content_and_deployed_products_are_items_of_their_own() {
-    let mut ubi = Workload { id: "web".into(), kind: "pod".into(), provider: "kubernetes".into(), ..Workload::default() };
+    let mut ubi =
+        Workload { id: "web".into(), kind: "pod".into(), provider: "kubernetes".into(), ..Workload::default() };
     ubi.os.product = Some("ubi".into());
     ubi.cluster = Some(entitle_sdk::model::Cluster { platform: Some("openshift".into()), ..Default::default() });
     let mut installer = byos("installer", Some(1), None);
