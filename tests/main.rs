@@ -3,6 +3,7 @@
 
 mod arm_cases;
 mod baseline_corpus;
+mod bom_cases;
 mod case_folders;
 mod choices;
 mod corpus;

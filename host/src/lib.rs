@@ -18,6 +18,7 @@
 
 pub mod authoring;
 mod billing_evidence;
+pub mod bom;
 mod catalog;
 mod check;
 mod choice_findings;

@@ -47,6 +47,7 @@ mod products;
 pub mod subscription_terms;
 mod support;
 pub mod testing;
+pub mod units;
 
 pub use catalog::Catalog;
 pub use date::{Date, DateError};

@@ -35,6 +35,10 @@ pub struct InstanceSizeRow {
     /// vCPUs per unit of the `{n}` number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vcpus_per_n: Option<u32>,
+    /// Hardware threads per physical core (2 with hyper-threading / SMT, 1 without), so
+    /// cores are `vcpus / threads_per_core`; absent means the cores are not known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threads_per_core: Option<u32>,
     /// Source URL.
     pub source: String,
     /// How sure we are.
@@ -63,6 +67,14 @@ impl InstanceSizeRow {
             (None, Some(per), Some(n)) => n.checked_mul(per),
             _ => None,
         })
+    }
+}
+
+impl SizeFacts<'_> {
+    /// Physical cores: vCPUs divided by the row's threads per core, when both are known.
+    pub fn cores(&self) -> Option<u32> {
+        let threads = self.row.threads_per_core.filter(|t| *t > 0)?;
+        Some(self.vcpus?.div_ceil(threads))
     }
 }
 
@@ -189,6 +201,9 @@ pub fn check_sizes(rows: &[InstanceSizeRow]) -> Result<(), CatalogError> {
         {
             return fail(SIZES_FILE, format!("{at}: give `vcpus`, or `vcpus_per_n` with a {{n}} pattern, not both"));
         }
+        if row.threads_per_core.is_some_and(|t| !(1..=2).contains(&t)) {
+            return fail(SIZES_FILE, format!("{at}: `threads_per_core` must be 1 or 2"));
+        }
         if !row.source.starts_with("https://") || row.family.trim().is_empty() {
             return fail(SIZES_FILE, format!("{at}: needs a family and an https source"));
         }
@@ -245,6 +260,7 @@ mod tests {
             arch: "x86_64".into(),
             vcpus,
             vcpus_per_n: per_n,
+            threads_per_core: None,
             source: "https://example.com".into(),
             confidence: Confidence::Verified,
             note: None,

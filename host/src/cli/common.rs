@@ -111,6 +111,7 @@ pub fn read_options(args: &super::ReadArgs) -> anyhow::Result<entitle::ReadOptio
         vars,
         confine: None,
         allow_unchecked: args.allow_unchecked,
+        plan_before: false,
     })
 }
 

@@ -2,6 +2,7 @@
 //! turns its arguments into library options and calls the library.
 
 mod bench;
+mod bom;
 mod check;
 mod common;
 mod conformance;
@@ -30,6 +31,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Print the canonical deployment model of descriptors as JSON.
     Facts(FactsArgs),
+    /// Print the subscription bill of materials: what the deployment needs, in the units Red Hat sells.
+    Bom(BomArgs),
     /// List loaded policies and their rules.
     Policies(PoliciesArgs),
     /// Record today's findings, so `check --baseline FILE` fails only on new ones.
@@ -207,6 +210,47 @@ pub struct FactsArgs {
     pub read: ReadArgs,
 }
 
+/// `entitle bom`.
+#[derive(Debug, clap::Args)]
+pub struct BomArgs {
+    /// Files or directories to read.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = BomFormat::Table)]
+    pub format: BomFormat,
+    /// Write to this file instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Evaluation date, YYYY-MM-DD (default: today, UTC).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Organisation context (JSON or YAML): weigh the BOM against the subscriptions owned.
+    #[arg(long, value_name = "FILE")]
+    pub context: Option<PathBuf>,
+    /// A previous BOM (`--format json`): report what this one adds to it.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Use this catalog directory instead of the built-in one.
+    #[arg(long, value_name = "DIR")]
+    pub catalog: Option<PathBuf>,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+/// `entitle bom` formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum BomFormat {
+    /// An aligned table, totals last.
+    Table,
+    /// The BOM as JSON (schema `entitle-bom/1`).
+    Json,
+    /// CSV for a spreadsheet.
+    Csv,
+    /// CycloneDX 1.6 JSON.
+    Cyclonedx,
+}
+
 /// `entitle policies`.
 #[derive(Debug, clap::Args)]
 pub struct PoliciesArgs {
@@ -259,6 +303,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     match args.command {
         Command::Check(a) => check::run(a),
         Command::Facts(a) => facts::run(a),
+        Command::Bom(a) => bom::run(a),
         Command::Policies(a) => policies::run(a),
         Command::Baseline(a) => check::baseline(a),
         Command::New(a) => new::run(a),

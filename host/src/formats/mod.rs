@@ -134,6 +134,9 @@ pub struct ReadOptions {
     /// Walked descriptors entitle cannot check (Bicep, Deployment Manager templates)
     /// are listed as "not checked" instead of failing the run (`--allow-unchecked`).
     pub allow_unchecked: bool,
+    /// Terraform plans are read from each change's `before` (what runs before apply)
+    /// instead of its `after`: the other side of `entitle bom`'s plan delta.
+    pub plan_before: bool,
 }
 
 /// The workloads of a document in `format` (`path` as shown, `fs_path` on disk, `text`
@@ -151,7 +154,7 @@ pub fn workloads(
     match format {
         Format::Arm => arm::workloads(path, fs_path, doc, catalog, options.params.as_deref(), options.confine.as_ref()),
         Format::ArmParameters | Format::TerraformHcl => Ok(Extracted::default()),
-        Format::TerraformPlan => tfplan::workloads(path, &doc, catalog, options.amis.as_deref()),
+        Format::TerraformPlan => tfplan::workloads(path, &doc, catalog, options.amis.as_deref(), options.plan_before),
         Format::CloudFormation => {
             let mut found =
                 cfn::workloads(path, text, &doc, catalog, options.params.as_deref(), options.amis.as_deref())?;

@@ -4,7 +4,8 @@
 //! that would make a workload BYOS is weighed on its own, the others at their defaults.
 //! What one unit covers comes from the catalog (`licensing.json`): a Physical or Virtual
 //! Nodes subscription covers 2 VMs; a vCPU or core subscription is never turned into
-//! instances by a ratio, because the descriptor does not resolve VM sizes to vCPUs.
+//! instances by a ratio: it covers VMs by the vCPUs or cores of their size (catalog size
+//! table), and an HA cluster of BYOS nodes needs the HA add-on for each node.
 
 mod count;
 

@@ -26,13 +26,15 @@ fn one_physical_or_virtual_nodes_subscription_covers_two_vms() {
     let found = check(vec![byos("a", Some(2)), byos("b", Some(1))], "Physical or Virtual Nodes", 1);
     assert_eq!(found.len(), 1);
     assert!(found[0].message.starts_with("3 BYOS RHEL instance(s)"), "{}", found[0].message);
-    assert!(found[0].message.ends_with("cover 2"), "{}", found[0].message);
+    assert!(found[0].message.ends_with("leave 1 of them uncovered"), "{}", found[0].message);
+    assert!(found[0].fix.as_deref().unwrap().contains("buy 1 × RH00004"), "{:?}", found[0].fix);
 }
 
 #[test]
 fn vcpu_units_are_never_turned_into_instances() {
     let found = check(vec![byos("a", Some(1))], "vCPU", 64);
     assert_eq!(found.len(), 1);
+    assert_eq!(found[0].severity, Some(Severity::Info), "an unknown size cannot confirm a shortfall");
     assert!(found[0].evidence.iter().any(|e| e.contains("no ratio is applied")), "{:?}", found[0].evidence);
 }
 
@@ -64,5 +66,49 @@ fn a_developer_individual_subscription_covers_the_systems_its_terms_allow() {
     eval.deployment.workloads[0].count = Some(20);
     let found = run(evaluate, &eval);
     assert_eq!(found.len(), 1);
-    assert!(found[0].message.ends_with("cover 16"), "{}", found[0].message);
+    assert!(found[0].message.ends_with("leave 4 of them uncovered"), "{}", found[0].message);
+}
+
+fn sized(id: &str, count: u64, size: &str) -> Workload {
+    let mut w = byos(id, Some(count));
+    w.instance = Some(entitle_sdk::model::Instance { size: Some(size.into()), ..Default::default() });
+    w
+}
+
+#[test]
+fn a_vcpu_subscription_counts_the_vcpus_of_each_size() {
+    // Standard_D4s_v5: 4 vCPUs each (catalog instance-sizes.json), so 16 vCPUs cover 4 VMs.
+    assert!(check(vec![sized("a", 4, "Standard_D4s_v5")], "vCPU", 16).is_empty());
+    let found = check(vec![sized("a", 5, "Standard_D4s_v5")], "vCPU", 16);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].severity, None, "a known size confirms the shortfall");
+    assert!(found[0].message.ends_with("leave 1 of them uncovered"), "{}", found[0].message);
+    assert!(found[0].evidence.iter().any(|e| e.contains("Standard_D4s_v5: 4 vCPUs each")), "{:?}", found[0].evidence);
+    assert!(found[0].fix.as_deref().unwrap().contains("buy 4 × RH00004"), "{:?}", found[0].fix);
+}
+
+#[test]
+fn an_ha_cluster_of_byos_nodes_needs_ha_for_each_node() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../catalog");
+    let mut nodes = vec![byos("node-a", Some(1)), byos("node-b", Some(1))];
+    for w in &mut nodes {
+        w.ha = Some(entitle_sdk::model::HaMembership {
+            id: "cluster".into(),
+            strength: entitle_sdk::model::Strength::Strong,
+            ..Default::default()
+        });
+    }
+    let mut eval = evaluation("2026-12-07", catalog_from_dir(&dir), nodes);
+    let sub = |addons: serde_json::Value| json!({"subscriptions": [{"sku": "RH00004", "product": "Red Hat Enterprise Linux Server, Standard", "unit": "Physical or Virtual Nodes", "quantity": 1, "addons": addons}]});
+    eval.context = sub(json!([]));
+    let found = run(evaluate, &eval);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].field, "ha");
+    assert!(
+        found[0].message.contains("2 BYOS RHEL instance(s) need the High Availability add-on"),
+        "{}",
+        found[0].message
+    );
+    eval.context = sub(json!(["ha"]));
+    assert!(run(evaluate, &eval).is_empty());
 }

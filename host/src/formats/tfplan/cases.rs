@@ -231,7 +231,7 @@ fn a_state_is_what_runs_now() {
 #[test]
 fn newer_format_versions_are_refused_and_others_are_not_plans() {
     let doc = parse_json(r#"{"format_version": "2.0", "resource_changes": []}"#).unwrap();
-    let error = super::workloads("p.json", &doc, super::tests::catalog(), None).unwrap_err();
+    let error = super::workloads("p.json", &doc, super::tests::catalog(), None, false).unwrap_err();
     assert!(error.message().contains("format_version 2.0"), "{}", error.message());
     for text in [r#"{"resources": [], "contentVersion": "1.0.0.0"}"#, r#"{"format_version": "1.0"}"#, "[]"] {
         assert!(!super::detect(&parse_json(text).unwrap()), "{text}");

@@ -86,14 +86,17 @@ pub fn detect(doc: &Document) -> bool {
             || doc.value.pointer("/values/root_module").is_some())
 }
 
-/// The workloads of a plan (path as shown; the document already parsed with positions).
+/// The workloads of a plan (path as shown; the document already parsed with positions), after
+/// apply, or before it when `before` (`resource_changes[].change.before`).
 pub fn workloads(
     path: &str,
     doc: &Document,
     catalog: &Catalog,
     amis: Option<&crate::formats::amis::AmiCatalog>,
+    before: bool,
 ) -> Result<Extracted, Error> {
-    let plan = Plan::new(path, &doc.value).map_err(|why| {
+    let side = if before { plan::Side::Before } else { plan::Side::After };
+    let plan = Plan::read(path, &doc.value, side).map_err(|why| {
         let at = doc.nearest_position("/format_version");
         let message = format!("not a Terraform plan or state JSON entitle can read: {why}");
         Error::new(Phase::Model, ErrorKind::Shape(message)).path(path).at(at.line, at.column).pointer("/format_version")

@@ -20,6 +20,15 @@ pub enum Shape {
     Source,
 }
 
+/// Which side of each `resource_changes` element is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    /// `change.after`: the deployment after apply.
+    After,
+    /// `change.before`: what runs before apply (`null` for an instance the plan creates).
+    Before,
+}
+
 /// A plan or state document.
 pub struct Plan<'a> {
     /// The file as shown.
@@ -37,12 +46,17 @@ pub struct Plan<'a> {
 impl<'a> Plan<'a> {
     /// Reads the document's parts; `Err` says why it is not a plan or state entitle can read.
     pub fn new(path: &'a str, root: &'a Value) -> Result<Plan<'a>, String> {
+        Plan::read(path, root, Side::After)
+    }
+
+    /// Reads the document's parts, taking `side` of each change.
+    pub fn read(path: &'a str, root: &'a Value, side: Side) -> Result<Plan<'a>, String> {
         check_version(root.get("format_version"))?;
         let mut plan = Plan { path, root, shape: Shape::Changes, entries: Vec::new(), read: Vec::new() };
         if let Some(changes) = root.get("resource_changes") {
             let changes = changes.as_array().ok_or("`resource_changes` is not an array")?;
             for (i, change) in changes.iter().enumerate() {
-                if let Some(mut entry) = change_entry(i, change) {
+                if let Some(mut entry) = change_entry(i, change, side) {
                     entry.number = plan.entries.len();
                     plan.entries.push(entry);
                 }
@@ -108,8 +122,28 @@ fn check_version(version: Option<&Value>) -> Result<(), String> {
     }
 }
 
-/// The instance a `resource_changes` element describes (its `after`), or `None` when malformed.
-fn change_entry(i: usize, change: &Value) -> Option<Entry<'_>> {
+/// The instance a `resource_changes` element describes (its `after`, or its `before`), or
+/// `None` when malformed. Before apply nothing is planned: its actions are none.
+fn change_entry(i: usize, change: &Value, side: Side) -> Option<Entry<'_>> {
+    if side == Side::Before {
+        let at = format!("/resource_changes/{i}");
+        let text = |key: &str| change.get(key).and_then(Value::as_str);
+        return Some(Entry {
+            number: i,
+            module: text("module_address").unwrap_or(""),
+            mode: text("mode").unwrap_or("managed"),
+            ty: text("type")?,
+            name: text("name")?,
+            index: change.get("index"),
+            values: change.pointer("/change/before").unwrap_or(&Value::Null),
+            values_at: format!("{at}/change/before"),
+            unknown: None,
+            sensitive: change.pointer("/change/before_sensitive"),
+            at,
+            actions: Vec::new(),
+            reasons: None,
+        });
+    }
     let text = |key: &str| change.get(key).and_then(Value::as_str);
     let at = format!("/resource_changes/{i}");
     let actions = change

@@ -21,7 +21,7 @@ pub fn catalog() -> &'static Catalog {
 pub fn model(path: &str, text: &str) -> Extracted {
     let doc = parse_json(text).unwrap_or_else(|e| panic!("{path}: {e}"));
     assert!(detect(&doc), "{path} is not detected as a plan");
-    workloads(path, &doc, catalog(), None).unwrap_or_else(|e| panic!("{path}: {}", e.message()))
+    workloads(path, &doc, catalog(), None, false).unwrap_or_else(|e| panic!("{path}: {}", e.message()))
 }
 
 /// The workload with this id.
