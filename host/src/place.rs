@@ -93,12 +93,18 @@ pub(crate) fn context_entry(
 }
 
 /// The provenance of `field`, else of its nearest parent field, else the workload
-/// itself; and the trail its value took.
+/// itself; and the trail its value took. A tag (whose key may hold dots) is placed at its
+/// value, else where the tags are written when they are not wholly known, else (absent) at
+/// the resource.
 fn locate(w: &Workload, field: &str) -> (report::Location, Vec<report::Location>) {
     let mut key = field;
     let source = loop {
         if let Some(source) = w.provenance.get(key) {
             break source;
+        }
+        if key.starts_with("tags.") {
+            key = "tags";
+            continue;
         }
         match key.rfind('.') {
             Some(dot) => key = &key[..dot],

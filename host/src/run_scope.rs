@@ -23,6 +23,7 @@ pub fn evaluate(
     loaded: &[&LoadedInput],
     runnable: &[(usize, Vec<u8>)],
     options: &CheckOptions,
+    logs: &mut Vec<crate::guest_log::GuestLog>,
 ) -> (Vec<report::Finding>, Vec<Error>) {
     let (mut findings, mut errors) = (Vec::new(), Vec::new());
     let run: Vec<&(usize, Vec<u8>)> = runnable.iter().filter(|(i, _)| is_run_scoped(checker, *i)).collect();
@@ -30,24 +31,40 @@ pub fn evaluate(
         return (findings, errors);
     }
     let views: Vec<GuestView> = loaded.iter().map(|l| GuestView::new(l)).collect();
-    let mut workloads = Vec::new();
-    for (n, view) in views.iter().enumerate() {
-        for w in &view.deployment.workloads {
-            let mut w = w.clone();
-            w.id = format!("{n}:{}", w.id);
-            workloads.push(w);
+    // Properties are sent only to the policies that read them, serialised once.
+    let serialise = |properties: bool| {
+        let mut workloads = Vec::new();
+        for (n, view) in views.iter().enumerate() {
+            let with;
+            let deployment = match properties {
+                true => {
+                    with = view.with_properties(loaded[n]);
+                    &with
+                }
+                false => &view.deployment,
+            };
+            for w in &deployment.workloads {
+                let mut w = w.clone();
+                w.id = format!("{n}:{}", w.id);
+                workloads.push(w);
+            }
         }
-    }
-    let deployment = Deployment { path: String::new(), format: "run".into(), workloads };
-    let shared = Shared {
-        as_of: options.as_of,
-        warn_within_days: options.warn_within_days,
-        context: &options.context,
-        deployment: &deployment,
+        let deployment = Deployment { path: String::new(), format: "run".into(), workloads };
+        let shared = Shared {
+            as_of: options.as_of,
+            warn_within_days: options.warn_within_days,
+            context: &options.context,
+            deployment: &deployment,
+        };
+        serde_json::to_vec(&shared).expect("the model serialises")
     };
-    let shared = serde_json::to_vec(&shared).expect("the model serialises");
+    let (mut plain, mut with_properties): (Option<Vec<u8>>, Option<Vec<u8>>) = (None, None);
     for (index, prefix) in run {
         let policy = &checker.policies[*index];
+        let shared = match policy.metadata.reads_properties {
+            true => with_properties.get_or_insert_with(|| serialise(true)),
+            false => plain.get_or_insert_with(|| serialise(false)),
+        };
         let mut request = prefix.clone();
         request.extend_from_slice(&shared[1..]);
         let evaluated = match policy.evaluate(&checker.runtime, &request, "(all inputs)") {
@@ -57,6 +74,7 @@ pub fn evaluate(
                 continue;
             }
         };
+        crate::guest_log::collect(policy.id(), "(all inputs)", evaluated.logs, options.verbosity, logs);
         let mut per_input: Vec<Vec<entitle_sdk::Finding>> = vec![Vec::new(); loaded.len()];
         let (on_context, evaluated): (Vec<_>, Vec<_>) =
             evaluated.findings.into_iter().partition(|f| f.workload == entitle_sdk::CONTEXT_WORKLOAD);

@@ -53,7 +53,7 @@ pub use date::{Date, DateError};
 pub use evaluation::{Evaluation, EvaluationReply, SettingsReply};
 pub use finding::{CONTEXT_WORKLOAD, Finding};
 pub use metadata::{ABI_VERSION, METADATA_SECTION, PolicyMetadata, RuleMetadata, Scope, Severity};
-pub use model::{Deployment, Workload};
+pub use model::{Deployment, Tag, Workload};
 
 #[doc(hidden)]
 pub mod __private {
