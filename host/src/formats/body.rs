@@ -189,14 +189,14 @@ pub fn record(w: &mut Workload, body: &Node) {
     let (mut located, mut unknown) = (0, 0);
     let mut queue = std::collections::VecDeque::from([("properties".to_owned(), body)]);
     while let Some((path, node)) = queue.pop_front() {
-        if located < MAX_LOCATED {
-            if let Some(at) = &node.at {
-                located += 1;
-                w.provenance.insert(path.clone(), at.clone());
-                let trail: Vec<Source> = node.trail.iter().filter(|s| *s != at).cloned().collect();
-                if !trail.is_empty() {
-                    w.trail.insert(path.clone(), trail);
-                }
+        if located < MAX_LOCATED
+            && let Some(at) = &node.at
+        {
+            located += 1;
+            w.provenance.insert(path.clone(), at.clone());
+            let trail: Vec<Source> = node.trail.iter().filter(|s| *s != at).cloned().collect();
+            if !trail.is_empty() {
+                w.trail.insert(path.clone(), trail);
             }
         }
         match &node.shape {

@@ -251,7 +251,7 @@ workloads:
     let file = std::env::temp_dir().join(format!("entitle-body-{}-bad.yaml", std::process::id()));
     std::fs::write(&file, text.replace("tier: 2", "tier: null")).unwrap();
     let input = crate::input::InputFile::named("bad.yaml".into(), file.clone());
-    let e = crate::input::load(&input, catalog(), &Default::default()).err().expect("a null tag is refused");
+    let e = crate::input::load(&input, catalog(), &Default::default()).expect_err("a null tag is refused");
     assert!(e.to_string().contains("tag `tier`"), "{e}");
     std::fs::remove_file(file).ok();
 }
@@ -271,4 +271,16 @@ fn one_body_read_as_many_workloads_stays_within_the_input_budget() {
     let with = ws.iter().filter(|w| !w.properties.is_null()).count();
     assert!((1..600).contains(&with), "the budget stops the copies: {with} bodies");
     assert!(ws[with..].iter().all(|w| w.properties.is_null() && w.unknown["properties"].contains("MiB")));
+}
+
+#[test]
+fn terraform_plan_tags_all_not_known_leaves_absent_tags_unknown() {
+    let text = r#"{"format_version": "1.2", "resource_changes": [
+  {"address": "aws_instance.web", "mode": "managed", "type": "aws_instance", "name": "web",
+   "change": {"actions": ["create"], "after": {"ami": "ami-0abc", "tags": {"cost-center": "cc-1"}},
+     "after_unknown": {"tags_all": true}}}
+]}"#;
+    let ws = load("plan-unknown.json", text);
+    assert_eq!(ws[0].tag("cost-center"), Tag::Present("cc-1"));
+    assert!(unknown_why(&ws[0], "team").contains("default_tags"), "{}", unknown_why(&ws[0], "team"));
 }

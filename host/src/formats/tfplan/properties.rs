@@ -23,6 +23,13 @@ pub fn record(w: &mut Workload, entry: &Entry<'_>, path: &str) {
         node.get("tags_all").filter(known_map).or_else(|| node.get("tags"))
     };
     body::tags(w, tags);
+    // `tags_all` adds the provider's default_tags: while it is not known, neither is whether
+    // a tag missing from `tags` will be there.
+    if let Some(Shape::Unknown(why)) = node.get("tags_all").map(|n| &n.shape)
+        && !entry.ty.starts_with("google_")
+    {
+        w.unknown.entry("tags".into()).or_insert_with(|| format!("tags_all (with the provider's default_tags): {why}"));
+    }
     body::record(w, &node);
 }
 
