@@ -377,3 +377,27 @@ fn mark_included(loaded: &mut [LoadedInput]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use entitle_sdk::model::Alternative;
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn guests_get_properties_only_when_they_read_them() {
+        let mut loaded = LoadedInput::empty("f.json", std::path::Path::new("f.json"));
+        let mut w = Workload { id: "a".into(), properties: json!({"secret_sauce": 1}), ..Workload::default() };
+        w.alternatives.push(Alternative { when: "p = 1".into(), ..Alternative::default() });
+        loaded.workloads.push(w);
+        loaded.workloads.push(Workload { id: "b".into(), ..Workload::default() });
+        let view = GuestView::new(&loaded);
+        assert_eq!(view.deployment.workloads.len(), 3);
+        assert!(!serde_json::to_string(&view.deployment).unwrap().contains("secret_sauce"));
+        let with = view.with_properties(&loaded);
+        let ids: Vec<(&str, &Value)> = with.workloads.iter().map(|w| (w.id.as_str(), &w.properties)).collect();
+        let body = json!({"secret_sauce": 1});
+        assert_eq!(ids, [("a", &body), ("a#alternative-1", &body), ("b", &Value::Null)]);
+    }
+}
