@@ -35,6 +35,10 @@ pub struct CheckOptions {
     pub jobs: usize,
     /// How inputs are read.
     pub read: ReadOptions,
+    /// Which lines policies log are shown on stderr as they happen (`-v` repeated): 0 none,
+    /// 1 errors and warnings, 2 also info, 3 also debug. Errors and warnings go into the
+    /// report's `logs` whatever this is.
+    pub verbosity: u8,
 }
 
 impl CheckOptions {
@@ -49,6 +53,7 @@ impl CheckOptions {
             context_file: None,
             jobs: 1,
             read: ReadOptions::default(),
+            verbosity: 0,
         }
     }
 }
@@ -76,6 +81,7 @@ pub(crate) struct Shared<'a> {
 struct InputOutcome {
     findings: Vec<report::Finding>,
     errors: Vec<Error>,
+    logs: Vec<crate::guest_log::GuestLog>,
 }
 
 impl Checker {
@@ -94,8 +100,10 @@ impl Checker {
             errors.extend(input.errors.iter().map(Error::copy));
             report.findings.extend(outcome.findings);
             errors.extend(outcome.errors);
+            report.logs.extend(outcome.logs);
         }
-        let (found, failed) = self.evaluate_run(&loaded.iter().collect::<Vec<_>>(), &runnable, options);
+        let (found, failed) =
+            self.evaluate_run(&loaded.iter().collect::<Vec<_>>(), &runnable, options, &mut report.logs);
         report.findings.extend(found);
         errors.extend(failed);
         report.add_errors(errors);
@@ -114,7 +122,8 @@ impl Checker {
         errors.extend(loaded.errors.iter().map(Error::copy));
         report.findings.extend(outcome.findings);
         errors.extend(outcome.errors);
-        let (found, failed) = self.evaluate_run(&[&loaded], &runnable, options);
+        report.logs.extend(outcome.logs);
+        let (found, failed) = self.evaluate_run(&[&loaded], &runnable, options, &mut report.logs);
         report.findings.extend(found);
         errors.extend(failed);
         report.add_errors(errors);
@@ -173,6 +182,7 @@ impl Checker {
         .unwrap_or_else(|m| InputOutcome {
             findings: Vec::new(),
             errors: vec![Error::new(Phase::Evaluate, ErrorKind::Internal(m)).path(&loaded.path)],
+            logs: Vec::new(),
         })
     }
 
@@ -182,8 +192,9 @@ impl Checker {
         loaded: &[&LoadedInput],
         runnable: &[(usize, Vec<u8>)],
         options: &CheckOptions,
+        logs: &mut Vec<crate::guest_log::GuestLog>,
     ) -> (Vec<report::Finding>, Vec<Error>) {
-        crate::guard::run(|| crate::run_scope::evaluate(self, loaded, runnable, options)).unwrap_or_else(|m| {
+        crate::guard::run(|| crate::run_scope::evaluate(self, loaded, runnable, options, logs)).unwrap_or_else(|m| {
             (Vec::new(), vec![Error::new(Phase::Evaluate, ErrorKind::Internal(m)).path("(all inputs)")])
         })
     }
@@ -192,32 +203,36 @@ impl Checker {
     /// joined to each policy's prepared prefix (settings and catalog tables). Each
     /// alternative deployment is evaluated as a workload of its own and mapped back.
     fn evaluate(&self, loaded: &LoadedInput, runnable: &[(usize, Vec<u8>)], options: &CheckOptions) -> InputOutcome {
-        let mut outcome = InputOutcome { findings: Vec::new(), errors: Vec::new() };
+        let mut outcome = InputOutcome { findings: Vec::new(), errors: Vec::new(), logs: Vec::new() };
         if loaded.workloads.is_empty() {
             return outcome;
         }
         let view = GuestView::new(loaded);
-        let shared = Shared {
-            as_of: options.as_of,
-            warn_within_days: options.warn_within_days,
-            context: &options.context,
-            deployment: &view.deployment,
+        let serialise = |deployment: &Deployment| {
+            let shared = Shared {
+                as_of: options.as_of,
+                warn_within_days: options.warn_within_days,
+                context: &options.context,
+                deployment,
+            };
+            serde_json::to_vec(&shared).expect("the model serialises")
         };
-        let shared = serde_json::to_vec(&shared).expect("the model serialises");
+        let shared = serialise(&view.deployment);
+        // Properties are sent only to the policies that read them, serialised once.
+        let mut with_properties: Option<Vec<u8>> = None;
         for (index, prefix) in runnable.iter().filter(|(i, _)| !crate::run_scope::is_run_scoped(self, *i)) {
             let policy = &self.policies[*index];
+            let shared = match policy.metadata.reads_properties {
+                true => with_properties.get_or_insert_with(|| serialise(&view.with_properties(loaded))),
+                false => &shared,
+            };
             let mut request = Vec::with_capacity(prefix.len() + shared.len());
             request.extend_from_slice(prefix);
             request.extend_from_slice(&shared[1..]);
             match policy.evaluate(&self.runtime, &request, &loaded.path) {
                 Ok(evaluated) => {
-                    for (level, line) in evaluated.logs {
-                        if level <= 1 && std::env::var_os("ENTITLE_LOG").is_some() {
-                            let (path, line) = (crate::escape::text(&loaded.path), crate::escape::text(&line));
-                            let id = crate::escape::text(policy.id());
-                            eprintln!("entitle: policy {id} on {path}: {line}");
-                        }
-                    }
+                    let logs = evaluated.logs;
+                    crate::guest_log::collect(policy.id(), &loaded.path, logs, options.verbosity, &mut outcome.logs);
                     match crate::place::place(policy, loaded, &view, evaluated.findings, options.context_file.as_ref())
                     {
                         Ok(found) => outcome.findings.extend(crate::choice_findings::fold_repeats(found)),
@@ -231,10 +246,13 @@ impl Checker {
     }
 }
 
-/// What guests see of an input: workloads without provenance (the host's business),
-/// and one extra workload per alternative deployment, whose id maps back.
+/// What guests see of an input: workloads without provenance (the host's business) or
+/// properties (sent only to the policies that read them), and one extra workload per
+/// alternative deployment, whose id maps back.
 pub(crate) struct GuestView {
     pub deployment: Deployment,
+    /// Index in `deployment.workloads` → index of the input's workload it shows.
+    pub(crate) shows: Vec<usize>,
     /// Guest id of an alternative → (index of the real workload, index of the alternative).
     pub(crate) alternatives: BTreeMap<String, (usize, usize)>,
     /// Workload id → index of the first workload of the input with that id.
@@ -246,14 +264,17 @@ pub(crate) struct GuestView {
 impl GuestView {
     pub fn new(loaded: &LoadedInput) -> GuestView {
         let mut workloads = Vec::with_capacity(loaded.workloads.len());
+        let mut shows = Vec::with_capacity(loaded.workloads.len());
         let mut alternatives = BTreeMap::new();
         for (i, w) in loaded.workloads.iter().enumerate() {
             let plain = Workload {
                 provenance: Default::default(),
                 trail: Default::default(),
                 alternatives: Vec::new(),
+                properties: Value::Null,
                 ..w.clone()
             };
+            shows.extend(std::iter::repeat_n(i, w.alternatives.len() + 1));
             for (n, alt) in w.alternatives.iter().enumerate() {
                 let id = format!("{}#alternative-{}", w.id, n + 1);
                 alternatives.insert(id.clone(), (i, n));
@@ -281,7 +302,16 @@ impl GuestView {
         for (i, w) in deployment.workloads.iter().enumerate() {
             seen.entry(w.id.clone()).or_insert(i);
         }
-        GuestView { deployment, alternatives, by_id, seen }
+        GuestView { deployment, shows, alternatives, by_id, seen }
+    }
+
+    /// The deployment with each workload's properties, for policies that read them.
+    pub fn with_properties(&self, loaded: &LoadedInput) -> Deployment {
+        let mut deployment = self.deployment.clone();
+        for (w, i) in deployment.workloads.iter_mut().zip(&self.shows) {
+            w.properties = loaded.workloads[*i].properties.clone();
+        }
+        deployment
     }
 }
 
@@ -349,5 +379,29 @@ fn mark_included(loaded: &mut [LoadedInput]) {
             input.notes.clear();
             input.findings.clear();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use entitle_sdk::model::Alternative;
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn guests_get_properties_only_when_they_read_them() {
+        let mut loaded = LoadedInput::empty("f.json", std::path::Path::new("f.json"));
+        let mut w = Workload { id: "a".into(), properties: json!({"secret_sauce": 1}), ..Workload::default() };
+        w.alternatives.push(Alternative { when: "p = 1".into(), ..Alternative::default() });
+        loaded.workloads.push(w);
+        loaded.workloads.push(Workload { id: "b".into(), ..Workload::default() });
+        let view = GuestView::new(&loaded);
+        assert_eq!(view.deployment.workloads.len(), 3);
+        assert!(!serde_json::to_string(&view.deployment).unwrap().contains("secret_sauce"));
+        let with = view.with_properties(&loaded);
+        let ids: Vec<(&str, &Value)> = with.workloads.iter().map(|w| (w.id.as_str(), &w.properties)).collect();
+        let body = json!({"secret_sauce": 1});
+        assert_eq!(ids, [("a", &body), ("a#alternative-1", &body), ("b", &Value::Null)]);
     }
 }

@@ -266,6 +266,7 @@ pub struct LoadedInput {
 
 /// Reads, parses and models one file.
 pub fn load(file: &InputFile, catalog: &Catalog, options: &ReadOptions) -> Result<LoadedInput, Error> {
+    formats::body::start_input();
     if let Some(why) = &file.unread {
         let mut loaded = LoadedInput::empty(&file.display, &file.path);
         loaded.skipped = Some(why.clone());
@@ -364,6 +365,7 @@ pub fn load_documents(
     catalog: &Catalog,
     options: &ReadOptions,
 ) -> Result<LoadedInput, Error> {
+    formats::body::start_input();
     let mut loaded = LoadedInput::empty(path, fs_path);
     let mut read = Vec::new();
     for doc in docs {

@@ -36,6 +36,7 @@ pub mod gate;
 mod guard;
 #[cfg(test)]
 mod guard_tests;
+pub mod guest_log;
 mod input;
 mod input_finding;
 mod place;

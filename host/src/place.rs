@@ -93,12 +93,18 @@ pub(crate) fn context_entry(
 }
 
 /// The provenance of `field`, else of its nearest parent field, else the workload
-/// itself; and the trail its value took.
+/// itself; and the trail its value took. A tag (whose key may hold dots) is placed at its
+/// value, else where the tags are written when they are not wholly known, else (absent) at
+/// the resource.
 fn locate(w: &Workload, field: &str) -> (report::Location, Vec<report::Location>) {
     let mut key = field;
     let source = loop {
         if let Some(source) = w.provenance.get(key) {
             break source;
+        }
+        if key.starts_with("tags.") {
+            key = "tags";
+            continue;
         }
         match key.rfind('.') {
             Some(dot) => key = &key[..dot],
@@ -135,4 +141,32 @@ fn fingerprint(rule: &str, path: &str, workload: &str, field: &str, when: Option
         text.push_str(&format!("\0{when}"));
     }
     crate::runtime::hex(&Sha256::digest(text.as_bytes())[..8])
+}
+
+#[cfg(test)]
+mod tests {
+    use entitle_sdk::model::Source;
+
+    use super::*;
+
+    fn at(line: u32) -> Source {
+        Source { path: "f".into(), pointer: format!("/{line}"), line: Some(line), column: Some(1) }
+    }
+
+    #[test]
+    fn a_tag_is_placed_at_its_value_else_at_the_resource() {
+        let mut w = Workload { source: at(1), ..Workload::default() };
+        w.provenance.insert("tags.app".into(), at(5));
+        w.provenance.insert("tags.app.kubernetes.io/name".into(), at(6));
+        w.provenance.insert("properties.spec.replicas".into(), at(9));
+        assert_eq!(locate(&w, "tags.app.kubernetes.io/name").0.line, 6);
+        // Absent: not at the tag `app` its dotted key starts with, but at the resource.
+        assert_eq!(locate(&w, "tags.app.kubernetes.io/part-of").0.line, 1);
+        assert_eq!(locate(&w, "tags.cost-center").0.line, 1);
+        // Tags that are not wholly known: at where they are written.
+        w.provenance.insert("tags".into(), at(4));
+        assert_eq!(locate(&w, "tags.cost-center").0.line, 4);
+        // A property below a placed one: at the nearest placed parent.
+        assert_eq!(locate(&w, "properties.spec.replicas.x").0.line, 9);
+    }
 }

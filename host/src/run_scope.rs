@@ -18,18 +18,32 @@ pub fn is_run_scoped(checker: &Checker, index: usize) -> bool {
 }
 
 /// What a run-scoped policy sees: every input's guest view, and one deployment of all
-/// their workloads, each id prefixed with its input's number.
-pub(crate) fn run_deployment(loaded: &[&LoadedInput]) -> (Vec<GuestView>, Deployment) {
+/// their workloads, each id prefixed with its input's number (with their `properties` when
+/// the policy reads them).
+pub(crate) fn run_deployment(loaded: &[&LoadedInput], properties: bool) -> (Vec<GuestView>, Deployment) {
     let views: Vec<GuestView> = loaded.iter().map(|l| GuestView::new(l)).collect();
+    let deployment = merged(loaded, &views, properties);
+    (views, deployment)
+}
+
+/// One deployment of the workloads of every view, ids prefixed with the input's number.
+fn merged(loaded: &[&LoadedInput], views: &[GuestView], properties: bool) -> Deployment {
     let mut workloads = Vec::new();
     for (n, view) in views.iter().enumerate() {
-        for w in &view.deployment.workloads {
+        let with;
+        let deployment = if properties {
+            with = view.with_properties(loaded[n]);
+            &with
+        } else {
+            &view.deployment
+        };
+        for w in &deployment.workloads {
             let mut w = w.clone();
             w.id = format!("{n}:{}", w.id);
             workloads.push(w);
         }
     }
-    (views, Deployment { path: String::new(), format: "run".into(), workloads })
+    Deployment { path: String::new(), format: "run".into(), workloads }
 }
 
 /// Evaluates the run-scoped policies among `runnable` over all of `loaded`.
@@ -38,22 +52,32 @@ pub fn evaluate(
     loaded: &[&LoadedInput],
     runnable: &[(usize, Vec<u8>)],
     options: &CheckOptions,
+    logs: &mut Vec<crate::guest_log::GuestLog>,
 ) -> (Vec<report::Finding>, Vec<Error>) {
     let (mut findings, mut errors) = (Vec::new(), Vec::new());
     let run: Vec<&(usize, Vec<u8>)> = runnable.iter().filter(|(i, _)| is_run_scoped(checker, *i)).collect();
     if run.is_empty() || loaded.iter().all(|l| l.workloads.is_empty()) {
         return (findings, errors);
     }
-    let (views, deployment) = run_deployment(loaded);
-    let shared = Shared {
-        as_of: options.as_of,
-        warn_within_days: options.warn_within_days,
-        context: &options.context,
-        deployment: &deployment,
+    let views: Vec<GuestView> = loaded.iter().map(|l| GuestView::new(l)).collect();
+    // Properties are sent only to the policies that read them, serialised once.
+    let serialise = |properties: bool| {
+        let deployment = merged(loaded, &views, properties);
+        let shared = Shared {
+            as_of: options.as_of,
+            warn_within_days: options.warn_within_days,
+            context: &options.context,
+            deployment: &deployment,
+        };
+        serde_json::to_vec(&shared).expect("the model serialises")
     };
-    let shared = serde_json::to_vec(&shared).expect("the model serialises");
+    let (mut plain, mut with_properties): (Option<Vec<u8>>, Option<Vec<u8>>) = (None, None);
     for (index, prefix) in run {
         let policy = &checker.policies[*index];
+        let shared = match policy.metadata.reads_properties {
+            true => with_properties.get_or_insert_with(|| serialise(true)),
+            false => plain.get_or_insert_with(|| serialise(false)),
+        };
         let mut request = prefix.clone();
         request.extend_from_slice(&shared[1..]);
         let evaluated = match policy.evaluate(&checker.runtime, &request, "(all inputs)") {
@@ -63,6 +87,7 @@ pub fn evaluate(
                 continue;
             }
         };
+        crate::guest_log::collect(policy.id(), "(all inputs)", evaluated.logs, options.verbosity, logs);
         let mut per_input: Vec<Vec<entitle_sdk::Finding>> = vec![Vec::new(); loaded.len()];
         let (on_context, evaluated): (Vec<_>, Vec<_>) =
             evaluated.findings.into_iter().partition(|f| f.workload == entitle_sdk::CONTEXT_WORKLOAD);

@@ -438,7 +438,7 @@ fn a_guest_message_fix_and_log_cannot_forge_output_in_any_format() {
         assert!(stdout.contains("HOSTILE-SAY"), "{format}: {stdout}");
         assert_unforged(format, &stdout);
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(stderr.contains("policy hostile-say on vm.json: x\\n::error"), "{stderr}");
+        assert!(stderr.contains("policy hostile-say on vm.json: warn: x\\n::error"), "{stderr}");
         assert_unforged("stderr", &stderr);
     }
 }

@@ -23,6 +23,39 @@
 //! assert_eq!(found[0].rule, "ORG-NO-RHEL6");
 //! ```
 //!
+//! An organisation's rule reads the workload's tags; an absent tag's finding is placed at
+//! the resource:
+//!
+//! ```
+//! use entitle_sdk::model::BillingModel;
+//! use entitle_sdk::{Evaluation, Finding, Tag, testing};
+//!
+//! fn evaluate(eval: &Evaluation) -> Vec<Finding> {
+//!     eval.rhel_workloads()
+//!         .filter(|w| w.billing.model == BillingModel::Byos)
+//!         .filter_map(|w| match w.tag("cost-center") {
+//!             Tag::Present(_) => None,
+//!             Tag::Absent => Some(Finding::new("ORG-COST-CENTER", w, "tags.cost-center", "no cost-center tag")),
+//!             Tag::Unknown(why) => {
+//!                 entitle_sdk::log::warn(&format!("{}: cost-center not known: {why}", w.id));
+//!                 None
+//!             }
+//!         })
+//!         .collect()
+//! }
+//!
+//! let mut byos = testing::rhel("db", "9.4", &[]);
+//! byos.billing.model = BillingModel::Byos;
+//! let mut tagged = byos.clone();
+//! tagged.id = "web".into();
+//! tagged.tags.insert("cost-center".into(), Some("cc-1".into()));
+//! let found = testing::run(evaluate, &testing::evaluation("2026-11-25", Default::default(), vec![byos, tagged]));
+//! assert_eq!(found.iter().map(|f| f.workload.as_str()).collect::<Vec<_>>(), ["db"]);
+//! ```
+//!
+//! [`log`] lines show on the host's stderr with `entitle check -v` (`-vv` adds info, `-vvv`
+//! debug), and `--format json` carries errors and warnings in the report's `logs`.
+//!
 //! The same crate builds natively, so `cargo test -p <policy>` runs the rule with no
 //! wasm; [`testing`] has helpers for that. The host imports these types from here,
 //! so there is one definition of the wire format.
@@ -54,7 +87,7 @@ pub use date::{Date, DateError};
 pub use evaluation::{Evaluation, EvaluationReply, SettingsReply};
 pub use finding::{CONTEXT_WORKLOAD, Finding};
 pub use metadata::{ABI_VERSION, METADATA_SECTION, PolicyMetadata, RuleMetadata, Scope, Severity};
-pub use model::{Deployment, Workload};
+pub use model::{Deployment, Tag, Workload};
 
 #[doc(hidden)]
 pub mod __private {

@@ -1,4 +1,7 @@
-//! Levelled logging from a policy to the host (`entitle.log`), shown with `--verbose`.
+//! Levelled logging from a policy to the host (`entitle.log`): shown on stderr with the policy
+//! id and input by `entitle check -v` (errors and warnings; `-vv` adds info, `-vvv` debug);
+//! errors and warnings are also in the JSON report's `logs`. At most 64 lines and 64 KiB per
+//! evaluation are kept, each line at most 8 KiB.
 
 /// Level of [`error`].
 pub const ERROR: i32 = 0;

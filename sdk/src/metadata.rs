@@ -63,6 +63,11 @@ pub struct PolicyMetadata {
     /// What one evaluation sees: one input (the default) or the whole run.
     #[serde(default, skip_serializing_if = "Scope::is_input")]
     pub scope: Scope,
+    /// Whether the policy reads [`crate::Workload::properties`] (the resolved resource
+    /// bodies). The host sends them only to policies that say so: they are most of the
+    /// model's bytes, and most rules need none of them.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reads_properties: bool,
 }
 
 /// What one evaluation of a policy covers.

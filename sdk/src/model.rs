@@ -300,6 +300,21 @@ pub struct Workload {
     /// A Windows Server worker node of an OpenShift cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub windows: Option<WindowsNode>,
+    /// Tag key → value: Azure tags, AWS `Tags`/`tags`, GCP labels, Kubernetes labels and
+    /// annotations, the entitle descriptor's `tags`. A value the descriptor does not show is
+    /// `None`, with the reason in [`Workload::unknown`] under `tags.<key>`; when the set of
+    /// tags itself is not wholly known (a parameter without a value), `unknown["tags"]` says
+    /// why and any key not listed may still be there. Read it with [`Workload::tag`].
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, Option<String>>,
+    /// The resource body as the front-end evaluated it (ARM expressions, CloudFormation
+    /// intrinsics, Terraform values applied; a value not known before deployment is `null`,
+    /// with the reason in [`Workload::unknown`] under `properties.<path>`). A finding's
+    /// field `properties.<path>` (members joined by `.`, array items by index) is placed at
+    /// that member's line. Only sent to policies whose metadata sets `reads_properties`;
+    /// `null` otherwise and for workloads with no resource body.
+    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
+    pub properties: serde_json::Value,
     /// Field path → where its value came from: the place a user would edit.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub provenance: BTreeMap<String, Source>,
@@ -309,7 +324,45 @@ pub struct Workload {
     pub trail: BTreeMap<String, Vec<Source>>,
 }
 
+/// A tag as [`Workload::tag`] finds it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tag<'a> {
+    /// The tag is set to this value.
+    Present(&'a str),
+    /// The tag is not set (and the set of tags is wholly known).
+    Absent,
+    /// The tag's value, or whether the tag is set at all, is not known; the reason says why.
+    Unknown(&'a str),
+}
+
+impl Tag<'_> {
+    /// True when the tag is known to be set.
+    pub fn is_present(&self) -> bool {
+        matches!(self, Tag::Present(_))
+    }
+
+    /// True when the tag is known not to be set.
+    pub fn is_absent(&self) -> bool {
+        matches!(self, Tag::Absent)
+    }
+}
+
 impl Workload {
+    /// The tag `key` (exact key): present with its value, absent, or unknown with why. A
+    /// finding about it names the field `tags.<key>`; the host places a present or unknown
+    /// tag at its value and an absent one at the resource.
+    pub fn tag(&self, key: &str) -> Tag<'_> {
+        const NOT_KNOWN: &str = "the tag's value is not known";
+        match self.tags.get(key) {
+            Some(Some(value)) => Tag::Present(value),
+            Some(None) => Tag::Unknown(self.unknown.get(&format!("tags.{key}")).map_or(NOT_KNOWN, String::as_str)),
+            None => match self.unknown.get("tags") {
+                Some(why) => Tag::Unknown(why),
+                None => Tag::Absent,
+            },
+        }
+    }
+
     /// True when the OS is known to be Red Hat Enterprise Linux.
     pub fn is_rhel(&self) -> bool {
         self.os.product.as_deref() == Some("rhel")

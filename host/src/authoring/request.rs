@@ -18,8 +18,9 @@ pub(crate) fn request(
     options: &CheckOptions,
 ) -> Vec<u8> {
     let deployment = match policy.metadata.scope {
-        entitle_sdk::Scope::Run => crate::run_scope::run_deployment(inputs).1,
+        entitle_sdk::Scope::Run => crate::run_scope::run_deployment(inputs, policy.metadata.reads_properties).1,
         entitle_sdk::Scope::Input => match inputs.first() {
+            Some(input) if policy.metadata.reads_properties => GuestView::new(input).with_properties(input),
             Some(input) => GuestView::new(input).deployment,
             None => entitle_sdk::Deployment::default(),
         },

@@ -110,8 +110,21 @@ fn check(args: &RunArgs) -> anyhow::Result<Report> {
         .map(|n| n as usize)
         .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
     let read = common::read_options(&args.read)?;
-    let options =
-        CheckOptions { as_of, warn_within_days: args.warn_within, settings, context, context_file, jobs, read };
+    // ENTITLE_LOG=1, the older switch, still means -v.
+    let verbosity = match std::env::var_os("ENTITLE_LOG") {
+        Some(_) => args.verbose.max(1),
+        None => args.verbose,
+    };
+    let options = CheckOptions {
+        as_of,
+        warn_within_days: args.warn_within,
+        settings,
+        context,
+        context_file,
+        jobs,
+        read,
+        verbosity,
+    };
     let checker = Checker { runtime, policies, catalog };
     Ok(checker.check(&files, errors, &options))
 }

@@ -160,6 +160,10 @@ pub struct RunArgs {
     /// Rule overrides (default: ./entitle.toml when it exists).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Show what policies log on stderr, with the policy id and input: -v errors and
+    /// warnings, -vv also info, -vvv also debug (`--format json` carries errors and warnings in `logs`).
+    #[arg(short = 'v', long = "verbose", action = clap::ArgAction::Count)]
+    pub verbose: u8,
 }
 
 /// `entitle check`.

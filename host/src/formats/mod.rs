@@ -7,6 +7,9 @@
 pub mod amis;
 mod arm;
 pub mod base64;
+pub mod body;
+#[cfg(test)]
+mod body_tests;
 pub mod cfn;
 pub mod gcpdm;
 pub mod k8s;

@@ -15,6 +15,8 @@
 //!     kernel: [{kind: dkms, text: dkms autoinstall}]               # optional
 //!     cluster: {id: erp-db-ha, type: pacemaker, fencing: azure-fence-agent}
 //!     workload: sap-hana
+//!     tags: {cost-center: cc-1234}                                    # optional
+//!     properties: {diagnostics: true}                                # optional, free-form
 //! ```
 
 use entitle_sdk::model::{
@@ -78,6 +80,12 @@ struct NativeWorkload {
     /// The SAP workload it runs (`sap-hana`, `s4hana`, `netweaver`, `sap`).
     #[serde(default)]
     workload: Option<String>,
+    /// Tags (or labels): key → a string, number or boolean.
+    #[serde(default)]
+    tags: Option<serde_json::Map<String, Value>>,
+    /// The resource's own settings, as free-form JSON, for policies that read properties.
+    #[serde(default)]
+    properties: Option<Value>,
 }
 
 #[derive(Deserialize)]
@@ -207,6 +215,19 @@ fn workload(path: &str, at: &str, n: NativeWorkload, catalog: &Catalog) -> Resul
         ..Workload::default()
     };
     let here = |field: &str| source(path, &format!("{at}/{field}"));
+    if let Some(tags) = &n.tags {
+        if let Some((key, _)) =
+            tags.iter().find(|(_, v)| !matches!(v, Value::String(_) | Value::Number(_) | Value::Bool(_)))
+        {
+            let field = format!("tags/{}", crate::document::escape_token(key));
+            return Err((field, format!("tag `{key}` must be a string, number or boolean")));
+        }
+        let tags = Value::Object(tags.clone());
+        super::body::tags(&mut w, Some(&super::body::Node::json(&tags, path, &format!("{at}/tags"))));
+    }
+    if let Some(properties) = &n.properties {
+        super::body::record(&mut w, &super::body::Node::json(properties, path, &format!("{at}/properties")));
+    }
     w.provenance.insert("count".into(), here("count"));
     w.provenance.insert("provider".into(), here("provider"));
     if let Some(image) = n.image {

@@ -80,6 +80,8 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Everything that could not be checked.
     pub errors: Vec<ReportError>,
+    /// Warnings and errors policies logged, by input and policy, in the order logged.
+    pub logs: Vec<crate::guest_log::GuestLog>,
     /// Counts.
     pub summary: Summary,
 }
@@ -357,6 +359,7 @@ impl Report {
             inputs: Vec::new(),
             findings: Vec::new(),
             errors: Vec::new(),
+            logs: Vec::new(),
             summary: Summary::default(),
         }
     }
@@ -380,6 +383,8 @@ impl Report {
 
     /// Sorts everything and counts.
     pub fn finish(&mut self) {
+        // Stable: each policy's lines stay in the order it logged them.
+        self.logs.sort_by(|a, b| (&a.input, &a.policy).cmp(&(&b.input, &b.policy)));
         self.findings.sort_by(|a, b| {
             (&a.location, &a.rule, &a.workload, &a.field).cmp(&(&b.location, &b.rule, &b.workload, &b.field))
         });

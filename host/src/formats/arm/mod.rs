@@ -4,6 +4,7 @@
 //! `allowedValues` offer. Every workload field points at the JSON value it came from,
 //! in whichever file that is.
 
+mod body;
 mod choices;
 mod expr;
 mod external;
@@ -74,7 +75,10 @@ pub fn workloads(
     let mut errors = Vec::new();
     for f in found.iter().filter(|f| f.kind != ResourceKind::Extension) {
         match workload::build(f, catalog) {
-            Ok((workload, deps)) => items.push(Item { workload, found: f.clone(), deps }),
+            Ok((mut workload, deps)) => {
+                body::record(&mut workload, f);
+                items.push(Item { workload, found: f.clone(), deps })
+            }
             Err(e) => errors.push(resource_error(f, &e)),
         }
     }

@@ -6,6 +6,7 @@
 //! names; per-region and per-parameter alternatives; and boot scripts as evidence.
 
 mod ami;
+mod body;
 mod boot;
 mod choices;
 mod count;
@@ -179,6 +180,7 @@ fn build(
     count::set(&mut w, eval, compute, launchers);
     w.boot.extend(compute.user_data.as_deref().and_then(|p| boot::user_data(eval, p)));
     w.boot.extend(boot::cfn_init(eval, &compute.pointer));
+    body::record(&mut w, eval, &compute.pointer);
     for l in launchers {
         w.boot.extend(l.user_data.as_deref().and_then(|p| boot::user_data(eval, p)));
         if l.ty == "AWS::EC2::Instance" {
@@ -252,6 +254,7 @@ fn external(eval: &Eval<'_>, l: &Launcher, what: &str) -> Workload {
     };
     count::set(&mut w, eval, &compute, &[l]);
     w.boot.extend(l.user_data.as_deref().and_then(|p| boot::user_data(eval, p)));
+    body::record(&mut w, eval, &l.pointer);
     w
 }
 

@@ -76,10 +76,23 @@ pub fn workloads(path: &str, doc: &Document, catalog: &Catalog) -> Extracted {
         boot_image(path, doc, &props, catalog, &mut w);
         machine_type(path, doc, &props, &mut w);
         startup_script(path, doc, &props, &mut w);
+        let mut body = super::body::Node::json(r, path, &at);
+        body.mark_strings(&deployment_reference);
+        let labels =
+            if kind == "vm" { &["properties", "labels"][..] } else { &["properties", "properties", "labels"][..] };
+        super::body::tags(&mut w, labels.iter().try_fold(&body, |n, k| n.get(k)));
+        super::body::record(&mut w, &body);
         out.workloads.push(w);
     }
     super::locate(&mut out.workloads, &[(path.to_owned(), doc)]);
     out
+}
+
+/// Why a value holding a Deployment Manager reference (`$(ref.net.selfLink)`) is not known.
+fn deployment_reference(text: &str) -> Option<String> {
+    text.contains("$(ref.").then(|| {
+        "a reference to another resource's attribute ($(ref.…)), known when the deployment is created".to_owned()
+    })
 }
 
 /// The machine type (a name or a `…/machineTypes/NAME` URL), unless it is filled in at

@@ -3,6 +3,7 @@
 //! into workloads. What only the whole run can settle (an image stream in another file, the
 //! cluster the objects target) is finished by [`resolve::resolve_run`] once every input is read.
 
+mod body;
 mod cluster;
 mod containers;
 mod kubevirt;
@@ -124,14 +125,16 @@ impl Cx<'_> {
 
     /// A workload of `obj` with its id, kind, provider and source.
     pub fn workload(&self, obj: &Obj, kind: &str, id: String, provider: &str) -> Workload {
-        Workload {
+        let mut w = Workload {
             id,
             kind: kind.to_owned(),
             provider: provider.to_owned(),
             resource: obj.resource(),
             source: self.at(&obj.pointer),
             ..Workload::default()
-        }
+        };
+        body::record(&mut w, self, obj);
+        w
     }
 
     /// Why a string still holding `${X}` is not known.

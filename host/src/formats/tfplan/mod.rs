@@ -19,6 +19,7 @@ mod gcp;
 mod image;
 mod links;
 mod plan;
+mod properties;
 mod wrapper;
 
 #[cfg(test)]
@@ -145,6 +146,7 @@ fn model(plan: &Plan<'_>, catalog: &Catalog, amis: Option<&crate::formats::amis:
         }
         let mut w = cx.base(entry, kind);
         build(&cx, entry, &mut w);
+        properties::record(&mut w, entry, plan.path);
         built.push((entry.number, w));
     }
     links::link(&cx, &mut built);
