@@ -274,3 +274,54 @@ fn new_writes_a_crate_outside_the_repository_that_entitle_test_builds_and_passes
         text(&out)
     );
 }
+
+/// Copies `from` into `to`, leaving out build output (`target/`).
+fn copy_crate(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let (path, dest) = (entry.path(), to.join(entry.file_name()));
+        if entry.file_type().unwrap().is_dir() {
+            if entry.file_name() != "target" {
+                copy_crate(&path, &dest);
+            }
+        } else {
+            std::fs::copy(&path, &dest).unwrap();
+        }
+    }
+}
+
+/// The author's path stays working: `examples/policies/cost-center` (the example of
+/// docs/GUIDE.md, an outside crate with its own workspace) builds, passes its golden cases
+/// through `entitle test`, and is conformant. It runs from a copy whose SDK path is made
+/// absolute, so nothing is written into the repository.
+#[test]
+fn the_cost_center_example_passes_entitle_test_and_conformance() {
+    let dir = scratch("cost-center");
+    let krate = dir.join("cost-center");
+    copy_crate(&root().join("examples/policies/cost-center"), &krate);
+    let manifest = std::fs::read_to_string(krate.join("Cargo.toml")).unwrap();
+    let sdk = root().join("sdk");
+    let manifest = manifest.replace("path = \"../../../sdk\"", &format!("path = {:?}", sdk.to_str().unwrap()));
+    assert!(manifest.contains(sdk.to_str().unwrap()), "the example depends on ../../../sdk");
+    std::fs::write(krate.join("Cargo.toml"), manifest).unwrap();
+    let target = root().join("target").join("entitle-new-test");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_entitle"))
+            .args(args)
+            .current_dir(&krate)
+            .env("CARGO_TARGET_DIR", &target)
+            .env("CARGO_NET_OFFLINE", "true")
+            .env("ENTITLE_CACHE_DIR", dir.join("cache"))
+            .output()
+            .expect("run entitle")
+    };
+    let out = run(&["test"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(shown.contains("cost-center: 4 passed, 0 failed"), "{shown}");
+    let wasm = target.join("wasm32-unknown-unknown/release/cost_center.wasm");
+    let out = run(&["conformance", wasm.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let _ = std::fs::remove_dir_all(&dir);
+}
