@@ -11,6 +11,7 @@ mod bridge;
 mod budget;
 mod comments;
 mod data;
+mod default_tags;
 mod eval;
 mod files;
 mod funcs;
@@ -144,7 +145,7 @@ fn read(display: &str, path: &Path, catalog: &Catalog, options: &ReadOptions) ->
             "variables given but not declared in {display} (still used where referred to): {shown}{more}"
         ));
     }
-    let cx = Run { catalog, amis: options.amis.as_deref() };
+    let cx = Run { catalog, amis: options.amis.as_deref(), default_tags: Default::default() };
     let ev = Eval::new(&module, values, 0, String::new());
     cx.module(&ev, &mut out);
     out.errors.extend(ev.budget.take_problems());
@@ -157,6 +158,8 @@ fn read(display: &str, path: &Path, catalog: &Catalog, options: &ReadOptions) ->
 struct Run<'c> {
     catalog: &'c Catalog,
     amis: Option<&'c crate::formats::amis::AmiCatalog>,
+    /// The root module's AWS `default_tags`, inherited by every module it calls.
+    default_tags: std::cell::RefCell<Option<Val>>,
 }
 
 impl Run<'_> {
@@ -189,6 +192,19 @@ impl Run<'_> {
         }
         if !gated.is_empty() {
             out.notes.push(format!("count or for_each gives no instance, so not modelled: {}", gated.join(", ")));
+        }
+        if ev.depth == 0 {
+            *self.default_tags.borrow_mut() = default_tags::of_root(ev);
+        }
+        if let Some(defaults) = self.default_tags.borrow().as_ref() {
+            let aliased = |i: &Instance| {
+                module.blocks("resource").any(|(_, b)| {
+                    files::label(b, 0) == i.ty
+                        && files::label(b, 1) == i.name
+                        && b.body.get_attribute("provider").is_some()
+                })
+            };
+            default_tags::apply(&mut instances, defaults, &aliased);
         }
         let (modelled, notes) = bridge::workloads(&instances, self.catalog, self.amis);
         out.notes.extend(notes);

@@ -125,3 +125,33 @@ fn jsonencode_of_known_values_is_their_json_text() {
     let unknown = Val::new(Kind::list(vec![Val::unknown("computed", None)]), None);
     assert!(apply("jsonencode", vec![unknown], None).is_unknown());
 }
+
+#[test]
+fn aws_default_tags_are_merged_into_the_tags_of_every_instance() {
+    let main = r#"
+provider "aws" {
+  region = "eu-west-1"
+  default_tags {
+    tags = { "cost-center" = "cc-1", Name = "default" }
+  }
+}
+resource "aws_instance" "own" {
+  ami           = "ami-0123456789abcdef0"
+  instance_type = "m7i.large"
+  tags          = { Name = "own" }
+}
+resource "aws_instance" "west" {
+  provider      = aws.west
+  ami           = "ami-0123456789abcdef0"
+  instance_type = "m7i.large"
+}
+"#;
+    let found = read_module("default-tags", &[("main.tf", main.to_owned())]);
+    let own = found.workloads.iter().find(|w| w.id == "aws_instance.own").expect("own");
+    assert_eq!(own.tags.get("cost-center"), Some(&Some("cc-1".to_owned())));
+    assert_eq!(own.tags.get("Name"), Some(&Some("own".to_owned())), "the resource's own tags win");
+    assert_eq!(own.provenance["tags.cost-center"].line, Some(5));
+    // Another provider configuration's default tags are not read: no tag is known absent.
+    let west = found.workloads.iter().find(|w| w.id == "aws_instance.west").expect("west");
+    assert!(matches!(west.tag("cost-center"), entitle_sdk::model::Tag::Unknown(_)), "{:?}", west.tags);
+}
