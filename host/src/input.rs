@@ -98,9 +98,9 @@ fn walk(dir: &Path, files: &mut Vec<InputFile>, errors: &mut Vec<Error>) {
     let mut walker = Walker { root, walked_from, files, canonical: BTreeMap::new(), links: Vec::new() };
     // Symbolic links are not followed by the walk itself (no loops, nothing outside):
     // each is resolved below and checked only when it stays inside the tree.
-    // A policy crate (`policy.json` beside `Cargo.toml`) is a policy's source: its golden
-    // cases' inputs are test data, not a deployment. It is listed as not checked.
-    let crates = std::cell::RefCell::new(Vec::new());
+    // A policy crate (`policy.json` beside `Cargo.toml`) is a policy's source, like a hidden
+    // directory: its golden cases' inputs are test data, not a deployment, so a walk does not
+    // enter it (name it to check its files).
     let entries = walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().filter_entry(|e| {
         if e.depth() == 0 {
             return true;
@@ -110,9 +110,6 @@ fn walk(dir: &Path, files: &mut Vec<InputFile>, errors: &mut Vec<Error>) {
         }
         let policy_crate =
             e.file_type().is_dir() && e.path().join("policy.json").is_file() && e.path().join("Cargo.toml").is_file();
-        if policy_crate {
-            crates.borrow_mut().push(e.path().to_path_buf());
-        }
         !policy_crate
     });
     for entry in entries {
@@ -131,14 +128,8 @@ fn walk(dir: &Path, files: &mut Vec<InputFile>, errors: &mut Vec<Error>) {
             }
         }
     }
-    for path in crates.into_inner() {
-        walker.unread(path, POLICY_CRATE.into(), false);
-    }
     walker.finish();
 }
-
-/// Why a policy crate met in a walk is not read.
-const POLICY_CRATE: &str = "a policy crate (policy.json beside Cargo.toml): its cases are a policy's test inputs, not a deployment; test it with `entitle test`";
 
 /// The state of one directory walk.
 struct Walker<'a> {
