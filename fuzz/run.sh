@@ -3,6 +3,7 @@
 # record, at the lowest priority, one target at a time, then writes fuzz/SUMMARY.md.
 #
 #   fuzz/run.sh [--seed] [SECONDS] [TARGET...]     default: 1200 CPU-seconds, every target
+#   fuzz/run.sh --summary                          only write fuzz/SUMMARY.md from the ledger
 #
 #   --seed          first rebuild the seed corpus (fuzz/seed.py) into fuzz/corpus/<target>/
 #                   and minimise it with `cargo fuzz cmin`
@@ -31,8 +32,12 @@ root="$(dirname "$here")"
 cd "$root"
 
 seed=0
+summary_only=0
 if [[ "${1:-}" == "--seed" ]]; then
     seed=1
+    shift
+elif [[ "${1:-}" == "--summary" ]]; then
+    summary_only=1
     shift
 fi
 budget="${1:-1200}"
@@ -53,7 +58,8 @@ mkdir -p "$logs"
 [[ -f "$ledger" ]] || printf 'date\tcommit\ttarget\tcpu_s\texecutions\tnew_artifacts\n' >"$ledger"
 commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- host sdk policies fuzz/fuzz_targets || echo +)"
 
-"${fuzz[@]}" build "${flags[@]}" >"$logs/build.log" 2>&1 || {
+((summary_only)) && targets=()
+((summary_only)) || "${fuzz[@]}" build "${flags[@]}" >"$logs/build.log" 2>&1 || {
     echo "cargo fuzz build failed: see $logs/build.log" >&2
     exit 1
 }
