@@ -142,18 +142,7 @@ fn tfplan(doc: &Value) -> Vec<Node> {
 /// Fills each node's `names`.
 fn link(format: Format, doc: &Value, nodes: &mut [Node]) {
     let found: Vec<Vec<usize>> = match format {
-        Format::Arm => {
-            let handles: Vec<Vec<String>> = nodes.iter().map(|n| arm_handles(&n.name)).collect();
-            nodes
-                .iter()
-                .enumerate()
-                .map(|(i, n)| {
-                    (0..nodes.len())
-                        .filter(|&j| j != i && handles[j].iter().any(|h| n.text.contains(h.as_str())))
-                        .collect()
-                })
-                .collect()
-        }
+        Format::Arm => by_handles(nodes, &nodes.iter().map(|n| arm_handles(&n.name)).collect::<Vec<_>>()),
         Format::CloudFormation => nodes
             .iter()
             .map(|n| {
@@ -181,23 +170,23 @@ fn link(format: Format, doc: &Value, nodes: &mut [Node]) {
                 })
                 .collect()
         }
-        Format::GcpDeploymentManager => {
-            let handles: Vec<Vec<String>> = nodes.iter().map(dm_handles).collect();
-            nodes
-                .iter()
-                .enumerate()
-                .map(|(i, n)| {
-                    (0..nodes.len())
-                        .filter(|&j| j != i && handles[j].iter().any(|h| n.text.contains(h.as_str())))
-                        .collect()
-                })
-                .collect()
-        }
+        Format::GcpDeploymentManager => by_handles(nodes, &nodes.iter().map(dm_handles).collect::<Vec<_>>()),
         _ => vec![Vec::new(); nodes.len()],
     };
     for (n, names) in nodes.iter_mut().zip(found) {
         n.names = names;
     }
+}
+
+/// For each node, the other nodes one of whose `handles` its text contains.
+fn by_handles(nodes: &[Node], handles: &[Vec<String>]) -> Vec<Vec<usize>> {
+    nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            (0..nodes.len()).filter(|&j| j != i && handles[j].iter().any(|h| n.text.contains(h.as_str()))).collect()
+        })
+        .collect()
 }
 
 /// How other ARM resources name this one: the name's expression (without brackets), or the
