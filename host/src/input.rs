@@ -272,6 +272,8 @@ pub struct LoadedInput {
     pub k8s: formats::k8s::RunFacts,
     /// Findings entitle makes about the input itself, reported with the policies' findings.
     pub findings: Vec<crate::input_finding::InputFinding>,
+    /// Its inline waivers, read from its first parse (`None` when it was not parsed here).
+    pub inline: Option<crate::gate::InlineSource>,
 }
 
 /// Reads, parses and models one file.
@@ -315,13 +317,24 @@ pub fn load(file: &InputFile, catalog: &Catalog, options: &ReadOptions) -> Resul
         return Err(Error::new(Phase::Parse, ErrorKind::Shape(why.into())).path(&file.display));
     }
     let text = document::decode_text(&bytes).map_err(syntax)?;
-    let (docs, text) = match formats::tfplan::unwrap_setup_terraform(text) {
+    let ((docs, comments), text) = match formats::tfplan::unwrap_setup_terraform(text) {
         // Output captured through hashicorp/setup-terraform's wrapper: the plan inside.
-        Some(Ok(clean)) => (vec![document::parse_json(&clean).map_err(syntax)?], clean),
+        Some(Ok(clean)) => {
+            let (doc, comments) = document::parse_json_with_comments(&clean).map_err(syntax)?;
+            ((vec![doc], comments), clean)
+        }
         Some(Err(why)) => return Err(Error::new(Phase::Parse, ErrorKind::Shape(why)).path(&file.display)),
-        None => (document::parse_text(text).map_err(syntax)?, text.to_owned()),
+        None => (document::parse_text_with_comments(text).map_err(syntax)?, text.to_owned()),
     };
-    load_documents(&file.display, &file.path, &text, docs, file.explicit, catalog, options)
+    // Inline waivers come from this parse; strict JSON carries them in resource metadata too.
+    let json = match (document::sniff(&text), docs.as_slice()) {
+        (document::Syntax::Json, [doc]) => Some(doc),
+        _ => None,
+    };
+    let inline = crate::gate::InlineSource::new(comments, json);
+    let mut loaded = load_documents(&file.display, &file.path, &text, docs, file.explicit, catalog, options)?;
+    loaded.inline = Some(inline);
+    Ok(loaded)
 }
 
 /// A source format entitle does not read: named, an error; walked, a descriptor fails the
@@ -445,6 +458,7 @@ impl LoadedInput {
             notes: Vec::new(),
             k8s: Default::default(),
             findings: Vec::new(),
+            inline: None,
         }
     }
 }

@@ -4,11 +4,11 @@
 use jsonc_parser::ast;
 use jsonc_parser::common::Ranged;
 use jsonc_parser::errors::{ParseError, ParseErrorKind};
-use jsonc_parser::{CollectOptions, ParseOptions, parse_to_ast};
+use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions, parse_to_ast};
 use serde_json::{Map, Number, Value};
 
 use super::text::LineIndex;
-use super::{Document, Recorder, SyntaxError, superseded};
+use super::{Comment, Document, Recorder, SyntaxError, superseded};
 
 /// JSON with comments (`//`, `/* */`) and trailing commas (ARM templates allow comments). CRLF and tabs are fine.
 /// Duplicate keys: the last wins.
@@ -16,6 +16,17 @@ use super::{Document, Recorder, SyntaxError, superseded};
 /// Positions are recorded for every value, keyed by pointer; an object member's position is the position of its
 /// VALUE's first character. A leading UTF-8 BOM is ignored and not counted in columns.
 pub fn parse_json(text: &str) -> Result<Document, SyntaxError> {
+    parse(text, false).map(|(doc, _)| doc)
+}
+
+/// [`parse_json`], also returning the text's `//` and `/* */` comments in order, collected by the same parse (what
+/// [`super::comments`] finds in a JSON text, without a second pass over it).
+pub fn parse_json_with_comments(text: &str) -> Result<(Document, Vec<Comment>), SyntaxError> {
+    parse(text, true)
+}
+
+fn parse(text: &str, with_comments: bool) -> Result<(Document, Vec<Comment>), SyntaxError> {
+    super::count_parse();
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let mut lines = LineIndex::new(text);
     let options = ParseOptions {
@@ -30,13 +41,36 @@ pub fn parse_json(text: &str) -> Result<Document, SyntaxError> {
         allow_non_finite_numbers: false,
         allow_extended_string_escapes: false,
     };
-    let parsed = parse_to_ast(text, &CollectOptions::default(), &options).map_err(|e| syntax_error(&e, &mut lines))?;
+    let collect = CollectOptions {
+        comments: if with_comments { CommentCollectionStrategy::Separate } else { CommentCollectionStrategy::Off },
+        tokens: false,
+    };
+    let parsed = parse_to_ast(text, &collect, &options).map_err(|e| syntax_error(&e, &mut lines))?;
+    let comments = collected(parsed.comments, text);
     let Some(root) = parsed.value else {
         return Err(SyntaxError::at(lines.position(text.len()), "the file contains no JSON value"));
     };
     let mut recorder = Recorder::new();
     let value = convert(root, &mut lines, &mut recorder)?;
-    Ok(recorder.finish(value))
+    Ok((recorder.finish(value), comments))
+}
+
+/// The parser's comment map (each comment is listed under the token before it and the one after) as one list in
+/// text order, each placed just after its `//` or `/*`.
+fn collected(map: Option<jsonc_parser::CommentMap>, text: &str) -> Vec<Comment> {
+    let mut all: Vec<(usize, &str)> = map
+        .iter()
+        .flat_map(|map| map.values())
+        .flat_map(|list| list.iter())
+        .map(|c| (c.range().start, c.text()))
+        .collect();
+    all.sort_unstable_by_key(|(start, _)| *start);
+    all.dedup_by_key(|(start, _)| *start);
+    // In increasing order, so the index walks the text once.
+    let mut lines = LineIndex::new(text);
+    all.into_iter()
+        .map(|(start, body)| Comment { position: lines.position(start + 2), text: body.to_owned() })
+        .collect()
 }
 
 /// Maps a jsonc-parser error to our position. An unterminated object or array is reported where the text ends (where
@@ -110,6 +144,16 @@ mod tests {
         \t\t\t\t\"storageProfile\": {\r\n\t\t\t\t\t\"imageReference\": {\r\n\
         \t\t\t\t\t\t\"publisher\": \"RedHat\",\r\n\t\t\t\t\t\t\"sku\":   \"8-lvm-gen2\",\r\n\t\t\t\t\t},\r\n\
         \t\t\t\t},\r\n\t\t\t},\r\n\t\t},\r\n\t],\r\n}\r\n";
+
+    #[test]
+    fn comments_from_the_parse_are_the_scanners() {
+        let text = "// head\r\n{\"a\": \"// not\", /* b1 */ \"b\": [1, // tail\n 2] /* é */}\n// end";
+        let (doc, found) = parse_json_with_comments(text).expect("parses");
+        assert_eq!(found, crate::document::comments(text).expect("scans"));
+        assert_eq!(found.len(), 5);
+        assert_eq!(doc.value, serde_json::json!({"a": "// not", "b": [1, 2]}));
+        assert!(parse_json_with_comments("{\"a\": 1}").expect("parses").1.is_empty());
+    }
 
     #[test]
     fn arm_with_comments_crlf_and_tabs() {

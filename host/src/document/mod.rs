@@ -13,9 +13,10 @@ mod yaml;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::fmt::{self, Write};
+use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 
 pub use comments::{Comment, comments};
-pub use json::parse_json;
+pub use json::{parse_json, parse_json_with_comments};
 pub(crate) use text::LineIndex;
 pub use text::{decode_text, sniff};
 pub use yaml::{parse_yaml, parse_yaml_cfn};
@@ -160,6 +161,29 @@ pub fn parse_text(text: &str) -> Result<Vec<Document>, SyntaxError> {
     }
 }
 
+/// [`parse_text`], also returning the text's comments (what [`comments`] finds): a JSON text's come from the same
+/// parse; a YAML text's from a scan of the parser's events that builds no documents. Comments that cannot be read
+/// (the text parsed, but its comment scan failed) are none, as a waiver in them could not be read either.
+pub fn parse_text_with_comments(text: &str) -> Result<(Vec<Document>, Vec<Comment>), SyntaxError> {
+    match sniff(text) {
+        Syntax::Json => parse_json_with_comments(text).map(|(doc, found)| (vec![doc], found)),
+        Syntax::Yaml => Ok((parse_yaml(text)?, comments(text).unwrap_or_default())),
+    }
+}
+
+/// Texts parsed into documents by this process (JSON or YAML, whole files or embedded texts), so a test can hold the
+/// pipeline to one parse per input: nothing is parsed again to place findings or read inline waivers.
+static PARSES: AtomicUsize = AtomicUsize::new(0);
+
+/// How many texts this process has parsed into documents so far.
+pub fn parse_count() -> usize {
+    PARSES.load(AtomicOrdering::Relaxed)
+}
+
+fn count_parse() {
+    PARSES.fetch_add(1, AtomicOrdering::Relaxed);
+}
+
 /// Escapes one reference token per RFC 6901 (`~` → `~0`, `/` → `~1`).
 pub fn escape_token(token: &str) -> String {
     let mut escaped = String::with_capacity(token.len());
@@ -167,7 +191,8 @@ pub fn escape_token(token: &str) -> String {
     escaped
 }
 
-fn push_escaped(out: &mut String, token: &str) {
+/// Appends `token` to `out`, escaped per RFC 6901.
+pub(crate) fn push_escaped(out: &mut String, token: &str) {
     for c in token.chars() {
         match c {
             '~' => out.push_str("~0"),

@@ -43,6 +43,7 @@ pub fn parse_yaml(text: &str) -> Result<Vec<Document>, SyntaxError> {
 /// Pulls every event of `text` into `builder` (iteratively: the parser's own `load` recurses once per nesting level
 /// and would overflow the stack before the depth check ran), then finishes the documents.
 fn load<'a>(text: &'a str, mut builder: Builder<'a>) -> Result<Vec<Document>, SyntaxError> {
+    super::count_parse();
     builder.text = text;
     builder.cursor = CharCursor::new(text);
     let mut parser = Parser::new_from_str(text);

@@ -6,20 +6,20 @@
 //!
 //! Comments are the ones the file's parser reports, never a search of the text: `entitle:ignore`
 //! inside a string (a tag value, a one-line plan) waives nothing. They are indexed by line once
-//! per file, so matching costs O(findings + comments).
+//! per file, so matching costs O(findings + comments). An input's come from its first parse
+//! ([`InlineSource`], kept in the report); only other files findings point at (a module's `.tf`
+//! files, a linked template) are read here.
 
 use std::collections::{BTreeMap, HashMap};
 
 use entitle_sdk::{Date, Severity};
 use serde_json::Value;
 
+use super::inline_source::{InlineSource, MARKER};
 use super::waivers::waiver_finding;
-use crate::document::{self, Comment, Document};
+use crate::document::{Comment, Position};
 use crate::report::{Location, Report, Suppression, SuppressionKind};
 use crate::{Error, ErrorKind, Phase};
-
-/// A descriptor's `entitle:ignore` comments by line, and its parsed JSON when it is JSON (for `metadata`).
-type Source = (HashMap<u32, Vec<Comment>>, Option<Document>);
 
 /// One inline waiver and where it is written.
 struct Inline {
@@ -31,17 +31,20 @@ struct Inline {
 
 /// Applies inline waivers to the report's findings; malformed ones are errors.
 pub fn apply_inline(report: &mut Report) -> Vec<Error> {
-    let mut files: BTreeMap<String, Option<Source>> = BTreeMap::new();
+    let mut read: BTreeMap<String, Option<InlineSource>> = BTreeMap::new();
     let (mut errors, mut expired) = (Vec::new(), Vec::new());
+    let sources = &report.inline;
     for f in report.findings.iter_mut().filter(|f| f.suppression.is_none() && super::acceptable(f)) {
-        let Some((by_line, doc)) = files.entry(f.location.path.clone()).or_insert_with(|| read(&f.location.path))
-        else {
-            continue;
+        let path = &f.location.path;
+        let source = match sources.get(path) {
+            Some(source) => source,
+            None => match read.entry(path.clone()).or_insert_with(|| InlineSource::read(path)) {
+                Some(source) => source,
+                None => continue,
+            },
         };
-        let mut found = comments(by_line, &f.location.path, f.location.line, &mut errors);
-        if let Some(doc) = doc {
-            found.extend(metadata(doc, &f.location.path, &f.location.pointer, &mut errors));
-        }
+        let mut found = comments(&source.by_line, path, f.location.line, &mut errors);
+        found.extend(metadata(&source.metadata, path, &f.location.pointer, &mut errors));
         if let Some(w) = found.into_iter().find(|w| w.rule == f.rule) {
             if report.as_of <= w.until {
                 f.suppression = Some(Suppression {
@@ -71,27 +74,6 @@ pub fn apply_inline(report: &mut Report) -> Vec<Error> {
     }
     errors
 }
-
-fn read(path: &str) -> Option<Source> {
-    let bytes = std::fs::read(path).ok()?;
-    let text = document::decode_text(&bytes).ok()?;
-    let hcl = path.ends_with(".tf");
-    let doc = match document::sniff(text) {
-        document::Syntax::Json if !hcl => document::parse_json(text).ok(),
-        _ => None,
-    };
-    // A file that no longer parses has no comments to read; its findings stay unwaived.
-    let found = if hcl { crate::formats::tfhcl::hcl_comments(text) } else { document::comments(text) };
-    let mut by_line: HashMap<u32, Vec<Comment>> = HashMap::new();
-    for comment in found.unwrap_or_default() {
-        if comment.text.contains(MARKER) {
-            by_line.entry(comment.position.line).or_default().push(comment);
-        }
-    }
-    Some((by_line, doc))
-}
-
-const MARKER: &str = "entitle:ignore";
 
 /// `entitle:ignore` comments on `line` or the line above it.
 fn comments(by_line: &HashMap<u32, Vec<Comment>>, path: &str, line: u32, errors: &mut Vec<Error>) -> Vec<Inline> {
@@ -135,7 +117,12 @@ fn parse(words: &[&str]) -> Result<(String, String, Date), String> {
 
 /// `metadata.entitle.ignore` (or CloudFormation `Metadata`) of the resource that
 /// contains `pointer`.
-fn metadata(doc: &Document, path: &str, pointer: &str, errors: &mut Vec<Error>) -> Vec<Inline> {
+fn metadata(
+    lists: &HashMap<String, Vec<(Value, Position)>>,
+    path: &str,
+    pointer: &str,
+    errors: &mut Vec<Error>,
+) -> Vec<Inline> {
     let tokens: Vec<&str> = pointer.split('/').collect();
     let Some(end) = (1..tokens.len()).rev().find(|&i| matches!(tokens[i - 1], "resources" | "Resources")) else {
         return Vec::new();
@@ -144,10 +131,9 @@ fn metadata(doc: &Document, path: &str, pointer: &str, errors: &mut Vec<Error>) 
     let mut out = Vec::new();
     for key in ["metadata", "Metadata"] {
         let base = format!("{resource}/{key}/entitle/ignore");
-        let Some(Value::Array(items)) = doc.value.pointer(&base) else { continue };
-        for (i, item) in items.iter().enumerate() {
+        let Some(items) = lists.get(&base) else { continue };
+        for (i, (item, position)) in items.iter().enumerate() {
             let at_pointer = format!("{base}/{i}");
-            let position = doc.nearest_position(&at_pointer);
             let location =
                 Location { path: path.to_owned(), line: position.line, column: position.column, pointer: at_pointer };
             let field = |k: &str| item.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();

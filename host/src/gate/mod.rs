@@ -5,12 +5,14 @@
 mod baseline;
 mod config;
 mod inline;
+mod inline_source;
 mod tomlfile;
 mod waivers;
 
 pub use baseline::Baseline;
 pub use config::GateConfig;
 pub use inline::apply_inline;
+pub use inline_source::InlineSource;
 pub use waivers::Waivers;
 
 use std::path::PathBuf;

@@ -84,6 +84,9 @@ pub struct Report {
     pub logs: Vec<crate::guest_log::GuestLog>,
     /// Counts.
     pub summary: Summary,
+    /// Each input's inline waivers (by path as shown), from its first parse, for the gate.
+    #[serde(skip)]
+    pub inline: std::collections::BTreeMap<String, crate::gate::InlineSource>,
 }
 
 /// Tool name and version.
@@ -361,11 +364,15 @@ impl Report {
             errors: Vec::new(),
             logs: Vec::new(),
             summary: Summary::default(),
+            inline: Default::default(),
         }
     }
 
     /// Records an input.
     pub fn add_input(&mut self, loaded: &LoadedInput) {
+        if let Some(source) = &loaded.inline {
+            self.inline.entry(loaded.path.clone()).or_insert_with(|| source.clone());
+        }
         self.inputs.push(InputInfo {
             path: loaded.path.clone(),
             format: loaded.format.map(|f| f.name()),

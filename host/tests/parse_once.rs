@@ -1,0 +1,84 @@
+//! Every input is parsed once: placing findings and reading inline waivers (comments and resource metadata) use the
+//! first parse, never a second read of the file. A test binary of its own, because the parse counter is per process.
+
+use std::path::PathBuf;
+
+use entitle::gate::GateOptions;
+use entitle::{CacheMode, CheckOptions, Checker, LoadedCatalog, Runtime, RuntimeOptions};
+use serde_json::{Value, json};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+const IGNORE: &str = "entitle:ignore RHEL-LC-MAJOR-EOL legacy app until=2099-12-31";
+
+/// A one-line plan of one RHEL 7.2 VM (no comments: plans have none).
+fn plan() -> String {
+    "{\"format_version\":\"1.2\",\"resource_changes\":[{\"address\":\"azurerm_linux_virtual_machine.db\",\
+     \"mode\":\"managed\",\"type\":\"azurerm_linux_virtual_machine\",\"name\":\"db\",\"change\":{\"actions\":[\"create\"],\
+     \"before\":null,\"after\":{\"location\":\"westeurope\",\"source_image_reference\":[{\"publisher\":\"RedHat\",\
+     \"offer\":\"RHEL\",\"sku\":\"7.2\",\"version\":\"latest\"}]},\"after_unknown\":{}}}]}"
+        .to_owned()
+}
+
+#[test]
+fn each_input_is_parsed_once_and_inline_waivers_come_from_that_parse() {
+    let dir = std::env::temp_dir().join(format!("entitle-parse-once-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let arm = std::fs::read_to_string(root().join("examples/azure-rhel7-payg.json")).unwrap();
+    // A JSONC comment on the line above the finding's `sku`.
+    let mut lines: Vec<String> = arm.lines().map(str::to_owned).collect();
+    lines.insert(16, format!("          // {IGNORE}"));
+    std::fs::write(dir.join("commented.json"), lines.join("\n")).unwrap();
+    // Strict JSON: the waiver in the resource's metadata.
+    let mut strict: Value =
+        serde_json::from_str(&arm.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<String>()).unwrap();
+    strict["resources"][0]["metadata"] =
+        json!({"entitle": {"ignore": [{"rule": "RHEL-LC-MAJOR-EOL", "reason": "legacy app", "until": "2099-12-31"}]}});
+    std::fs::write(dir.join("strict.json"), serde_json::to_string_pretty(&strict).unwrap()).unwrap();
+    std::fs::write(dir.join("plan.json"), plan()).unwrap();
+    let fleet =
+        format!("entitle: 1\nworkloads:\n  - id: a\n    # {IGNORE}\n    os: {{product: rhel, version: \"6.10\"}}\n");
+    std::fs::write(dir.join("fleet.yaml"), fleet).unwrap();
+
+    let cache = std::env::temp_dir().join("entitle-tests-cache");
+    let runtime = Runtime::new(RuntimeOptions { cache: CacheMode::Dir(cache), ..RuntimeOptions::default() }).unwrap();
+    let (policies, load_errors) = entitle::load_policies(&runtime, true, &[]);
+    assert!(load_errors.is_empty(), "{load_errors:?}");
+    let checker = Checker { runtime, policies, catalog: LoadedCatalog::builtin() };
+    let (files, errors) = entitle::discover(std::slice::from_ref(&dir));
+    assert_eq!(files.len(), 4);
+    let options = CheckOptions { jobs: 2, ..CheckOptions::new("2026-11-25".parse().unwrap()) };
+
+    let before = entitle::document::parse_count();
+    let mut report = checker.check(&files, errors, &options);
+    entitle::gate::apply(&mut report, &GateOptions::default());
+    let parses = entitle::document::parse_count() - before;
+
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let waived: Vec<(String, Option<u32>)> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "RHEL-LC-MAJOR-EOL")
+        .map(|f| {
+            let name = f.location.path.rsplit('/').next().unwrap().to_owned();
+            (name, f.suppression.as_ref().and_then(|s| s.location.as_ref()).map(|l| l.line))
+        })
+        .collect();
+    let strict_line =
+        serde_json::to_string_pretty(&strict).unwrap().lines().position(|l| l.contains("\"reason\"")).unwrap();
+    assert_eq!(
+        waived,
+        [
+            ("commented.json".to_owned(), Some(17)),
+            ("fleet.yaml".to_owned(), Some(4)),
+            ("plan.json".to_owned(), None),
+            // The metadata item's position: the line of its opening brace, just above its first member.
+            ("strict.json".to_owned(), Some(strict_line as u32)),
+        ]
+    );
+    assert_eq!(parses, 4, "each of the 4 inputs is parsed once, and nothing is parsed at report time");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
