@@ -16,7 +16,7 @@ mod network;
 mod sap;
 mod script;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use entitle_sdk::Workload;
 use entitle_sdk::model::{Evidence, HaMembership, Instance, SapWorkload, Source, Strength};
@@ -44,7 +44,8 @@ pub fn detect(workloads: &mut [Workload], format: Option<Format>, doc: Option<&V
         (Some(format), Some(doc)) => graph::nodes(format, doc),
         _ => (Vec::new(), None),
     };
-    let owner: Vec<Option<usize>> = workloads.iter().map(|w| node_of(w, &nodes, path)).collect();
+    let index = NodeIndex::new(&nodes);
+    let owner: Vec<Option<usize>> = workloads.iter().map(|w| index.node_of(w, &nodes, path)).collect();
     let place = |mut s: Source| {
         if s.line.is_none()
             && let Some((line, column)) = locate(&s.path, &s.pointer)
@@ -54,15 +55,14 @@ pub fn detect(workloads: &mut [Workload], format: Option<Format>, doc: Option<&V
         s
     };
     let mut hits: Vec<Vec<Hit>> = workloads.iter().map(|_| Vec::new()).collect();
-    let machines = |i: usize| {
-        let counts: Vec<u64> = owner
-            .iter()
-            .zip(workloads.iter())
-            .filter(|(o, _)| **o == Some(i))
-            .map(|(_, w)| w.count.unwrap_or(1))
-            .collect();
-        (!counts.is_empty()).then(|| counts.iter().sum())
-    };
+    // Machines per node, counted once (asked for per node, not per node and workload).
+    let mut counted: HashMap<usize, u64> = HashMap::new();
+    for (o, w) in owner.iter().zip(workloads.iter()) {
+        if let Some(o) = o {
+            *counted.entry(*o).or_default() += w.count.unwrap_or(1);
+        }
+    }
+    let machines = |i: usize| counted.get(&i).copied();
     for found in fence::clusters(path, &nodes, &machines) {
         for (w, o) in owner.iter().enumerate() {
             if o.is_some_and(|o| found.members.contains(&o)) {
@@ -132,19 +132,37 @@ pub fn detect(workloads: &mut [Workload], format: Option<Format>, doc: Option<&V
     }
 }
 
-/// The node a workload is declared in: the deepest whose pointer holds the workload's
-/// source, or (Terraform) whose address is the workload's id.
-fn node_of(w: &Workload, nodes: &[graph::Node], path: &str) -> Option<usize> {
-    let inside = |n: &graph::Node| {
-        w.source.path == path
-            && (w.source.pointer == n.pointer || w.source.pointer.starts_with(&format!("{}/", n.pointer)))
-    };
-    nodes
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| inside(n) || w.id == n.name)
-        .max_by_key(|(_, n)| n.pointer.len())
-        .map(|(i, _)| i)
+/// The nodes by pointer and by name, so finding a workload's node costs the depth of its
+/// pointer rather than a pass over every node (a plan has thousands of each).
+struct NodeIndex<'a> {
+    by_pointer: HashMap<&'a str, Vec<usize>>,
+    by_name: HashMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> NodeIndex<'a> {
+    fn new(nodes: &'a [graph::Node]) -> NodeIndex<'a> {
+        let (mut by_pointer, mut by_name) = (HashMap::<_, Vec<_>>::new(), HashMap::<_, Vec<_>>::new());
+        for (i, n) in nodes.iter().enumerate() {
+            by_pointer.entry(n.pointer.as_str()).or_default().push(i);
+            by_name.entry(n.name.as_str()).or_default().push(i);
+        }
+        NodeIndex { by_pointer, by_name }
+    }
+
+    /// The node a workload is declared in: the deepest whose pointer holds the workload's
+    /// source, or (Terraform) whose address is the workload's id; of equals, the last.
+    fn node_of(&self, w: &Workload, nodes: &[graph::Node], path: &str) -> Option<usize> {
+        let mut found: Vec<usize> = self.by_name.get(w.id.as_str()).cloned().unwrap_or_default();
+        if w.source.path == path {
+            let pointer = w.source.pointer.as_str();
+            // The pointer itself and each ancestor (every prefix that ends before a `/`).
+            let ancestors = pointer.match_indices('/').map(|(at, _)| &pointer[..at]).chain([pointer]);
+            for ancestor in ancestors {
+                found.extend(self.by_pointer.get(ancestor).into_iter().flatten());
+            }
+        }
+        found.into_iter().max_by_key(|&i| (nodes[i].pointer.len(), i))
+    }
 }
 
 /// Cluster key → (cluster id shown, fencing): keys that share a workload are one cluster,
