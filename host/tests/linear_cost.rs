@@ -1,0 +1,160 @@
+//! Large inputs cost linear work: a plan (or ARM template) four times as large costs at most 4.4 times the heap
+//! allocations (calls and bytes) of the whole check, read to report with the gate. Counted by a global allocator of
+//! this test binary, so the bound does not depend on the machine's speed or load and cannot flake; a test binary of
+//! its own, because the counters are per process. A pass over every resource per workload (what support detection
+//! did) makes the ratio about 7 at these sizes.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use entitle::gate::GateOptions;
+use entitle::{CacheMode, CheckOptions, Checker, LoadedCatalog, Runtime, RuntimeOptions};
+
+/// The system allocator, counting allocations and the bytes asked for.
+struct Counting;
+
+static CALLS: AtomicU64 = AtomicU64::new(0);
+static BYTES: AtomicU64 = AtomicU64::new(0);
+
+// SAFETY: every call is passed unchanged to the system allocator; only counters are added.
+#[allow(unsafe_code)]
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        CALLS.fetch_add(1, Ordering::Relaxed);
+        BYTES.fetch_add(layout.size() as u64, Ordering::Relaxed);
+        // SAFETY: the caller's contract for `alloc` is the system allocator's.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` was allocated by the system allocator with `layout`.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        CALLS.fetch_add(1, Ordering::Relaxed);
+        BYTES.fetch_add(new_size as u64, Ordering::Relaxed);
+        // SAFETY: the caller's contract for `realloc` is the system allocator's.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// A one-line plan of `n` groups: a RHEL VM (Azure, or AWS every third) and four other resources.
+fn plan(n: usize) -> String {
+    let mut changes = Vec::new();
+    for i in 0..n {
+        let change = |ty: &str, name: String, after: String| {
+            format!(
+                "{{\"address\":\"{ty}.{name}\",\"mode\":\"managed\",\"type\":\"{ty}\",\"name\":\"{name}\",\
+                 \"change\":{{\"actions\":[\"create\"],\"before\":null,\"after\":{after},\"after_unknown\":{{}}}}}}"
+            )
+        };
+        if i % 3 == 2 {
+            let after = format!(
+                "{{\"ami\":\"ami-{i:017x}\",\"instance_type\":\"m5.large\",\"tags\":{{\"Name\":\"app-{i}\",\"os\":\"rhel\"}}}}"
+            );
+            changes.push(change("aws_instance", format!("app_{i}"), after));
+        } else {
+            let after = format!(
+                "{{\"location\":\"westeurope\",\"size\":\"Standard_D2s_v5\",\"admin_username\":\"azureuser\",\
+                 \"source_image_reference\":[{{\"publisher\":\"RedHat\",\"offer\":\"RHEL\",\"sku\":\"8_{}\",\"version\":\"latest\"}}],\
+                 \"tags\":{{\"app\":\"app-{i}\"}}}}",
+                i % 10
+            );
+            changes.push(change("azurerm_linux_virtual_machine", format!("vm_{i}"), after));
+        }
+        for (k, ty) in ["azurerm_network_interface", "azurerm_public_ip", "aws_security_group", "azurerm_managed_disk"]
+            .iter()
+            .enumerate()
+        {
+            let after = format!(
+                "{{\"name\":\"{ty}-{i}\",\"location\":\"westeurope\",\"settings\":[{{\"k\":\"v{k}\",\"ports\":[22,80,443]}}],\
+                 \"tags\":{{\"app\":\"app-{i}\",\"team\":\"t{}\"}}}}",
+                i % 7
+            );
+            changes.push(change(ty, format!("r{k}_{i}"), after));
+        }
+    }
+    format!(
+        "{{\"format_version\":\"1.2\",\"terraform_version\":\"1.10.5\",\"resource_changes\":[{}]}}",
+        changes.join(",")
+    )
+}
+
+/// An ARM template of `n` groups: a RHEL VM and two other resources.
+fn arm(n: usize) -> String {
+    let mut resources = Vec::new();
+    for i in 0..n {
+        resources.push(format!(
+            "{{\"type\":\"Microsoft.Compute/virtualMachines\",\"apiVersion\":\"2023-03-01\",\"name\":\"vm-{i}\",\
+             \"location\":\"[parameters('location')]\",\"properties\":{{\"hardwareProfile\":{{\"vmSize\":\"Standard_D2s_v5\"}},\
+             \"storageProfile\":{{\"imageReference\":{{\"publisher\":\"RedHat\",\"offer\":\"RHEL\",\"sku\":\"8_{}\",\
+             \"version\":\"latest\"}},\"osDisk\":{{\"createOption\":\"FromImage\"}}}}}}}}",
+            i % 10
+        ));
+        for ty in ["Microsoft.Network/networkInterfaces", "Microsoft.Network/publicIPAddresses"] {
+            resources.push(format!(
+                "{{\"type\":\"{ty}\",\"apiVersion\":\"2023-04-01\",\"name\":\"[concat('r-', '{i}')]\",\
+                 \"location\":\"[parameters('location')]\",\"properties\":{{\"tags\":{{\"n\":\"{i}\"}}}}}}"
+            ));
+        }
+    }
+    format!(
+        "{{\"$schema\":\"https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#\",\
+         \"contentVersion\":\"1.0.0.0\",\"parameters\":{{\"location\":{{\"type\":\"string\",\"defaultValue\":\"westeurope\"}}}},\
+         \"resources\":[\n{}\n]}}",
+        resources.join(",\n")
+    )
+}
+
+/// Allocation calls and bytes of one whole check of `file`, with its finding count.
+fn cost(checker: &Checker, file: &Path) -> (u64, u64, usize) {
+    let (files, errors) = entitle::discover(&[file.to_path_buf()]);
+    let options = CheckOptions::new("2026-11-25".parse().unwrap());
+    let (calls, bytes) = (CALLS.load(Ordering::Relaxed), BYTES.load(Ordering::Relaxed));
+    let mut report = checker.check(&files, errors, &options);
+    entitle::gate::apply(&mut report, &GateOptions::default());
+    let found = report.findings.len();
+    drop(report);
+    assert!(found > 0, "the generated input has findings");
+    (CALLS.load(Ordering::Relaxed) - calls, BYTES.load(Ordering::Relaxed) - bytes, found)
+}
+
+#[test]
+fn four_times_the_input_costs_at_most_four_point_four_times_the_allocations() {
+    let dir = std::env::temp_dir().join(format!("entitle-linear-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let cache = std::env::temp_dir().join("entitle-tests-cache");
+    let runtime = Runtime::new(RuntimeOptions { cache: CacheMode::Dir(cache), ..RuntimeOptions::default() }).unwrap();
+    let (policies, load_errors) = entitle::load_policies(&runtime, true, &[]);
+    assert!(load_errors.is_empty(), "{load_errors:?}");
+    let checker = Checker { runtime, policies, catalog: LoadedCatalog::builtin() };
+    let write = |name: &str, text: String| -> PathBuf {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    for (kind, small, large) in [
+        ("plan", write("small-plan.json", plan(250)), write("large-plan.json", plan(1000))),
+        ("ARM template", write("small-arm.json", arm(250)), write("large-arm.json", arm(1000))),
+    ] {
+        let (s, l) = (cost(&checker, &small), cost(&checker, &large));
+        let size = std::fs::metadata(&large).unwrap().len() as f64 / std::fs::metadata(&small).unwrap().len() as f64;
+        assert!((3.9..4.1).contains(&size), "{kind}: sizes {size}");
+        let (calls, bytes) = (l.0 as f64 / s.0 as f64, l.1 as f64 / s.1 as f64);
+        eprintln!(
+            "{kind}: {size:.2}x the bytes, {:.2}x the findings: {calls:.2}x the allocations, {bytes:.2}x the bytes allocated",
+            l.2 as f64 / s.2 as f64
+        );
+        assert!(
+            calls <= 4.4 && bytes <= 4.4,
+            "{kind}: {calls:.2}x the allocation calls, {bytes:.2}x the bytes ({s:?} → {l:?})"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
