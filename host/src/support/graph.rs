@@ -23,7 +23,7 @@ pub const MAX_WORK: usize = 64 << 20;
 
 /// One resource.
 #[derive(Debug)]
-pub struct Node {
+pub struct Node<'a> {
     /// The resource type (`Microsoft.Authorization/roleDefinitions`, `AWS::IAM::Policy`, `aws_iam_policy`).
     pub ty: String,
     /// The name as a reviewer knows it (ARM name as written, logical id, address).
@@ -32,15 +32,15 @@ pub struct Node {
     pub pointer: String,
     /// The resource as JSON text (for searching names and actions).
     pub text: String,
-    /// The resource itself.
-    pub value: Value,
+    /// The resource itself (borrowed from the document: a copy doubled a large input's memory).
+    pub value: &'a Value,
     /// Indices of the nodes it names.
     pub names: Vec<usize>,
 }
 
 /// The resources of a document in `format` (empty for formats without such resources),
 /// linked; or, past the bounds, unlinked with the reason.
-pub fn nodes(format: Format, doc: &Value) -> (Vec<Node>, Option<String>) {
+pub fn nodes(format: Format, doc: &Value) -> (Vec<Node<'_>>, Option<String>) {
     let mut out = match format {
         Format::Arm => arm(doc),
         Format::CloudFormation => cfn(doc),
@@ -61,18 +61,11 @@ pub fn nodes(format: Format, doc: &Value) -> (Vec<Node>, Option<String>) {
     (out, None)
 }
 
-fn node(ty: &str, name: &str, pointer: String, value: &Value) -> Node {
-    Node {
-        ty: ty.to_owned(),
-        name: name.to_owned(),
-        pointer,
-        text: value.to_string(),
-        value: value.clone(),
-        names: Vec::new(),
-    }
+fn node<'a>(ty: &str, name: &str, pointer: String, value: &'a Value) -> Node<'a> {
+    Node { ty: ty.to_owned(), name: name.to_owned(), pointer, text: value.to_string(), value, names: Vec::new() }
 }
 
-fn arm(doc: &Value) -> Vec<Node> {
+fn arm(doc: &Value) -> Vec<Node<'_>> {
     let mut out = Vec::new();
     // Resources are a list, or (language version 2.0) an object of symbolic names.
     let resources: Vec<(String, &Value)> = match doc.get("resources") {
@@ -91,7 +84,7 @@ fn arm(doc: &Value) -> Vec<Node> {
     out
 }
 
-fn push_arm(out: &mut Vec<Node>, r: &Value, pointer: String, parent: Option<&str>) {
+fn push_arm<'a>(out: &mut Vec<Node<'a>>, r: &'a Value, pointer: String, parent: Option<&str>) {
     let ty = r.get("type").and_then(Value::as_str).unwrap_or_default();
     let ty = match parent {
         Some(p) if !ty.contains('/') || !ty.contains('.') => format!("{p}/{ty}"),
@@ -101,7 +94,7 @@ fn push_arm(out: &mut Vec<Node>, r: &Value, pointer: String, parent: Option<&str
     out.push(node(&ty, name, pointer, r));
 }
 
-fn cfn(doc: &Value) -> Vec<Node> {
+fn cfn(doc: &Value) -> Vec<Node<'_>> {
     let Some(resources) = doc.get("Resources").and_then(Value::as_object) else { return Vec::new() };
     resources
         .iter()
@@ -112,7 +105,7 @@ fn cfn(doc: &Value) -> Vec<Node> {
         .collect()
 }
 
-fn dm(doc: &Value) -> Vec<Node> {
+fn dm(doc: &Value) -> Vec<Node<'_>> {
     let Some(resources) = doc.get("resources").and_then(Value::as_array) else { return Vec::new() };
     resources
         .iter()
@@ -125,7 +118,7 @@ fn dm(doc: &Value) -> Vec<Node> {
         .collect()
 }
 
-fn tfplan(doc: &Value) -> Vec<Node> {
+fn tfplan(doc: &Value) -> Vec<Node<'_>> {
     let Some(changes) = doc.get("resource_changes").and_then(Value::as_array) else { return Vec::new() };
     changes
         .iter()
