@@ -150,7 +150,7 @@ fn aws_fence_policy(n: &Node) -> Option<(Option<&'static str>, String)> {
     if !iam || n.ty.contains("instance_profile") || n.ty.contains("InstanceProfile") {
         return None;
     }
-    let actions = ec2_actions(&n.value, 0);
+    let actions = ec2_actions(n.value, 0);
     let has = |action: &str| actions.contains(&action.to_ascii_lowercase());
     if has("ec2:*") || has("ec2:RunInstances") || has("ec2:TerminateInstances") {
         return None;

@@ -139,13 +139,13 @@ fn link(format: Format, doc: &Value, nodes: &mut [Node]) {
         Format::CloudFormation => nodes
             .iter()
             .map(|n| {
-                let refs = cfn_refs(&n.value);
+                let refs = cfn_refs(n.value);
                 (0..nodes.len()).filter(|&j| refs.contains(&nodes[j].name)).collect()
             })
             .collect(),
         Format::TerraformPlan => {
             let config = tf_references(doc);
-            let literal: Vec<Vec<String>> = nodes.iter().map(|n| tf_literal_names(&n.value)).collect();
+            let literal: Vec<Vec<String>> = nodes.iter().map(|n| tf_literal_names(n.value)).collect();
             nodes
                 .iter()
                 .enumerate()
@@ -157,7 +157,7 @@ fn link(format: Format, doc: &Value, nodes: &mut [Node]) {
                         .filter(|&j| {
                             let other = unindexed(&nodes[j].name);
                             refs.iter().any(|r| r == other || r.starts_with(&format!("{other}.")))
-                                || literal[j].iter().any(|name| strings(&n.value).any(|s| s == name))
+                                || literal[j].iter().any(|name| strings(n.value).any(|s| s == name))
                         })
                         .collect()
                 })
