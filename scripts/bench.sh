@@ -9,7 +9,8 @@
 # Inputs are generated under $BENCH_DIR (default /tmp/entitle-bench) by ../shared/bench/gen.py, never in the
 # repository. The release binary is built first. Wall-clock figures on a shared machine are noisy: ratios come from
 # runs made side by side, and `valgrind --tool=callgrind` instruction counts (BENCH_CALLGRIND=1) back the large-file
-# rows. Sizes can be lowered for a quick run: BENCH_MB="5 20", BENCH_COUNT=2000, BENCH_RUNS=3.
+# rows. Sizes can be lowered for a quick run: BENCH_MB="5 20", BENCH_COUNT=2000, BENCH_RUNS=3; BENCH_BIN names
+# another binary (then nothing is built).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,13 +20,13 @@ mbs=${BENCH_MB:-5 20 50}
 count=${BENCH_COUNT:-10000}
 runs=${BENCH_RUNS:-5}
 as_of=2026-11-25
-bin=$root/target/release/entitle
+bin=${BENCH_BIN:-$root/target/release/entitle}
 out=$root/target/bench
 mkdir -p "$dir" "$out"
 table=$out/table.md
 
 [ -f "$gen" ] || { echo "bench: no generator at $gen (set BENCH_GEN)" >&2; exit 2; }
-(cd "$root" && cargo build --release -p entitle >&2)
+[ -n "${BENCH_BIN:-}" ] || (cd "$root" && cargo build --release -p entitle >&2)
 
 # Median of the numbers on stdin.
 median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) print "nan"; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
@@ -56,20 +57,21 @@ row() { echo "| $1 | $2 | $3 | $4 |" | tee -a "$table"; }
 
 # Inputs.
 [ -d "$dir/corpus" ] && [ "$(find "$dir/corpus" -type f | wc -l)" -gt "$count" ] ||
-  python3 "$gen" corpus --out "$dir/corpus" --count "$count" --force >/dev/null
+  python3 "$gen" corpus --out "$dir/corpus" --count "$count" --force >/dev/null 2>&1
 for mb in $mbs; do
-  [ -f "$dir/plan$mb.json" ] || python3 "$gen" bigplan --mb "$mb" --out "$dir/plan$mb.json" >/dev/null
-  [ -f "$dir/arm$mb.json" ] || python3 "$gen" bigarm --mb "$mb" --out "$dir/arm$mb.json" >/dev/null
+  [ -f "$dir/plan$mb.json" ] || python3 "$gen" bigplan --mb "$mb" --out "$dir/plan$mb.json" >/dev/null 2>&1
+  [ -f "$dir/arm$mb.json" ] || python3 "$gen" bigarm --mb "$mb" --out "$dir/arm$mb.json" >/dev/null 2>&1
 done
-[ -f "$dir/plan0.1.json" ] || python3 "$gen" bigplan --mb 0.1 --out "$dir/plan0.1.json" >/dev/null
-[ -f "$dir/plan2.json" ] || python3 "$gen" bigplan --mb 2 --out "$dir/plan2.json" >/dev/null
-small=$(find "$dir/corpus/arm" -type f -size -3k -size +2k | sort | head -1)
+[ -f "$dir/plan0.1.json" ] || python3 "$gen" bigplan --mb 0.1 --out "$dir/plan0.1.json" >/dev/null 2>&1
+[ -f "$dir/plan2.json" ] || python3 "$gen" bigplan --mb 2 --out "$dir/plan2.json" >/dev/null 2>&1
+# A 2-3 KB ARM template with a RHEL VM (so rhel-lifecycle has a workload to evaluate).
+small=$(find "$dir/corpus/arm" -type f -size +2000c -size -3000c | sort | xargs grep -l '"RedHat"' | head -1)
 
 # (a) One evaluation, fresh instance.
 for input in "$small" "$dir/plan0.1.json" "$dir/plan2.json"; do
   size=$(stat -c %s "$input")
   us=$("$bin" bench --policy rhel-lifecycle --iterations 50 --as-of "$as_of" --format json "$input" |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["median_us"])')
+    python3 -c 'import json,sys; r=json.load(sys.stdin); print("%.1f" % r[0]["median_us"] if r else "nan")')
   row "(a) one evaluation" "rhel-lifecycle, $((size / 1024)) KB input" "${us} µs median" "regorus: not run"
 done
 
