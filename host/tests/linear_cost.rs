@@ -4,44 +4,17 @@
 //! its own, because the counters are per process. A pass over every resource per workload (what support detection
 //! did) makes the ratio about 7 at these sizes.
 
-use std::alloc::{GlobalAlloc, Layout, System};
+use std::alloc::System;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use entitle::gate::GateOptions;
 use entitle::{CacheMode, CheckOptions, Checker, LoadedCatalog, Runtime, RuntimeOptions};
+use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 
-/// The system allocator, counting allocations and the bytes asked for.
-struct Counting;
-
-static CALLS: AtomicU64 = AtomicU64::new(0);
-static BYTES: AtomicU64 = AtomicU64::new(0);
-
-// SAFETY: every call is passed unchanged to the system allocator; only counters are added.
-#[allow(unsafe_code)]
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        CALLS.fetch_add(1, Ordering::Relaxed);
-        BYTES.fetch_add(layout.size() as u64, Ordering::Relaxed);
-        // SAFETY: the caller's contract for `alloc` is the system allocator's.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` was allocated by the system allocator with `layout`.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        CALLS.fetch_add(1, Ordering::Relaxed);
-        BYTES.fetch_add(new_size as u64, Ordering::Relaxed);
-        // SAFETY: the caller's contract for `realloc` is the system allocator's.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
+/// The system allocator, counting allocations and the bytes asked for (a maintained wrapper, so this test needs
+/// no `unsafe` of its own).
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static ALLOCATOR: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
 
 /// A one-line plan of `n` groups: a RHEL VM (Azure, or AWS every third) and four other resources.
 fn plan(n: usize) -> String {
@@ -115,13 +88,14 @@ fn arm(n: usize) -> String {
 fn cost(checker: &Checker, file: &Path) -> (u64, u64, usize) {
     let (files, errors) = entitle::discover(&[file.to_path_buf()]);
     let options = CheckOptions::new("2026-11-25".parse().unwrap());
-    let (calls, bytes) = (CALLS.load(Ordering::Relaxed), BYTES.load(Ordering::Relaxed));
+    let region = Region::new(ALLOCATOR);
     let mut report = checker.check(&files, errors, &options);
     entitle::gate::apply(&mut report, &GateOptions::default());
     let found = report.findings.len();
     drop(report);
     assert!(found > 0, "the generated input has findings");
-    (CALLS.load(Ordering::Relaxed) - calls, BYTES.load(Ordering::Relaxed) - bytes, found)
+    let stats = region.change();
+    ((stats.allocations + stats.reallocations) as u64, stats.bytes_allocated as u64, found)
 }
 
 #[test]
