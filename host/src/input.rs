@@ -272,6 +272,9 @@ pub struct LoadedInput {
     pub k8s: formats::k8s::RunFacts,
     /// Findings entitle makes about the input itself, reported with the policies' findings.
     pub findings: Vec<crate::input_finding::InputFinding>,
+    /// The text of the file as read, which the human report quotes (not kept for files
+    /// read otherwise, which are then cited without their lines).
+    pub sources: Vec<std::sync::Arc<crate::source_text::SourceText>>,
 }
 
 /// Reads, parses and models one file.
@@ -321,7 +324,9 @@ pub fn load(file: &InputFile, catalog: &Catalog, options: &ReadOptions) -> Resul
         Some(Err(why)) => return Err(Error::new(Phase::Parse, ErrorKind::Shape(why)).path(&file.display)),
         None => (document::parse_text(text).map_err(syntax)?, text.to_owned()),
     };
-    load_documents(&file.display, &file.path, &text, docs, file.explicit, catalog, options)
+    let mut loaded = load_documents(&file.display, &file.path, &text, docs, file.explicit, catalog, options)?;
+    loaded.sources.push(std::sync::Arc::new(crate::source_text::SourceText::new(&file.display, text)));
+    Ok(loaded)
 }
 
 /// A source format entitle does not read: named, an error; walked, a descriptor fails the
@@ -445,6 +450,7 @@ impl LoadedInput {
             notes: Vec::new(),
             k8s: Default::default(),
             findings: Vec::new(),
+            sources: Vec::new(),
         }
     }
 }
