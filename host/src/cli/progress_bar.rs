@@ -50,17 +50,23 @@ fn draw(progress: &Progress, stop: &AtomicBool) {
         }
         std::thread::sleep(EVERY);
     }
-    let bar = ProgressBar::with_draw_target(Some(1), ProgressDrawTarget::stderr());
+    // Set up hidden, then shown: the first frame already has the counts and the run's time.
+    let bar = ProgressBar::with_draw_target(Some(1), ProgressDrawTarget::hidden()).with_elapsed(started.elapsed());
     let style = ProgressStyle::with_template("{spinner} [{elapsed}] {bar:30} {msg}")
         .unwrap_or_else(|_| ProgressStyle::default_bar())
         .progress_chars("=> ");
     bar.set_style(style);
+    let mut shown = false;
     while !stop.load(Ordering::Relaxed) {
         let now = progress.snapshot();
         let (done, total) = steps(now);
         bar.set_length(total.max(1) as u64);
         bar.set_position(done as u64);
         bar.set_message(message(now));
+        if !shown {
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+            shown = true;
+        }
         bar.tick();
         std::thread::sleep(EVERY);
     }
