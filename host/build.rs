@@ -48,6 +48,40 @@ fn main() {
         writeln!(generated, "    ({file:?}, include_bytes!({:?})),", path.display().to_string()).unwrap();
     }
     generated.push_str("];\n");
+    // Each policy's golden cases, for `entitle explain`'s example finding: only listed
+    // here (no parsing in the build script), read by the host when asked.
+    generated.push_str("/// Built-in policies' golden cases: (case file, expected report JSON), sorted.\n");
+    generated.push_str("pub static BUILTIN_CASES: &[(&str, &str)] = &[\n");
+    for (_, dir) in &policies {
+        let mut cases: Vec<PathBuf> = std::fs::read_dir(dir.join("cases"))
+            .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default();
+        cases.retain(|p| p.to_string_lossy().ends_with(".expected.json"));
+        cases.sort();
+        for case in cases {
+            let shown = case.strip_prefix(&root).unwrap_or(&case).display().to_string();
+            writeln!(generated, "    ({shown:?}, include_str!({:?})),", case.display().to_string()).unwrap();
+        }
+    }
+    generated.push_str("];\n");
+    // `entitle --version`: the catalog's and each built-in policy's version too.
+    let field = |path: &Path, key: &str| {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        let needle = format!("\"{key}\": \"");
+        text.find(&needle).and_then(|at| text[at + needle.len()..].split('"').next().map(str::to_owned))
+    };
+    let mut version = format!("{}\ncatalog {}", env::var("CARGO_PKG_VERSION").unwrap(), {
+        field(&root.join("policies/catalog/catalog.json"), "version").unwrap_or_else(|| "unknown".into())
+    });
+    for (package, dir) in &policies {
+        let manifest = dir.join("policy.json");
+        let id = field(&manifest, "id").unwrap_or_else(|| package.clone());
+        let v = field(&manifest, "version").unwrap_or_else(|| "unknown".into());
+        version.push_str(&format!("\npolicy {id} {v}"));
+    }
+    version.push_str(&format!("\nwasmtime {}", locked_version(&root, "wasmtime")));
+    writeln!(generated, "/// `entitle --version`: version, catalog, built-in policies, wasmtime.").unwrap();
+    writeln!(generated, "pub const LONG_VERSION: &str = {version:?};").unwrap();
     std::fs::write(out_dir.join("builtin_policies.rs"), generated).unwrap();
 }
 

@@ -39,6 +39,8 @@ pub struct CheckOptions {
     /// 1 errors and warnings, 2 also info, 3 also debug. Errors and warnings go into the
     /// report's `logs` whatever this is.
     pub verbosity: u8,
+    /// Counted as the run goes, for a progress bar.
+    pub progress: crate::progress::Progress,
 }
 
 impl CheckOptions {
@@ -54,6 +56,7 @@ impl CheckOptions {
             jobs: 1,
             read: ReadOptions::default(),
             verbosity: 0,
+            progress: Default::default(),
         }
     }
 }
@@ -90,9 +93,16 @@ impl Checker {
     /// a parameters file) is modelled through that one only, then policies run.
     pub fn check(&self, files: &[InputFile], mut errors: Vec<Error>, options: &CheckOptions) -> Report {
         let runnable = self.validate_settings(options, &mut errors);
-        let loaded = read_all(files, &self.catalog.catalog, &options.read, options.jobs, &mut errors);
+        options.progress.reading(files.len());
+        let (catalog, jobs) = (&self.catalog.catalog, options.jobs);
+        let loaded = read_all_counted(files, catalog, &options.read, jobs, &mut errors, &options.progress);
         errors.extend(input::nothing_checked(files, &loaded));
-        let outcomes = parallel(&loaded, options.jobs, |input| self.evaluate_guarded(input, &runnable, options));
+        options.progress.evaluating(loaded.iter().filter(|l| !l.workloads.is_empty()).count() * runnable.len());
+        let outcomes = parallel(&loaded, options.jobs, |input| {
+            let outcome = self.evaluate_guarded(input, &runnable, options);
+            options.progress.evaluated(if input.workloads.is_empty() { 0 } else { runnable.len() });
+            outcome
+        });
         let mut report = Report::new(options.as_of, &self.catalog, &self.policies);
         for (input, outcome) in loaded.iter().zip(outcomes) {
             report.add_input(input);
@@ -108,6 +118,7 @@ impl Checker {
         errors.extend(failed);
         report.add_errors(errors);
         report.finish();
+        report.quote(loaded.iter().flat_map(|l| l.sources.iter().map(|s| &**s)));
         report
     }
 
@@ -128,6 +139,7 @@ impl Checker {
         errors.extend(failed);
         report.add_errors(errors);
         report.finish();
+        report.quote(loaded.sources.iter().map(|s| &**s));
         report
     }
 
@@ -324,12 +336,26 @@ pub fn read_all(
     jobs: usize,
     errors: &mut Vec<Error>,
 ) -> Vec<LoadedInput> {
+    read_all_counted(files, catalog, read, jobs, errors, &Default::default())
+}
+
+/// [`read_all`], counting each file read into `progress`.
+pub(crate) fn read_all_counted(
+    files: &[InputFile],
+    catalog: &entitle_sdk::Catalog,
+    read: &ReadOptions,
+    jobs: usize,
+    errors: &mut Vec<Error>,
+    progress: &crate::progress::Progress,
+) -> Vec<LoadedInput> {
     let loaded = parallel(files, jobs, |file| {
-        crate::guard::run(|| {
+        let loaded = crate::guard::run(|| {
             crate::guard::fault::hit("read", &file.display);
             input::load(file, catalog, read)
         })
-        .unwrap_or_else(|m| Err(Error::new(Phase::Parse, ErrorKind::Internal(m)).path(&file.display)))
+        .unwrap_or_else(|m| Err(Error::new(Phase::Parse, ErrorKind::Internal(m)).path(&file.display)));
+        progress.read_one(loaded.as_ref().map_or(0, |l| l.workloads.len()));
+        loaded
     });
     let mut loaded: Vec<LoadedInput> = loaded.into_iter().filter_map(|r| r.map_err(|e| errors.push(e)).ok()).collect();
     mark_included(&mut loaded);

@@ -56,7 +56,7 @@ pub fn xml_document(document: String) -> String {
 }
 
 /// Characters that must not reach a terminal or a log as themselves.
-fn hidden(c: char) -> bool {
+pub(crate) fn hidden(c: char) -> bool {
     c.is_control()
         || matches!(
             c,

@@ -274,6 +274,9 @@ pub struct LoadedInput {
     pub findings: Vec<crate::input_finding::InputFinding>,
     /// Its inline waivers, read from its first parse (`None` when it was not parsed here).
     pub inline: Option<crate::gate::InlineSource>,
+    /// The text of the file as read, which the human report quotes (not kept for files
+    /// read otherwise, which are then cited without their lines).
+    pub sources: Vec<std::sync::Arc<crate::source_text::SourceText>>,
 }
 
 /// Reads, parses and models one file.
@@ -335,6 +338,8 @@ pub fn load(file: &InputFile, catalog: &Catalog, options: &ReadOptions) -> Resul
     let inline = crate::gate::InlineSource::new(comments, json);
     let mut loaded = load_documents(&file.display, &file.path, &text, docs, file.explicit, catalog, options)?;
     loaded.inline = Some(inline);
+    // Kept for the human report's quotes (a copy only when the text was borrowed from the bytes read).
+    loaded.sources.push(std::sync::Arc::new(crate::source_text::SourceText::new(&file.display, text.into_owned())));
     Ok(loaded)
 }
 
@@ -460,6 +465,7 @@ impl LoadedInput {
             k8s: Default::default(),
             findings: Vec::new(),
             inline: None,
+            sources: Vec::new(),
         }
     }
 }

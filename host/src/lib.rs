@@ -29,6 +29,7 @@ mod context_finding;
 pub mod document;
 mod error;
 pub mod escape;
+pub mod explain;
 pub mod formats;
 #[doc(hidden)]
 pub mod fuzzing;
@@ -41,10 +42,12 @@ mod input;
 mod input_finding;
 mod place;
 mod policies;
+pub mod progress;
 mod registration;
 pub mod report;
 mod run_scope;
 mod runtime;
+pub mod source_text;
 mod support;
 mod terraform_inputs;
 
@@ -53,6 +56,6 @@ pub use check::{CheckOptions, Checker, read_all};
 pub use error::{Error, ErrorKind, Phase};
 pub use formats::{Format, ReadOptions};
 pub use input::{InputFile, LoadedInput, discover, load, load_documents};
-pub use policies::{BUILTIN_POLICIES, load_policies};
+pub use policies::{BUILTIN_CASES, BUILTIN_POLICIES, LONG_VERSION, load_policies};
 pub use report::{FailOn, Report};
 pub use runtime::{CacheMode, CompileLimits, Evaluated, Policy, Runtime, RuntimeOptions};

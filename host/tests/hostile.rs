@@ -458,7 +458,10 @@ fn human_report_names_the_failing_policy_on_stdout() {
         assert!(line.contains(word), "{word:?} missing from {line:?}");
     }
     assert!(!run.stdout.contains('\x1b'), "no colour when stdout is not a terminal:\n{}", run.stdout);
-    assert!(!run.stderr.contains("hostile-trap"), "the report is not on stderr:\n{}", run.stderr);
+    // The report is not on stderr; the error is, once (#18: errors always also go to stderr).
+    assert!(!run.stderr.contains("entitle: 0 errors"), "the report is not on stderr:\n{}", run.stderr);
+    assert_eq!(run.stderr.lines().filter(|l| l.contains("hostile-trap")).count(), 1, "{}", run.stderr);
+    assert!(run.stderr.contains(&format!("entitle: {line}")), "the stdout line, on stderr:\n{}", run.stderr);
 }
 
 /// Rule 2 of DESIGN.md: every error names its policy id. A load error knows the id

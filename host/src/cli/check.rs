@@ -2,12 +2,12 @@
 //! inputs, apply the gate (overrides, waivers, baseline), write each requested format,
 //! and turn the outcome into an exit code.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use entitle::gate::{Baseline, GateOptions};
-use entitle::report::{HumanStyle, render_github, render_gitlab, render_human, render_junit, render_sarif};
+use entitle::report::{HumanOptions, HumanStyle, render_github, render_gitlab, render_junit, render_sarif};
 use entitle::{CheckOptions, Checker, FailOn, Report, Runtime};
 use entitle_sdk::Severity;
 
@@ -35,9 +35,11 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     };
     let mut report = check(&args.run)?;
     entitle::gate::apply(&mut report, &gate);
+    // After the gate: a waiver of a rule left out still matches its finding.
+    report.select_rules(&args.run.rules, &args.run.skip_rules)?;
     for (i, format) in formats.iter().enumerate() {
         let target = args.output.get(i);
-        let text = render(&report, *format, target.is_none());
+        let text = render(&report, *format, target.is_none(), args.quiet);
         match target {
             Some(path) => std::fs::write(path, &text).with_context(|| format!("cannot write {}", path.display()))?,
             None => {
@@ -47,6 +49,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
             }
         }
     }
+    super::stderr_summary::write(&report, args.output.len() == formats.len());
     let fail_on = match args.fail_on {
         FailOnArg::Error => FailOn::Severity(Severity::Error),
         FailOnArg::Warning => FailOn::Severity(Severity::Warning),
@@ -63,6 +66,7 @@ pub fn baseline(args: BaselineArgs) -> anyhow::Result<u8> {
     let config = args.run.config.clone().or_else(|| existing("entitle.toml"));
     let gate = GateOptions { config, config_found: config_found(&args.run), ..GateOptions::default() };
     entitle::gate::apply(&mut report, &gate);
+    report.select_rules(&args.run.rules, &args.run.skip_rules)?;
     let baseline = Baseline::of(&report);
     std::fs::write(&args.output, baseline.to_json())
         .with_context(|| format!("cannot write {}", args.output.display()))?;
@@ -124,12 +128,14 @@ fn check(args: &RunArgs) -> anyhow::Result<Report> {
         jobs,
         read,
         verbosity,
+        progress: Default::default(),
     };
     let checker = Checker { runtime, policies, catalog };
+    let _bar = super::progress_bar::start(&options.progress);
     Ok(checker.check(&files, errors, &options))
 }
 
-fn render(report: &Report, format: OutputFormat, to_stdout: bool) -> String {
+fn render(report: &Report, format: OutputFormat, to_stdout: bool, quiet: bool) -> String {
     match format {
         OutputFormat::Json => report.to_json(),
         OutputFormat::Sarif => render_sarif(report),
@@ -137,8 +143,10 @@ fn render(report: &Report, format: OutputFormat, to_stdout: bool) -> String {
         OutputFormat::Github => render_github(report),
         OutputFormat::Gitlab => render_gitlab(report),
         OutputFormat::Human => {
-            let color = to_stdout && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            render_human(report, if color { HumanStyle::Color } else { HumanStyle::Plain })
+            // anstream's choice: a terminal, and neither NO_COLOR nor TERM=dumb (CLICOLOR_FORCE forces it).
+            let color = to_stdout && anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
+            let style = if color { HumanStyle::Color } else { HumanStyle::Plain };
+            entitle::report::render_human_with(report, HumanOptions { style, quiet })
         }
     }
 }

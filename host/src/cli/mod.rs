@@ -5,11 +5,15 @@ mod bench;
 mod bom;
 mod check;
 mod common;
+mod completions;
 mod conformance;
+mod explain;
 mod facts;
 mod inspect;
 mod new;
 mod policies;
+mod progress_bar;
+mod stderr_summary;
 mod test;
 
 use std::path::PathBuf;
@@ -18,7 +22,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 /// Checks cloud deployment descriptors for RHEL licensing and support-scope problems.
 #[derive(Debug, Parser)]
-#[command(name = "entitle", version, about, long_about = None)]
+#[command(name = "entitle", version, long_version = entitle::LONG_VERSION, about, long_about = None)]
 pub struct Args {
     #[command(subcommand)]
     pub command: Command,
@@ -47,6 +51,10 @@ pub enum Command {
     Bench(bench::BenchArgs),
     /// Run the checks a policy must pass before it ships (exit 0 all pass, 1 one fails).
     Conformance(conformance::ConformanceArgs),
+    /// Explain a rule: why it matters, what it reads, the catalog rows behind it, an example (exit 0, or 2).
+    Explain(explain::ExplainArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(completions::CompletionsArgs),
 }
 
 /// Options shared by every command that loads policies or the catalog.
@@ -160,6 +168,12 @@ pub struct RunArgs {
     /// Rule overrides (default: ./entitle.toml when it exists).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Report only this rule's findings (repeatable; as Checkov's --check).
+    #[arg(long = "rule", value_name = "ID")]
+    pub rules: Vec<String>,
+    /// Leave this rule's findings out (repeatable; as Checkov's --skip-check).
+    #[arg(long = "skip-rule", value_name = "ID")]
+    pub skip_rules: Vec<String>,
     /// Show what policies log on stderr, with the policy id and input: -v errors and
     /// warnings, -vv also info, -vvv also debug (`--format json` carries errors and warnings in `logs`).
     #[arg(short = 'v', long = "verbose", action = clap::ArgAction::Count)]
@@ -186,6 +200,9 @@ pub struct CheckArgs {
     /// Report only findings that are not in this baseline (from `entitle baseline`).
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// Human output: only errors, the per-rule table and the summary line.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// `entitle baseline`.
@@ -261,8 +278,8 @@ pub struct PoliciesArgs {
     #[command(flatten)]
     pub engine: EngineArgs,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
+    #[arg(long, value_enum, default_value_t = inspect::InfoFormat::Human)]
+    pub format: inspect::InfoFormat,
 }
 
 /// Report formats.
@@ -315,5 +332,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         Command::Inspect(a) => inspect::run(a),
         Command::Bench(a) => bench::run(a),
         Command::Conformance(a) => conformance::run(a),
+        Command::Explain(a) => explain::run(a),
+        Command::Completions(a) => completions::run(a),
     }
 }

@@ -8,15 +8,16 @@ use entitle::Runtime;
 use entitle::report::{HOST_POLICY, ReportError, host_rules};
 use serde_json::json;
 
+use super::PoliciesArgs;
 use super::common;
-use super::{OutputFormat, PoliciesArgs};
+use super::inspect::InfoFormat;
 
 /// Lists policies; exit 2 when one failed to load.
 pub fn run(args: PoliciesArgs) -> anyhow::Result<u8> {
     let runtime = Runtime::new(common::runtime_options(&args.engine, 0)?)?;
     let (policies, errors) = entitle::load_policies(&runtime, !args.engine.no_builtin, &args.engine.policies);
     let text = match args.format {
-        OutputFormat::Json => {
+        InfoFormat::Json => {
             let list: Vec<_> = policies
                 .iter()
                 .map(|p| json!({"id": p.id(), "version": p.metadata.version, "origin": p.origin, "sha256": p.sha256, "rules": p.metadata.rules}))
@@ -25,7 +26,7 @@ pub fn run(args: PoliciesArgs) -> anyhow::Result<u8> {
             let errors: Vec<ReportError> = errors.iter().map(ReportError::from).collect();
             format!("{}\n", serde_json::to_string_pretty(&json!({"policies": list, "errors": errors}))?)
         }
-        _ => {
+        InfoFormat::Human => {
             let mut out = String::new();
             for p in &policies {
                 let _ = writeln!(out, "{} {} ({})", p.id(), p.metadata.version, p.origin);

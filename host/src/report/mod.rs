@@ -3,8 +3,11 @@
 mod github;
 mod gitlab;
 mod human;
+mod human_tail;
 mod junit;
+mod quote;
 mod sarif;
+mod select;
 
 use entitle_sdk::{Date, RuleMetadata, Severity};
 use serde::Serialize;
@@ -16,8 +19,10 @@ use crate::{Error, Phase};
 
 pub use github::render_github;
 pub use gitlab::render_gitlab;
-pub use human::{HumanStyle, render_human};
+pub use human::{HumanOptions, HumanStyle, render_human, render_human_with};
+pub use human_tail::{error_line, summary_line};
 pub use junit::render_junit;
+pub use quote::{Excerpts, MAX_QUOTED};
 pub use sarif::render_sarif;
 
 /// Policy id of the findings entitle itself makes about waivers.
@@ -87,6 +92,9 @@ pub struct Report {
     /// Each input's inline waivers (by path as shown), from its first parse, for the gate.
     #[serde(skip)]
     pub inline: std::collections::BTreeMap<String, crate::gate::InlineSource>,
+    /// The lines findings point at, for the human report (see [`Report::quote`]).
+    #[serde(skip)]
+    pub excerpts: Excerpts,
 }
 
 /// Tool name and version.
@@ -365,6 +373,7 @@ impl Report {
             logs: Vec::new(),
             summary: Summary::default(),
             inline: Default::default(),
+            excerpts: Excerpts::new(),
         }
     }
 
