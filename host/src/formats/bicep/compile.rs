@@ -21,7 +21,7 @@ pub const MAX_WORK: usize = 2_000_000;
 const MAX_UNROLLED: usize = 64;
 
 /// The API version given to module deployments.
-const DEPLOYMENTS_API: &str = "2022-09-01";
+pub(super) const DEPLOYMENTS_API: &str = "2022-09-01";
 
 /// The file being compiled.
 pub struct FileCtx<'a> {
@@ -48,10 +48,10 @@ pub enum Sym {
 
 /// The parent of a child resource.
 #[derive(Clone)]
-struct ParentCtx {
-    ty: String,
-    api: String,
-    name: String,
+pub(super) struct ParentCtx {
+    pub(super) ty: String,
+    pub(super) api: String,
+    pub(super) name: String,
 }
 
 /// A compiled file.
@@ -80,9 +80,9 @@ pub struct Compiler<'a> {
     /// Variables that are array literals, by name: their lengths.
     arrays: HashMap<String, usize>,
     /// The loop being unrolled and the instance being compiled.
-    unrolled: Option<(String, usize)>,
+    pub(super) unrolled: Option<(String, usize)>,
     variables: Map<String, Value>,
-    positions: Vec<(String, Position)>,
+    pub(super) positions: Vec<(String, Position)>,
     problems: Vec<(Position, String)>,
 }
 
@@ -251,7 +251,7 @@ impl Compiler<'_> {
     }
 
     /// Runs `f` with the loop item of `body` (when it is a loop) bound to copy `name`.
-    fn looped<T>(&mut self, body: &Expr, name: &str, f: impl FnOnce(&mut Self) -> T) -> T {
+    pub(super) fn looped<T>(&mut self, body: &Expr, name: &str, f: impl FnOnce(&mut Self) -> T) -> T {
         let Expr::For { item, index, source, .. } = body else { return f(self) };
         let bound = self.bindings(item, index.as_deref(), source, name);
         let depth = self.scope.len();
@@ -266,7 +266,7 @@ impl Compiler<'_> {
     /// [`MAX_UNROLLED`] items is unrolled, one resource per item, since its items differ
     /// (the ARM evaluator models a `copy` by its first instance); any other loop is one
     /// `copy`, and a resource without a loop one instance.
-    fn instances(&self, body: &Expr) -> Vec<Option<usize>> {
+    pub(super) fn instances(&self, body: &Expr) -> Vec<Option<usize>> {
         let Expr::For { source, .. } = body else { return vec![None] };
         let n = match &**source {
             Expr::Array(items, _) => Some(items.len()),
@@ -318,7 +318,7 @@ impl Compiler<'_> {
     }
 
     /// A loop's count: `range(start, n)` counts `n` (placed at `n`), anything else its length.
-    fn count(&mut self, source: &Expr, ptr: &str) -> Value {
+    pub(super) fn count(&mut self, source: &Expr, ptr: &str) -> Value {
         match range_of(source) {
             Some((_, n)) => self.value(n, ptr),
             None => {
@@ -406,136 +406,6 @@ impl Compiler<'_> {
         }
         Some((name.clone(), Value::Object(out)))
     }
-
-    /// A resource (and its children, after it) appended to `out`; `existing` ones only
-    /// name a resource and deploy nothing.
-    fn resource(&mut self, r: &Resource, parent: Option<&ParentCtx>, out: &mut Vec<Value>) {
-        let Some(Sym::Resource { ty, api, name }) = self.symbol(&r.name) else { return };
-        let me = ParentCtx { ty: ty.clone(), api: api.clone(), name };
-        let (body, cond) = inner_body(&r.body);
-        let children: Vec<&Resource> = members(body)
-            .filter_map(|m| match m {
-                Member::Resource(c) => Some(&**c),
-                Member::Prop { .. } => None,
-            })
-            .collect();
-        for instance in if r.existing { Vec::new() } else { self.instances(&r.body) } {
-            self.unrolled = instance.map(|k| (r.name.clone(), k));
-            let slot = out.len();
-            let ptr = format!("/resources/{slot}");
-            out.push(Value::Null);
-            self.positions.push((ptr.clone(), r.at));
-            self.positions.push((format!("{ptr}/type"), r.ty_at));
-            let mut res = Map::new();
-            res.insert("type".into(), json!(ty));
-            res.insert("apiVersion".into(), json!(api));
-            let looped = |c: &mut Self, f: &mut dyn FnMut(&mut Self)| {
-                let entry = matches!(r.body, Expr::For { .. });
-                if entry {
-                    c.looped(&r.body, &r.name, |c| f(c));
-                } else {
-                    f(c);
-                }
-            };
-            if let (Expr::For { source, at, .. }, None) = (&r.body, instance) {
-                self.positions.push((format!("{ptr}/copy"), *at));
-                let count = self.count(source, &format!("{ptr}/copy/count"));
-                res.insert("copy".into(), json!({"name": r.name, "count": count}));
-            }
-            looped(self, &mut |c| {
-                if let Some(cond) = cond {
-                    let v = Value::String(format!("[{}]", c.arm(cond)));
-                    c.positions.push((format!("{ptr}/condition"), cond.at()));
-                    res.insert("condition".into(), v);
-                }
-                for m in members(body) {
-                    let Member::Prop { key, value, .. } = m else { continue };
-                    match key.as_str() {
-                        "parent" | "dependsOn" | "scope" => {}
-                        "name" if parent.is_some() || body.property("parent").is_some() => {
-                            let full = match c.symbol(&r.name) {
-                                Some(Sym::Resource { name, .. }) => name,
-                                _ => quote(&r.name),
-                            };
-                            c.positions.push((format!("{ptr}/name"), value.at()));
-                            res.insert("name".into(), Value::String(format!("[{full}]")));
-                        }
-                        _ => {
-                            let v = c.value(value, &format!("{ptr}/{}", escape_token(key)));
-                            res.insert(key.clone(), v);
-                        }
-                    }
-                }
-            });
-            if !res.contains_key("name") {
-                res.insert("name".into(), json!(r.name));
-            }
-            out[slot] = Value::Object(res);
-        }
-        self.unrolled = None;
-        for child in children {
-            if matches!(r.body, Expr::For { .. }) {
-                self.problem(child.at, format!("child resource {} of a resource loop is not evaluated", child.name));
-                continue;
-            }
-            self.resource(child, Some(&me), out);
-        }
-    }
-
-    /// A module: a deployment of the local template (a linked template read and compiled
-    /// in its turn), or of a registry / template-spec module, which is not fetched.
-    fn module(&mut self, name: &str, path: &str, path_at: Position, body: &Expr, at: Position, i: usize) -> Value {
-        let ptr = format!("/resources/{i}");
-        self.positions.push((ptr.clone(), at));
-        let Some(Sym::Module { name: deployment }) = self.symbol(name) else { return Value::Null };
-        let remote = ["br:", "br/", "ts:", "ts/"].iter().any(|p| path.starts_with(p));
-        let link_key = if remote { "uri" } else { "relativePath" };
-        self.positions.push((format!("{ptr}/properties/templateLink/{link_key}"), path_at));
-        let mut res = Map::new();
-        res.insert("type".into(), json!("Microsoft.Resources/deployments"));
-        res.insert("apiVersion".into(), json!(DEPLOYMENTS_API));
-        let (inner, cond) = inner_body(body);
-        if let (Expr::For { source, at, .. }, None) = (body, &self.unrolled) {
-            self.positions.push((format!("{ptr}/copy"), *at));
-            let count = self.count(source, &format!("{ptr}/copy/count"));
-            res.insert("copy".into(), json!({"name": name, "count": count}));
-        }
-        let mut parameters = Map::new();
-        self.looped(body, name, |c| {
-            if let Some(cond) = cond {
-                c.positions.push((format!("{ptr}/condition"), cond.at()));
-                res.insert("condition".into(), Value::String(format!("[{}]", c.arm(cond))));
-            }
-            if let Some(Expr::Object(members, _)) = inner.property("params") {
-                for m in members {
-                    let Member::Prop { key, value, at } = m else { continue };
-                    let at_param = format!("{ptr}/properties/parameters/{}", escape_token(key));
-                    c.positions.push((at_param.clone(), *at));
-                    let v = c.value(value, &format!("{at_param}/value"));
-                    parameters.insert(key.clone(), json!({ "value": v }));
-                }
-            }
-            if let Some(e) = inner.property("name") {
-                c.positions.push((format!("{ptr}/name"), e.at()));
-            }
-        });
-        // An unrolled instance's name is its own item's.
-        let deployment = match inner.property("name") {
-            Some(e) if self.unrolled.is_some() => self.looped(body, name, |c| c.arm(e)),
-            _ => deployment,
-        };
-        res.insert("name".into(), Value::String(format!("[{deployment}]")));
-        res.insert(
-            "properties".into(),
-            json!({
-                "mode": "Incremental",
-                "expressionEvaluationOptions": {"scope": "inner"},
-                "templateLink": { link_key: path },
-                "parameters": parameters,
-            }),
-        );
-        Value::Object(res)
-    }
 }
 
 /// Where the `i`th problem of a file is placed in its compiled document (a pointer to
@@ -545,7 +415,7 @@ pub fn problem_pointer(i: usize) -> String {
 }
 
 /// The object of a resource's or module's body, and its `if` condition.
-fn inner_body(body: &Expr) -> (&Expr, Option<&Expr>) {
+pub(super) fn inner_body(body: &Expr) -> (&Expr, Option<&Expr>) {
     match body {
         Expr::For { body, .. } => inner_body(body),
         Expr::If { cond, body, .. } => (body, Some(cond)),
@@ -553,7 +423,7 @@ fn inner_body(body: &Expr) -> (&Expr, Option<&Expr>) {
     }
 }
 
-fn members(body: &Expr) -> impl Iterator<Item = &Member> {
+pub(super) fn members(body: &Expr) -> impl Iterator<Item = &Member> {
     match body {
         Expr::Object(members, _) => members.iter(),
         _ => [].iter(),
@@ -561,7 +431,7 @@ fn members(body: &Expr) -> impl Iterator<Item = &Member> {
 }
 
 /// `Type@version`, under a parent for a child declared inside it (`'extensions@…'`).
-fn full_type(written: &str, parent: Option<&ParentCtx>) -> (String, String) {
+pub(super) fn full_type(written: &str, parent: Option<&ParentCtx>) -> (String, String) {
     let (ty, api) = written.split_once('@').unwrap_or((written, ""));
     match parent {
         Some(p) if !ty.contains('.') => {
@@ -572,7 +442,7 @@ fn full_type(written: &str, parent: Option<&ParentCtx>) -> (String, String) {
 }
 
 /// `range(start, count)`.
-fn range_of(source: &Expr) -> Option<(&Expr, &Expr)> {
+pub(super) fn range_of(source: &Expr) -> Option<(&Expr, &Expr)> {
     match source {
         Expr::Call { ns: None, name, args, .. } if name == "range" && args.len() == 2 => Some((&args[0], &args[1])),
         _ => None,

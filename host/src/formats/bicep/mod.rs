@@ -4,12 +4,14 @@
 //! choices, loops, conditions and nested deployments, and every location is a Bicep line.
 
 mod compile;
+mod compile_resources;
 mod expr;
 mod lex;
 mod loads;
 mod located;
 mod params;
 mod parse;
+mod parse_expr;
 mod syntax;
 #[cfg(test)]
 mod tests;
