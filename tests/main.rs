@@ -3,6 +3,7 @@
 
 mod arm_cases;
 mod baseline_corpus;
+mod bicep_cases;
 mod bom_cases;
 mod case_folders;
 mod choices;

@@ -19,9 +19,6 @@ const WALKED_EXTENSIONS: [&str; 11] =
 /// silently, and what to give it instead.
 fn unread_source(path: &Path) -> Option<&'static str> {
     match path.extension()?.to_string_lossy().to_ascii_lowercase().as_str() {
-        "bicep" | "bicepparam" => Some(
-            "Bicep source is not read; build it to ARM JSON (`az bicep build --file main.bicep`, or `bicep build`) and check the JSON",
-        ),
         "jinja" | "py" => Some(formats::gcpdm::TEMPLATE_SOURCE),
         _ => None,
     }
@@ -301,6 +298,9 @@ pub fn load(file: &InputFile, catalog: &Catalog, options: &ReadOptions) -> Resul
     }
     if formats::tfhcl::is_vars(&file.path) {
         return crate::terraform_inputs::load_vars(file, catalog, options);
+    }
+    if formats::bicep::is_bicep(&file.path) || formats::bicep::is_params(&file.path) {
+        return crate::bicep_input::load(file, catalog, options);
     }
     if let Some(skipped) = unchecked(file, options)? {
         return Ok(skipped);

@@ -17,6 +17,7 @@
 #![deny(missing_docs)]
 
 pub mod authoring;
+mod bicep_input;
 mod billing_evidence;
 pub mod bom;
 mod catalog;

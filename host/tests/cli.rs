@@ -224,10 +224,11 @@ fn a_file_that_is_not_a_descriptor_is_an_error_when_named_and_a_note_when_walked
     let dir = scratch("unknown");
     std::fs::create_dir_all(dir.join("infra")).unwrap();
     std::fs::write(dir.join("infra/other.json"), "{\"hello\": 1}").unwrap();
-    std::fs::write(dir.join("infra/main.bicep"), "resource x 'y' = {}").unwrap();
+    std::fs::write(dir.join("infra/vm.jinja"), "resources:\n- name: {{ env['name'] }}\n  type: compute.v1.instance\n")
+        .unwrap();
     let named = entitle(&dir, &["check", "--as-of", "2026-11-25", "infra/other.json"]);
     assert_eq!(named.status.code(), Some(2));
-    // Walked, a Bicep file fails the gate; allowed, both are listed, and since nothing was
+    // Walked, a Deployment Manager template fails the gate; allowed, both are listed, and since nothing was
     // checked the run still cannot pass.
     let walked = entitle(&dir, &["check", "--format", "json", "--as-of", "2026-11-25", "infra"]);
     assert_eq!(walked.status.code(), Some(2), "{}", stdout(&walked));

@@ -107,7 +107,7 @@ pub struct ReadArgs {
     /// Terraform source: a variable value, as `terraform -var` (repeatable; wins over files).
     #[arg(long = "var", value_name = "NAME=VALUE")]
     pub vars: Vec<String>,
-    /// List walked descriptors entitle cannot check (Bicep, Deployment Manager templates) as "not checked" instead of failing the run.
+    /// List walked descriptors entitle cannot check (Deployment Manager templates) as "not checked" instead of failing the run.
     #[arg(long)]
     pub allow_unchecked: bool,
 }

@@ -122,6 +122,21 @@ impl Document {
         Some(recorder.finish(value))
     }
 
+    /// A document compiled from another language (Bicep): `positions` places each pointer in
+    /// that language's source; for a pointer given twice, the first position wins.
+    pub(crate) fn with_positions(value: serde_json::Value, positions: Vec<(String, Position)>) -> Document {
+        let mut first = std::collections::BTreeMap::new();
+        for (pointer, at) in positions {
+            first.entry(pointer).or_insert(at);
+        }
+        let mut recorder = Recorder::new();
+        for (pointer, at) in first {
+            recorder.pointer = pointer;
+            recorder.record(at);
+        }
+        recorder.finish(value)
+    }
+
     /// How many nodes have a recorded position.
     pub fn len_positions(&self) -> usize {
         self.entries.len()

@@ -7,6 +7,7 @@
 pub mod amis;
 mod arm;
 pub mod base64;
+pub mod bicep;
 pub mod body;
 #[cfg(test)]
 mod body_tests;
@@ -51,6 +52,8 @@ pub enum Format {
     GcpDeploymentManager,
     /// Terraform source: a module's `.tf` files, evaluated without a plan.
     TerraformHcl,
+    /// Bicep source (`.bicep`, `.bicepparam`), compiled to ARM and evaluated as ARM.
+    Bicep,
 }
 
 impl Format {
@@ -65,6 +68,7 @@ impl Format {
             Format::Kubernetes => "kubernetes",
             Format::GcpDeploymentManager => "gcp-deployment-manager",
             Format::TerraformHcl => "terraform-hcl",
+            Format::Bicep => "bicep",
         }
     }
 }
@@ -134,7 +138,7 @@ pub struct ReadOptions {
     /// the user named, or a named file's directory); set per input by `input::load`.
     /// `None`: the input's own directory.
     pub confine: Option<crate::confined::Root>,
-    /// Walked descriptors entitle cannot check (Bicep, Deployment Manager templates)
+    /// Walked descriptors entitle cannot check (Deployment Manager templates)
     /// are listed as "not checked" instead of failing the run (`--allow-unchecked`).
     pub allow_unchecked: bool,
     /// Terraform plans are read from each change's `before` (what runs before apply)
@@ -156,7 +160,7 @@ pub fn workloads(
 ) -> Result<Extracted, Error> {
     match format {
         Format::Arm => arm::workloads(path, fs_path, doc, catalog, options.params.as_deref(), options.confine.as_ref()),
-        Format::ArmParameters | Format::TerraformHcl => Ok(Extracted::default()),
+        Format::ArmParameters | Format::TerraformHcl | Format::Bicep => Ok(Extracted::default()),
         Format::TerraformPlan => tfplan::workloads(path, &doc, catalog, options.amis.as_deref(), options.plan_before),
         Format::CloudFormation => {
             let mut found =

@@ -4,6 +4,7 @@
 //! `allowedValues` offer. Every workload field points at the JSON value it came from,
 //! in whichever file that is.
 
+mod bicep;
 mod body;
 mod choices;
 mod expr;
@@ -36,6 +37,8 @@ use resources::ResourceKind;
 use session::Session;
 use template::{Params, Template};
 
+pub use bicep::{CompiledParams, Given, workloads_compiled};
+
 /// Models the template in `doc` (the file `path`, on disk at `fs_path`), with the
 /// parameters file `params` or else the one beside the template. Linked templates and
 /// the parameters file beside it are read only inside `confine` (default: the
@@ -48,7 +51,6 @@ pub fn workloads(
     params: Option<&Path>,
     confine: Option<&Root>,
 ) -> Result<Extracted, Error> {
-    let model_error = |message: String| Error::new(Phase::Model, ErrorKind::Shape(message)).path(path);
     let confine = confine.cloned().or_else(|| Root::of_file(fs_path).ok());
     let session = Rc::new(Session::new(confine.clone()));
     let root_file = session.add(path, fs_path, doc);
@@ -67,6 +69,19 @@ pub fn workloads(
         }
         None => ParamValues::default(),
     };
+    model(path, fs_path, &session, root_file, values, catalog)
+}
+
+/// Models the root template `root_file` of `session` with the parameter `values`.
+fn model(
+    path: &str,
+    fs_path: &Path,
+    session: &Rc<Session>,
+    root_file: Rc<session::Loaded>,
+    values: ParamValues,
+    catalog: &Catalog,
+) -> Result<Extracted, Error> {
+    let model_error = |message: String| Error::new(Phase::Model, ErrorKind::Shape(message)).path(path);
     let given = values.clone();
     let root_doc = root_file.doc.clone();
     let root = Template::new(session.clone(), root_file, String::new(), Params::Values(Rc::new(values)), true);

@@ -76,6 +76,14 @@ impl Session {
             return Err(format!("{display}: not read: the input's directory is not known"));
         };
         let bytes = root.read(fs_path, TEMPLATE_LIMIT).map_err(|e| format!("{display}: {e}"))?;
+        if crate::formats::bicep::is_bicep(fs_path) {
+            // A Bicep module: compiled to its template, its problems recorded at their lines.
+            let compiled = crate::formats::bicep::compile_bytes(&bytes, display, fs_path, Some(root))?;
+            for (pointer, message) in compiled.problem_pointers() {
+                self.problem(display, &pointer, message);
+            }
+            return Ok(self.add(display, fs_path, Rc::new(compiled.doc)));
+        }
         let doc = document::parse_bytes(&bytes)
             .map_err(|e| format!("{display}:{e}"))?
             .into_iter()

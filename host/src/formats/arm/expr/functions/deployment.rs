@@ -2,7 +2,8 @@
 //! `deployment`, `resourceGroup`, `subscription` (all asked of the [`Context`]), and the
 //! runtime-only ones that are always unknown: `environment`, `tenant`,
 //! `managementGroup` (objects of unknown members), `uniqueString`, `guid`, `newGuid`,
-//! `utcNow`, `list*`, `pickZones`, `providers`, `references`.
+//! `utcNow`, `list*`, `pickZones`, `providers`, `references`; and `notEvaluated('why')`,
+//! which no template has: the Bicep front-end writes it where a value is not evaluated.
 
 use super::support::unknown_like;
 use super::{Args, Def, eager, sees_unknowns};
@@ -41,6 +42,7 @@ pub(super) fn lookup(name: &str) -> Option<Def> {
         "references" => {
             sees_unknowns("references", |_, _| Ok(Val::unknown("references() is only known at deployment")))
         }
+        "notevaluated" => eager("notEvaluated", |a, _| Ok(Val::unknown(a.str(0)?.to_owned()))),
         n if n.starts_with("list") => sees_unknowns("list*", |a, _| {
             Ok(Val::unknown(format!("{}() values are only known at deployment", a.written)))
         }),

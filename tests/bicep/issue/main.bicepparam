@@ -1,0 +1,4 @@
+using './main.bicep'
+
+param vmCount = 3
+param adminUsername = 'rheladmin'

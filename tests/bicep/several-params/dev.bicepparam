@@ -1,0 +1,4 @@
+using 'main.bicep'
+
+var major = '8'
+param sku = '${major}_6'
