@@ -41,6 +41,7 @@ mod input;
 mod input_finding;
 mod place;
 mod policies;
+pub mod project_root;
 mod registration;
 pub mod report;
 mod run_scope;
