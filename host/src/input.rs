@@ -60,7 +60,7 @@ impl InputFile {
 pub fn discover(paths: &[PathBuf]) -> (Vec<InputFile>, Vec<Error>) {
     let (mut files, mut errors) = (Vec::new(), Vec::new());
     for path in paths {
-        let display = crate::project_root::shown(path);
+        let display = path.display().to_string();
         match std::fs::metadata(path) {
             Err(e) => errors.push(Error::new(Phase::Read, ErrorKind::Io(e)).path(display)),
             Ok(meta) if meta.is_dir() => {
@@ -94,7 +94,7 @@ fn walk(dir: &Path, files: &mut Vec<InputFile>, errors: &mut Vec<Error>) {
             return;
         }
     };
-    let walked_from = crate::project_root::shown(dir);
+    let walked_from = dir.display().to_string();
     let mut walker = Walker { root, walked_from, files, canonical: BTreeMap::new(), links: Vec::new() };
     // Symbolic links are not followed by the walk itself (no loops, nothing outside):
     // each is resolved below and checked only when it stays inside the tree.
@@ -145,7 +145,8 @@ struct Walker<'a> {
 impl Walker<'_> {
     fn input(&self, path: PathBuf) -> InputFile {
         InputFile {
-            display: crate::project_root::shown(&path),
+            // `entitle check .` shows `infra/vm.json`, not `./infra/vm.json`.
+            display: path.strip_prefix(".").unwrap_or(&path).display().to_string(),
             path,
             explicit: false,
             root: Some(self.root.clone()),
