@@ -149,10 +149,13 @@ impl Checker {
     fn validate_settings(&self, options: &CheckOptions, errors: &mut Vec<Error>) -> Vec<(usize, Vec<u8>)> {
         for id in options.settings.keys() {
             if !self.policies.iter().any(|p| p.id() == id) {
-                errors.push(Error::new(
-                    Phase::Settings,
-                    ErrorKind::Config(format!("settings given for `{id}`, but no such policy is loaded")),
-                ));
+                errors.push(
+                    Error::new(
+                        Phase::Settings,
+                        ErrorKind::Config(format!("settings given for `{id}`, but no such policy is loaded")),
+                    )
+                    .policy(id),
+                );
             }
         }
         let mut runnable = Vec::new();

@@ -6,7 +6,9 @@ use std::fmt;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Phase {
-    /// Reading or parsing an input file.
+    /// Finding or reading an input file (a missing path, a file that cannot be opened).
+    Read,
+    /// Parsing an input file.
     Parse,
     /// Turning a parsed input into workloads.
     Model,
@@ -130,10 +132,16 @@ impl Error {
         let policy = self.policy.as_deref().unwrap_or("the policy");
         let on = self.path.as_deref().map(|p| format!(" on {p}")).unwrap_or_default();
         let mut text = match &self.kind {
+            ErrorKind::Io(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                "does not exist: no such file or directory".to_owned()
+            }
             ErrorKind::Io(e) => format!("cannot read: {e}"),
             ErrorKind::Syntax(m) => format!("syntax error: {m}"),
             ErrorKind::Shape(m) => m.clone(),
-            ErrorKind::Compile(m) => format!("policy {policy} does not compile: {m}"),
+            ErrorKind::Compile(m) => match &self.policy {
+                Some(policy) => format!("policy {policy} does not compile: {m}"),
+                None => format!("cannot load this policy file: {m}"),
+            },
             ErrorKind::Abi(m) => format!("policy {policy} does not follow the entitle ABI: {m}"),
             ErrorKind::Trap(m) => format!("policy {policy} trapped{on}: {m}"),
             ErrorKind::Timeout { limit_ms } => {
@@ -177,7 +185,7 @@ impl std::error::Error for Error {
 }
 
 fn human_ms(ms: u64) -> String {
-    if ms.is_multiple_of(1000) { format!("{} s", ms / 1000) } else { format!("{ms} ms") }
+    humantime::format_duration(std::time::Duration::from_millis(ms)).to_string()
 }
 
 fn human_bytes(bytes: u64) -> String {

@@ -59,7 +59,7 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<InputFile>, Vec<Error>) {
     for path in paths {
         let display = path.display().to_string();
         match std::fs::metadata(path) {
-            Err(e) => errors.push(Error::new(Phase::Parse, ErrorKind::Io(e)).path(display)),
+            Err(e) => errors.push(Error::new(Phase::Read, ErrorKind::Io(e)).path(display)),
             Ok(meta) if meta.is_dir() => {
                 let before = files.len();
                 walk(path, &mut files, &mut errors);
@@ -69,7 +69,7 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<InputFile>, Vec<Error>) {
             }
             Ok(meta) if !meta.is_file() => {
                 let why = format!("{}, not a regular file, so it is not read", confined::kind_name(&meta.file_type()));
-                errors.push(Error::new(Phase::Parse, ErrorKind::Shape(why)).path(display));
+                errors.push(Error::new(Phase::Read, ErrorKind::Shape(why)).path(display));
             }
             Ok(_) => files.push(InputFile::named(display, path.clone())),
         }
@@ -121,7 +121,7 @@ fn walk(dir: &Path, files: &mut Vec<InputFile>, errors: &mut Vec<Error>) {
             Err(e) => {
                 let path = e.path().map(|p| p.display().to_string()).unwrap_or_else(|| dir.display().to_string());
                 let io = e.into_io_error().unwrap_or_else(|| std::io::Error::other("directory loop"));
-                errors.push(Error::new(Phase::Parse, ErrorKind::Io(io)).path(path));
+                errors.push(Error::new(Phase::Read, ErrorKind::Io(io)).path(path));
             }
         }
     }
@@ -142,7 +142,8 @@ struct Walker<'a> {
 impl Walker<'_> {
     fn input(&self, path: PathBuf) -> InputFile {
         InputFile {
-            display: path.display().to_string(),
+            // `entitle check .` shows `infra/vm.json`, not `./infra/vm.json`.
+            display: path.strip_prefix(".").unwrap_or(&path).display().to_string(),
             path,
             explicit: false,
             root: Some(self.root.clone()),
@@ -156,7 +157,7 @@ impl Walker<'_> {
     fn file(&mut self, path: PathBuf, linked: bool) {
         if let Some(dir) = terraform_module(&path) {
             if !self.files.iter().any(|f| f.path == dir) {
-                self.files.push(InputFile { display: dir.display().to_string(), ..self.input(dir) });
+                self.files.push(self.input(dir));
             }
             return;
         }
@@ -310,8 +311,18 @@ pub fn load(file: &InputFile, catalog: &Catalog, options: &ReadOptions) -> Resul
             confined::Refused::Io(e) => ErrorKind::Io(e),
             other => ErrorKind::Shape(other.to_string()),
         };
-        Error::new(Phase::Parse, kind).path(&file.display)
+        Error::new(Phase::Read, kind).path(&file.display)
     })?;
+    if bytes.trim_ascii().is_empty() {
+        let what = if bytes.is_empty() { "the file is empty" } else { "the file is empty (white space only)" };
+        if file.explicit {
+            let why = format!("{what}: there is nothing to check");
+            return Err(Error::new(Phase::Parse, ErrorKind::Shape(why)).path(&file.display));
+        }
+        let mut loaded = LoadedInput::empty(&file.display, &file.path);
+        loaded.skipped = Some(what.to_owned());
+        return Ok(loaded);
+    }
     let syntax = |e: document::SyntaxError| {
         Error::new(Phase::Parse, ErrorKind::Syntax(e.message.clone())).path(&file.display).at(e.line, e.column)
     };

@@ -44,6 +44,7 @@ mod input_finding;
 mod place;
 mod policies;
 pub mod progress;
+pub mod project_root;
 mod registration;
 pub mod report;
 mod run_scope;

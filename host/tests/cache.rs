@@ -77,6 +77,8 @@ fn run(scratch: &Scratch, extra: &[&str]) -> (Outcome, String) {
         .arg("vm.json")
         .current_dir(&scratch.0)
         .env("ENTITLE_CACHE_DIR", scratch.cache())
+        // Where a refused cache directory's private replacement goes (`entitle-cache-UID`).
+        .env("TMPDIR", scratch.0.join("tmp"))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -245,20 +247,34 @@ fn a_cache_file_writable_by_others_is_not_used() {
     assert!(stderr.contains("writable by other users"), "{stderr}");
 }
 
-/// A cache directory others can write is not used, and not `chmod`ed either.
+/// A cache directory others can write is not used, and not `chmod`ed either: policies
+/// are compiled into a private directory of this user instead, created 0700; when that
+/// one is not private either, nothing is cached.
 #[test]
 fn a_world_writable_cache_directory_is_refused_and_left_alone() {
     let scratch = Scratch::new("dir-mode");
     let args = two_policies(&scratch);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     std::fs::create_dir_all(scratch.cache()).unwrap();
+    std::fs::create_dir_all(scratch.0.join("tmp")).unwrap();
     std::fs::set_permissions(scratch.cache(), std::fs::Permissions::from_mode(0o777)).unwrap();
     let (outcome, stderr) = run(&scratch, &args);
     assert_eq!(outcome.code, 1, "{outcome:?}");
-    assert!(stderr.contains("not caching compiled policies") && stderr.contains("writable by other users"), "{stderr}");
+    assert!(stderr.contains("not using the cache directory") && stderr.contains("writable by other users"), "{stderr}");
     assert!(scratch.cached().is_empty(), "nothing is written there");
     let mode = std::fs::metadata(scratch.cache()).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o777, "the directory's mode is not changed");
+    let uid = std::os::unix::fs::MetadataExt::uid(&std::fs::metadata(&scratch.0).unwrap());
+    let private = scratch.0.join("tmp").join(format!("entitle-cache-{uid}"));
+    assert_eq!(std::fs::metadata(&private).unwrap().permissions().mode() & 0o777, 0o700);
+    let compiled = std::fs::read_dir(&private).unwrap().filter(|e| is_cwasm(&e.as_ref().unwrap().path())).count();
+    assert!(compiled >= 2, "the two policies are compiled into the private directory");
+    // The private directory opened to others is refused too: then nothing is cached.
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let (again, stderr) = run(&scratch, &args);
+    assert_eq!(again, outcome);
+    assert!(stderr.contains("not caching compiled policies"), "{stderr}");
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o700)).unwrap();
 }
 
 /// A new cache directory is created private (0700) and its files 0600.

@@ -9,16 +9,32 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
 
-/// The `entitle check` command lines of a CI file (YAML `run:`/`script:` lines).
+/// The `entitle check` command lines of a CI file (YAML `run:`/`script:` lines, and the
+/// entitle action's `args:`), each starting at `check`. No example builds the repository:
+/// each installs a pinned entitle once and caches it.
 fn commands(file: &Path) -> Vec<String> {
     let text = std::fs::read_to_string(file).unwrap();
-    text.lines().filter_map(|l| l.find("./target/release/entitle check").map(|at| l[at..].trim().to_owned())).collect()
+    assert!(!text.contains("cargo build"), "{} builds the repository", file.display());
+    let uses_action = text.contains("uses: OWNER/entitle@");
+    text.lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .filter_map(|l| match l.find("entitle check ") {
+            Some(at) => Some(l[at + "entitle ".len()..].trim().to_owned()),
+            None if uses_action => l.trim().strip_prefix("args: ").map(|args| format!("check {args}")),
+            None => None,
+        })
+        .collect()
 }
 
 /// Splits a command line like a shell would for these simple lines; `$(date -u +%F)`
-/// becomes a fixed date so the run is reproducible.
+/// becomes a fixed date so the run is reproducible (and is added when the line has none).
 fn words(line: &str) -> Vec<String> {
-    line.replace("\"$(date -u +%F)\"", "2026-11-25").split_whitespace().skip(1).map(str::to_owned).collect()
+    let mut words: Vec<String> =
+        line.replace("\"$(date -u +%F)\"", "2026-11-25").split_whitespace().map(str::to_owned).collect();
+    if !words.iter().any(|w| w == "--as-of") {
+        words.extend(["--as-of".to_owned(), "2026-11-25".to_owned()]);
+    }
+    words
 }
 
 #[test]

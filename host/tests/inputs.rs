@@ -272,16 +272,14 @@ fn a_config_file_from_the_working_directory_is_named_in_every_format() {
     };
     let human = run("human");
     assert!(
-        human.contains(
-            "entitle.toml:2:1: note: RHEL-LC-MAJOR-EOL disabled by this rule-override file (working directory)"
-        ),
+        human.contains("entitle.toml:2:1: note: RHEL-LC-MAJOR-EOL disabled by this rule-override file (project root)"),
         "{human}"
     );
     assert!(human.contains("entitle.toml:5:1: note: RHEL-LC-EXPIRES-SOON severity error"), "{human}");
     assert!(human.trim_end().ends_with("; config entitle.toml"), "{human}");
     let report: Value = serde_json::from_str(&run("json")).unwrap();
     assert_eq!(report["config"]["path"], "entitle.toml");
-    assert_eq!(report["config"]["found"], "working directory");
+    assert_eq!(report["config"]["found"], "project root");
     assert_eq!(
         report["config"]["rules"][0],
         serde_json::json!({"rule": "RHEL-LC-EXPIRES-SOON", "line": 5, "severity": "error"})
@@ -293,7 +291,7 @@ fn a_config_file_from_the_working_directory_is_named_in_every_format() {
     let sarif: Value = serde_json::from_str(&run("sarif")).unwrap();
     assert_eq!(sarif["runs"][0]["properties"]["config"]["rules"][1]["enabled"], false);
     let junit = run("junit");
-    assert!(junit.contains("<property name=\"config\" value=\"entitle.toml (working directory): RHEL-LC-EXPIRES-SOON severity error; RHEL-LC-MAJOR-EOL disabled\"/>"), "{junit}");
+    assert!(junit.contains("<property name=\"config\" value=\"entitle.toml (project root): RHEL-LC-EXPIRES-SOON severity error; RHEL-LC-MAJOR-EOL disabled\"/>"), "{junit}");
     let github = run("github");
     assert!(
         github.contains("::notice file=entitle.toml,line=2,title=entitle%3Aconfig::RHEL-LC-MAJOR-EOL disabled"),

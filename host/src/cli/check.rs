@@ -3,7 +3,7 @@
 //! and turn the outcome into an exit code.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use entitle::gate::{Baseline, GateOptions};
@@ -11,11 +11,12 @@ use entitle::report::{HumanOptions, HumanStyle, render_github, render_gitlab, re
 use entitle::{CheckOptions, Checker, FailOn, Report, Runtime};
 use entitle_sdk::Severity;
 
-use super::common;
+use super::settings::SettingsFile;
 use super::{BaselineArgs, CheckArgs, FailOnArg, OutputFormat, RunArgs};
+use super::{common, rooted};
 
 /// Runs the check; returns the exit code (0, 1 or 2).
-pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
+pub fn run(mut args: CheckArgs) -> anyhow::Result<u8> {
     let formats = if args.format.is_empty() { vec![OutputFormat::Human] } else { args.format.clone() };
     if args.output.len() > formats.len() {
         bail!(
@@ -27,16 +28,21 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     if formats.len() - args.output.len() > 1 {
         bail!("only one --format can go to stdout; give the others an --output each");
     }
+    let mut others: Vec<&mut PathBuf> = args.output.iter_mut().chain(args.baseline.as_mut()).collect();
+    let entered = rooted::enter(&mut args.run, Some(args.waivers.clone()), &mut others)?;
     let gate = GateOptions {
-        config: args.run.config.clone().or_else(|| existing("entitle.toml")),
-        config_found: config_found(&args.run),
-        waivers: args.waivers.clone().or_else(|| existing(".entitle-waivers.toml")),
+        config: entered.config,
+        config_found: entered.config_found,
+        waivers: entered.waivers,
         baseline: args.baseline.clone(),
     };
     let mut report = check(&args.run)?;
     entitle::gate::apply(&mut report, &gate);
     // After the gate: a waiver of a rule left out still matches its finding.
     report.select_rules(&args.run.rules, &args.run.skip_rules)?;
+    if args.absolute_paths {
+        entered.root.absolutise(&mut report);
+    }
     for (i, format) in formats.iter().enumerate() {
         let target = args.output.get(i);
         let text = render(&report, *format, target.is_none(), args.quiet);
@@ -61,10 +67,10 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
 
 /// Writes a baseline of today's findings; exit 2 when something could not be checked
 /// (a baseline taken on a broken run would hide problems).
-pub fn baseline(args: BaselineArgs) -> anyhow::Result<u8> {
+pub fn baseline(mut args: BaselineArgs) -> anyhow::Result<u8> {
+    let entered = rooted::enter(&mut args.run, None, &mut [&mut args.output])?;
     let mut report = check(&args.run)?;
-    let config = args.run.config.clone().or_else(|| existing("entitle.toml"));
-    let gate = GateOptions { config, config_found: config_found(&args.run), ..GateOptions::default() };
+    let gate = GateOptions { config: entered.config, config_found: entered.config_found, ..GateOptions::default() };
     entitle::gate::apply(&mut report, &gate);
     report.select_rules(&args.run.rules, &args.run.skip_rules)?;
     let baseline = Baseline::of(&report);
@@ -95,17 +101,9 @@ fn check(args: &RunArgs) -> anyhow::Result<Report> {
         let none = entitle::ErrorKind::Config("no policy is loaded, so nothing can be checked".into());
         errors.push(entitle::Error::new(entitle::Phase::Load, none));
     }
-    let settings = match &args.settings {
-        Some(path) => match common::side_file(path, "settings") {
-            Ok(serde_json::Value::Object(map)) => map.into_iter().collect(),
-            Ok(_) => Default::default(),
-            Err(e) => {
-                errors.push(e);
-                Default::default()
-            }
-        },
-        None => Default::default(),
-    };
+    let settings_file =
+        args.settings.as_ref().and_then(|path| SettingsFile::read(path).map_err(|e| errors.push(e)).ok());
+    let settings = settings_file.as_ref().map(SettingsFile::by_policy).unwrap_or_default();
     let context_file =
         args.context.as_ref().and_then(|path| entitle::context::read_file(path).map_err(|e| errors.push(e)).ok());
     let context = context_file.as_ref().map_or(serde_json::Value::Null, |f| f.document.value.clone());
@@ -131,8 +129,14 @@ fn check(args: &RunArgs) -> anyhow::Result<Report> {
         progress: Default::default(),
     };
     let checker = Checker { runtime, policies, catalog };
-    let _bar = super::progress_bar::start(&options.progress);
-    Ok(checker.check(&files, errors, &options))
+    let bar = super::progress_bar::start(&options.progress);
+    let mut report = checker.check(&files, errors, &options);
+    drop(bar);
+    if let Some(file) = &settings_file {
+        file.place(&mut report.errors);
+        report.finish();
+    }
+    Ok(report)
 }
 
 fn render(report: &Report, format: OutputFormat, to_stdout: bool, quiet: bool) -> String {
@@ -149,14 +153,4 @@ fn render(report: &Report, format: OutputFormat, to_stdout: bool, quiet: bool) -
             entitle::report::render_human_with(report, HumanOptions { style, quiet })
         }
     }
-}
-
-/// How the rule-override file is found, for the report: named, or picked up.
-fn config_found(args: &RunArgs) -> &'static str {
-    if args.config.is_some() { "--config" } else { "working directory" }
-}
-
-/// A default file in the working directory, when it exists.
-fn existing(name: &str) -> Option<PathBuf> {
-    Path::new(name).is_file().then(|| PathBuf::from(name))
 }

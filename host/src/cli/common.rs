@@ -31,19 +31,19 @@ pub fn runtime_options(args: &EngineArgs, inputs: usize) -> anyhow::Result<Runti
     })
 }
 
-/// `500ms`, `2s` or a plain number of seconds, more than zero and at most 10 minutes.
+/// A duration as `humantime` reads it (`500ms`, `2s`, `1m 30s`) or a plain number of
+/// seconds, more than zero and at most 10 minutes.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
-    let (number, unit_ms) = match text.strip_suffix("ms") {
-        Some(n) => (n, 1),
-        None => (text.strip_suffix('s').unwrap_or(text), 1000),
+    let too_long = || format!("`{text}` is longer than the limit of {}", humantime::format_duration(MAX_TIMEOUT));
+    let duration = match text.parse::<u64>() {
+        Ok(secs) => secs.checked_mul(1000).map(Duration::from_millis).ok_or_else(too_long)?,
+        Err(e) if matches!(e.kind(), std::num::IntErrorKind::PosOverflow) => return Err(too_long()),
+        Err(_) => humantime::parse_duration(text).map_err(|e| match e {
+            humantime::DurationError::NumberOverflow => too_long(),
+            _ => format!("`{text}` is not a duration like 2s, 500ms or 1m 30s"),
+        })?,
     };
-    let too_long = || format!("`{text}` is longer than the limit of {} s", MAX_TIMEOUT.as_secs());
-    let value: u64 = number.trim().parse().map_err(|e: std::num::ParseIntError| match e.kind() {
-        std::num::IntErrorKind::PosOverflow => too_long(),
-        _ => format!("`{text}` is not a duration like 2s or 500ms"),
-    })?;
-    let duration = value.checked_mul(unit_ms).map(Duration::from_millis).ok_or_else(too_long)?;
     if duration.is_zero() {
         return Err("the time limit must be more than zero".into());
     }
@@ -72,8 +72,8 @@ pub fn as_of(text: Option<&str>) -> anyhow::Result<Date> {
     }
 }
 
-/// A JSON or YAML side file (settings, context) as one JSON value.
-pub fn side_file(path: &Path, what: &str) -> Result<serde_json::Value, entitle::Error> {
+/// A JSON or YAML side file (settings) holding one object, with the position of every node.
+pub fn side_document(path: &Path, what: &str) -> Result<entitle::document::Document, entitle::Error> {
     use entitle::{Error, ErrorKind, Phase, document};
     let shown = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| Error::new(Phase::Config, ErrorKind::Io(e)).path(&shown))?;
@@ -88,7 +88,7 @@ pub fn side_file(path: &Path, what: &str) -> Result<serde_json::Value, entitle::
         )
         .path(shown));
     }
-    Ok(docs.remove(0).value)
+    Ok(docs.remove(0))
 }
 
 /// How inputs are read: parameters file, AMI catalogue, region.
@@ -129,12 +129,14 @@ mod tests {
 
     #[test]
     fn overflowing_or_huge_durations_are_refused_not_wrapped() {
-        for text in ["18446744073709552s", "18446744073709551615s", "99999999999999999999ms", "601s", "600001ms"] {
+        for text in ["18446744073709552s", "18446744073709551615s", "99999999999999999999ms", "601s", "600001ms", "2 h"]
+        {
             let error = parse_duration(text).expect_err(text);
-            assert!(error.contains("longer than the limit of 600 s"), "{text}: {error}");
+            assert!(error.contains("longer than the limit of 10m"), "{text}: {error}");
         }
+        assert_eq!(parse_duration("1m 30s"), Ok(Duration::from_secs(90)));
         assert!(parse_duration("0ms").unwrap_err().contains("more than zero"));
         assert!(parse_duration("-1s").unwrap_err().contains("not a duration"));
-        assert!(parse_duration("2 h").unwrap_err().contains("not a duration"));
+        assert!(parse_duration("2 parsecs").unwrap_err().contains("not a duration"));
     }
 }

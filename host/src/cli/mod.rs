@@ -13,6 +13,8 @@ mod inspect;
 mod new;
 mod policies;
 mod progress_bar;
+mod rooted;
+mod settings;
 mod stderr_summary;
 mod test;
 
@@ -165,7 +167,7 @@ pub struct RunArgs {
     pub jobs: Option<u64>,
     #[command(flatten)]
     pub read: ReadArgs,
-    /// Rule overrides (default: ./entitle.toml when it exists).
+    /// Rule overrides (default: entitle.toml at the project root when it exists).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Report only this rule's findings (repeatable; as Checkov's --check).
@@ -174,6 +176,11 @@ pub struct RunArgs {
     /// Leave this rule's findings out (repeatable; as Checkov's --skip-check).
     #[arg(long = "skip-rule", value_name = "ID")]
     pub skip_rules: Vec<String>,
+    /// The project root every path is spelled against (default: the directory of --config
+    /// or --waivers, else the nearest directory up to the git work tree's top holding
+    /// entitle.toml or .entitle-waivers.toml, else that top, else the working directory).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
     /// Show what policies log on stderr, with the policy id and input: -v errors and
     /// warnings, -vv also info, -vvv also debug (`--format json` carries errors and warnings in `logs`).
     #[arg(short = 'v', long = "verbose", action = clap::ArgAction::Count)]
@@ -194,9 +201,12 @@ pub struct CheckArgs {
     /// Lowest severity that fails the run (exit 1).
     #[arg(long, value_enum, default_value_t = FailOnArg::Error)]
     pub fail_on: FailOnArg,
-    /// Waiver file (default: ./.entitle-waivers.toml when it exists).
+    /// Waiver file (default: .entitle-waivers.toml at the project root when it exists).
     #[arg(long, value_name = "FILE")]
     pub waivers: Option<PathBuf>,
+    /// Name files by absolute path in every format (default: relative to the project root).
+    #[arg(long)]
+    pub absolute_paths: bool,
     /// Report only findings that are not in this baseline (from `entitle baseline`).
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,

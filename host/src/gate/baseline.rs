@@ -7,7 +7,9 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::report::{Report, Suppression, SuppressionKind};
+use entitle_sdk::Severity;
+
+use crate::report::{Finding, HOST_POLICY, Location, Report, Suppression, SuppressionKind};
 use crate::{Error, ErrorKind, Phase};
 
 /// A baseline file.
@@ -20,6 +22,9 @@ pub struct Baseline {
     pub as_of: String,
     /// One entry per finding, sorted.
     pub findings: Vec<Entry>,
+    /// The file it was read from and the line of each entry's fingerprint (empty when made).
+    #[serde(skip)]
+    read_from: Option<(String, Vec<u32>)>,
 }
 
 /// A baselined finding; only `fingerprint` is compared, the rest is for reviewers.
@@ -52,7 +57,7 @@ impl Baseline {
             .collect();
         findings.sort();
         findings.dedup();
-        Baseline { version: 1, as_of: report.as_of.to_string(), findings }
+        Baseline { version: 1, as_of: report.as_of.to_string(), findings, read_from: None }
     }
 
     /// Reads a baseline file.
@@ -60,11 +65,21 @@ impl Baseline {
         let shown = path.display().to_string();
         let text =
             std::fs::read_to_string(path).map_err(|e| Error::new(Phase::Config, ErrorKind::Io(e)).path(&shown))?;
-        serde_json::from_str(&text).map_err(|e| {
+        let mut baseline: Baseline = serde_json::from_str(&text).map_err(|e| {
             Error::new(Phase::Config, ErrorKind::Syntax(format!("not a baseline: {e}")))
                 .path(&shown)
                 .at(e.line() as u32, e.column() as u32)
-        })
+        })?;
+        let lines = baseline
+            .findings
+            .iter()
+            .map(|e| {
+                let at = text.find(&format!("\"{}\"", e.fingerprint)).unwrap_or(0);
+                super::tomlfile::line_column(&text, at).0
+            })
+            .collect();
+        baseline.read_from = Some((shown, lines));
+        Ok(baseline)
     }
 
     /// As pretty JSON.
@@ -72,9 +87,12 @@ impl Baseline {
         format!("{}\n", serde_json::to_string_pretty(self).expect("a baseline serialises"))
     }
 
-    /// Marks findings already in the baseline.
+    /// Marks findings already in the baseline; reports each entry that matches no
+    /// finding of this run (waived or not) as stale, at its line (info).
     pub fn apply(&self, report: &mut Report) {
         let known: BTreeSet<&str> = self.findings.iter().map(|e| e.fingerprint.as_str()).collect();
+        let found: BTreeSet<String> =
+            report.findings.iter().filter(|f| super::acceptable(f)).map(|f| f.fingerprint.clone()).collect();
         for f in report.findings.iter_mut().filter(|f| f.suppression.is_none() && super::acceptable(f)) {
             if known.contains(f.fingerprint.as_str()) {
                 f.suppression = Some(Suppression {
@@ -87,5 +105,40 @@ impl Baseline {
                 });
             }
         }
+        let (file, lines) = self.read_from.clone().unwrap_or_default();
+        for (i, entry) in self.findings.iter().enumerate().filter(|(_, e)| !found.contains(&e.fingerprint)) {
+            let line = lines.get(i).copied().unwrap_or(1);
+            let at = Location { path: file.clone(), line, column: 1, pointer: String::new() };
+            report.findings.push(stale(entry, at, &self.as_of));
+        }
     }
 }
+
+/// A finding entitle makes about a baseline entry that matches nothing any more.
+fn stale(entry: &Entry, at: Location, as_of: &str) -> Finding {
+    use sha2::{Digest, Sha256};
+    let message = format!(
+        "the baseline entry for {} on {} in {} matches no finding in this run: the finding was fixed, or its file was not checked",
+        entry.rule, entry.resource, entry.path
+    );
+    let digest = Sha256::digest(format!("{STALE}\0{}\0{}", at.path, entry.fingerprint).as_bytes());
+    Finding {
+        rule: STALE.to_owned(),
+        policy: HOST_POLICY.to_owned(),
+        severity: Severity::Info,
+        message,
+        resource: format!("baseline entry {}", entry.fingerprint),
+        workload: String::new(),
+        field: String::new(),
+        location: at,
+        trail: Vec::new(),
+        alternative: None,
+        evidence: vec![format!("fingerprint: {}", entry.fingerprint), format!("baseline taken on {as_of}")],
+        fix: Some("Take the baseline again (`entitle baseline`) so it holds only findings that still occur.".into()),
+        fingerprint: crate::runtime::hex(&digest[..8]),
+        suppression: None,
+    }
+}
+
+/// The rule of a stale baseline entry.
+pub const STALE: &str = "ENTITLE-BASELINE-STALE";

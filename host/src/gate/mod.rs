@@ -20,10 +20,11 @@ use std::path::PathBuf;
 use crate::report::Report;
 
 /// Whether a waiver or baseline may accept `f`: every finding but entitle's findings
-/// about waivers themselves (a waiver cannot waive its own expiry). entitle's findings
+/// about waivers and baselines themselves (a waiver cannot waive its own expiry). entitle's findings
 /// about inputs (`ENTITLE-PARAM-NOT-ALLOWED`) are accepted like a policy's.
 pub(crate) fn acceptable(f: &crate::report::Finding) -> bool {
-    f.policy != crate::report::HOST_POLICY || !f.rule.starts_with("ENTITLE-WAIVER-")
+    f.policy != crate::report::HOST_POLICY
+        || !(f.rule.starts_with("ENTITLE-WAIVER-") || f.rule.starts_with("ENTITLE-BASELINE-"))
 }
 
 /// Where the gate's files are (each optional).
@@ -31,7 +32,7 @@ pub(crate) fn acceptable(f: &crate::report::Finding) -> bool {
 pub struct GateOptions {
     /// Rule overrides (`entitle.toml`).
     pub config: Option<PathBuf>,
-    /// How the config file was found (`--config`, or `working directory` when it was
+    /// How the config file was found (`--config`, or `project root` when it was
     /// picked up there), as every format's run metadata says it.
     pub config_found: &'static str,
     /// The waiver file (`.entitle-waivers.toml`).
@@ -57,7 +58,10 @@ pub fn apply(report: &mut Report, options: &GateOptions) {
     errors.extend(apply_inline(report));
     if let Some(path) = &options.waivers {
         match Waivers::load(path) {
-            Ok(waivers) => waivers.apply(report),
+            Ok(waivers) => {
+                errors.extend(waivers.validate(report));
+                waivers.apply(report);
+            }
             Err(e) => errors.extend(e),
         }
     }

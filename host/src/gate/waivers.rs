@@ -79,6 +79,19 @@ impl Waivers {
         if errors.is_empty() { Ok(Waivers { file: shown, waivers }) } else { Err(errors) }
     }
 
+    /// Checks every waiver names a rule some loaded policy (or entitle) declares; an
+    /// error names the waiver's line, as for `entitle.toml`. Such a waiver waives nothing.
+    pub fn validate(&self, report: &Report) -> Vec<Error> {
+        self.waivers
+            .iter()
+            .filter(|w| !report.rules.iter().any(|(_, r)| r.id == w.rule))
+            .map(|w| {
+                let why = format!("the waiver names rule {}, which no loaded policy declares", w.rule);
+                Error::new(Phase::Config, ErrorKind::Config(why)).path(&self.file).at(w.line, 1)
+            })
+            .collect()
+    }
+
     /// Marks matching findings as waived; adds a finding for each expired waiver
     /// (warning) and each waiver that matched nothing (info).
     pub fn apply(&self, report: &mut Report) {

@@ -50,6 +50,12 @@ pub fn host_rules() -> Vec<RuleMetadata> {
             Severity::Info,
             "A waiver matched no finding in this run: the problem was fixed, or the waiver's rule, path or resource is wrong.",
         ),
+        rule(
+            "ENTITLE-BASELINE-STALE",
+            "A baseline entry matches no finding",
+            Severity::Info,
+            "A baseline entry matched no finding in this run: the problem was fixed, or its file was not checked. Take the baseline again.",
+        ),
     ]
     .into_iter()
     .chain(crate::input_finding::rules())
@@ -131,7 +137,7 @@ pub struct PolicyInfo {
 pub struct ConfigInfo {
     /// The file, as named or found.
     pub path: String,
-    /// How it was found: `--config`, or `working directory`.
+    /// How it was found: `--config`, or `project root`.
     pub found: String,
     /// Every rule it disables or re-levels.
     pub rules: Vec<ConfigRule>,
@@ -169,7 +175,7 @@ impl ConfigRule {
 }
 
 impl ConfigInfo {
-    /// `entitle.toml (working directory): RULE disabled; RULE severity error`.
+    /// `entitle.toml (project root): RULE disabled; RULE severity error`.
     pub fn describe(&self) -> String {
         let rules: Vec<String> = self.rules.iter().map(ConfigRule::describe).collect();
         let rules = if rules.is_empty() { "no rule changed".to_owned() } else { rules.join("; ") };

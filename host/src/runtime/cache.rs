@@ -21,7 +21,9 @@ use wasmtime::{Engine, Module};
 /// Where compiled code goes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CacheMode {
-    /// `$ENTITLE_CACHE_DIR`, else `$XDG_CACHE_HOME/entitle`, else `~/.cache/entitle`.
+    /// `$ENTITLE_CACHE_DIR`, else the platform's user cache directory (`$XDG_CACHE_HOME`
+    /// or `~/.cache` on Linux) with `entitle` below it. One that others can write is
+    /// refused, and code is compiled into a private directory instead.
     Default,
     /// A given directory.
     Dir(PathBuf),
@@ -57,11 +59,35 @@ impl ModuleCache {
             CacheMode::Dir(dir) => dir.clone(),
             CacheMode::Default => default_dir()?,
         };
-        if let Err(why) = secure::prepare_dir(&dir) {
-            let shown = format!("{}: {why}", dir.display());
-            eprintln!("entitle: not caching compiled policies in {}", crate::escape::text(&shown));
-            return None;
-        }
+        let dir = match secure::prepare_dir(&dir) {
+            Ok(()) => dir,
+            Err(why) => {
+                // Someone else could plant compiled code there: compile again, into a
+                // private directory of this user, and say so.
+                let shown = format!("{}: {why}", dir.display());
+                let private = private_dir();
+                match secure::prepare_dir(&private) {
+                    Ok(()) => {
+                        let to = private.display().to_string();
+                        eprintln!(
+                            "entitle: not using the cache directory {}; compiling policies into {} instead",
+                            crate::escape::text(&shown),
+                            crate::escape::text(&to)
+                        );
+                        private
+                    }
+                    Err(also) => {
+                        let also = format!("{}: {also}", private.display());
+                        eprintln!(
+                            "entitle: not caching compiled policies in {} (nor in {})",
+                            crate::escape::text(&shown),
+                            crate::escape::text(&also)
+                        );
+                        return None;
+                    }
+                }
+            }
+        };
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         engine.precompile_compatibility_hash().hash(&mut hasher);
         Some(ModuleCache { dir, engine_hash: hasher.finish(), warned: Arc::new(AtomicBool::new(false)) })
@@ -147,14 +173,23 @@ fn load(engine: &Engine, artifact: &[u8]) -> Result<Module, String> {
     unsafe { Module::deserialize(engine, artifact) }.map_err(|e| format!("wasmtime refused it: {e:#}"))
 }
 
+/// `$ENTITLE_CACHE_DIR`, else the platform's per-user cache directory (`dirs`: XDG on
+/// Linux, `~/Library/Caches` on macOS) with `entitle` below it.
 fn default_dir() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os("ENTITLE_CACHE_DIR").filter(|d| !d.is_empty()) {
         return Some(PathBuf::from(dir));
     }
-    if let Some(dir) = std::env::var_os("XDG_CACHE_HOME").filter(|d| !d.is_empty()) {
-        return Some(PathBuf::from(dir).join("entitle"));
-    }
-    std::env::var_os("HOME").filter(|d| !d.is_empty()).map(|home| PathBuf::from(home).join(".cache").join("entitle"))
+    dirs::cache_dir().map(|dir| dir.join("entitle"))
+}
+
+/// Where code is compiled to when the cache directory cannot be trusted: a directory of
+/// this user under the system's temporary directory (itself checked like any other).
+fn private_dir() -> PathBuf {
+    #[cfg(unix)]
+    let user = rustix::process::geteuid().as_raw().to_string();
+    #[cfg(not(unix))]
+    let user = String::from("user");
+    std::env::temp_dir().join(format!("entitle-cache-{user}"))
 }
 
 /// File-system checks: who owns what, and who may write it.

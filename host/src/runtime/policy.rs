@@ -198,7 +198,16 @@ pub(crate) fn wasm_bytes(bytes: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>, Str
     if bytes.starts_with(b"\0asm") {
         return Ok(std::borrow::Cow::Borrowed(bytes));
     }
-    let wasm = wat::parse_bytes(bytes).map_err(|e| format!("not a wasm module: {e}"))?;
+    if bytes.trim_ascii().is_empty() {
+        return Err("the file is empty: not a WebAssembly module or .wat text".into());
+    }
+    // `.wat` text starts with a form or a comment; anything else is not a policy, and the
+    // text parser's account of where it gave up would only confuse.
+    let text = bytes.trim_ascii_start();
+    if !(text.starts_with(b"(") || text.starts_with(b";;")) {
+        return Err("not a WebAssembly module or .wat text".into());
+    }
+    let wasm = wat::parse_bytes(bytes).map_err(|e| format!("invalid .wat text: {e}"))?;
     Ok(std::borrow::Cow::Owned(wasm.into_owned()))
 }
 

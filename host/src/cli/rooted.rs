@@ -1,0 +1,68 @@
+//! Entering the project root for `check` and `baseline`: every path the user gave is
+//! re-spelled relative to the root (absolute when outside it), the default config and
+//! waiver files are picked up there, and the process then works from the root, so every
+//! file name in reports, waivers and fingerprints is root-relative wherever entitle ran.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use entitle::project_root::{CONFIG_FILE, ProjectRoot, RootHints, WAIVERS_FILE};
+
+use super::RunArgs;
+
+/// The root a run works from, and the gate files found there.
+pub struct Entered {
+    /// The project root (now the working directory).
+    pub root: ProjectRoot,
+    /// `--config`, else `entitle.toml` at the root when it exists.
+    pub config: Option<PathBuf>,
+    /// How the config file was found, for the report.
+    pub config_found: &'static str,
+    /// `--waivers`, else `.entitle-waivers.toml` at the root when it exists (only when asked).
+    pub waivers: Option<PathBuf>,
+}
+
+/// Finds the root, rebases `run`'s paths and `others` (output files, baseline), and
+/// changes the working directory to the root. `waivers`: `Some` for `check`, whose
+/// default waiver file is then looked up too.
+pub fn enter(
+    run: &mut RunArgs,
+    waivers: Option<Option<PathBuf>>,
+    others: &mut [&mut PathBuf],
+) -> anyhow::Result<Entered> {
+    let cwd = std::env::current_dir().context("cannot read the working directory")?;
+    let hints = RootHints {
+        root: run.root.as_deref(),
+        config: run.config.as_deref(),
+        waivers: waivers.as_ref().and_then(|w| w.as_deref()),
+    };
+    let root = ProjectRoot::find(&cwd, hints)?;
+    let rebase = |p: &mut PathBuf| *p = root.relative(p);
+    run.paths.iter_mut().for_each(rebase);
+    run.engine.policies.iter_mut().for_each(rebase);
+    run.read.var_files.iter_mut().for_each(rebase);
+    for p in [
+        &mut run.engine.catalog,
+        &mut run.context,
+        &mut run.settings,
+        &mut run.read.params,
+        &mut run.read.ami_catalog,
+        &mut run.config,
+    ] {
+        p.iter_mut().for_each(rebase);
+    }
+    others.iter_mut().for_each(|p| rebase(p));
+    let at_root = |name: &str| root.dir.join(name).is_file().then(|| PathBuf::from(name));
+    let (config, config_found) = match run.config.clone() {
+        Some(named) => (Some(named), "--config"),
+        None => (at_root(CONFIG_FILE), "project root"),
+    };
+    let waivers = match waivers {
+        Some(Some(named)) => Some(root.relative(&named)),
+        Some(None) => at_root(WAIVERS_FILE),
+        None => None,
+    };
+    std::env::set_current_dir(&root.dir)
+        .with_context(|| format!("cannot work from the project root {}", root.dir.display()))?;
+    Ok(Entered { root, config, config_found, waivers })
+}
