@@ -81,6 +81,27 @@ def module_seed(directory, names):
     return "".join(parts)
 
 
+def bicep_seed(directory):
+    """A Bicep template with every file under its folder, split by `#@file NAME` lines
+    (fuzzing::bicep): `main.bicep` (or the first `.bicep` file) first."""
+    names = []
+    for d, dirs, files in os.walk(directory):
+        dirs.sort()
+        names += [os.path.relpath(os.path.join(d, n), directory) for n in sorted(files)]
+    bicep = [n for n in names if n.endswith(".bicep") and os.sep not in n]
+    if not bicep:
+        return None
+    first = "main.bicep" if "main.bicep" in bicep else bicep[0]
+    parts = []
+    for name in [first] + [n for n in names if n != first]:
+        with open(os.path.join(directory, name), encoding="utf-8", errors="replace") as f:
+            body = f.read()
+        if not body.endswith("\n"):
+            body += "\n"
+        parts.append(body if name == first else f"#@file {name}\n{body}")
+    return "".join(parts)
+
+
 def policy_case(path, text):
     """A policy golden case: its input is a descriptor; its context a context file;
     its expected findings, given back as a reply, a guest reply."""
@@ -110,6 +131,10 @@ def main():
     for source in SOURCES:
         for directory, dirs, files in os.walk(source):
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "target")
+            if any(n.endswith(".bicep") for n in files):
+                seed = bicep_seed(directory)
+                if seed:
+                    put("bicep", seed)
             tf = [n for n in files if n.endswith(TF_ENDINGS)]
             if tf:
                 put("tfhcl", module_seed(directory, tf))

@@ -25,6 +25,7 @@ pub type Target = fn(&[u8]);
 pub const TARGETS: &[(&str, Target)] = &[
     ("arm", arm),
     ("arm_expr", arm_expr),
+    ("bicep", bicep),
     ("cfn", cfn),
     ("config", config),
     ("context", context),
@@ -145,13 +146,27 @@ pub fn arm_expr(data: &[u8]) {
 /// (the part before the first marker is `main.tf`), so module calls, `.tfvars` and
 /// `.tf.json` files are reached; names are kept inside the module's scratch directory.
 pub fn tfhcl(data: &[u8]) {
-    let Ok(text) = std::str::from_utf8(data) else { return };
-    let root = scratch().join("module");
+    let Some(root) = write_tree(data, "module", "main.tf") else { return };
+    read_and_model(&InputFile::named("module".into(), root));
+}
+
+/// A Bicep template with the files around it: lines `#@file NAME` split the bytes into
+/// files (the part before the first marker is `main.bicep`), so local modules,
+/// `.bicepparam` and parameters files, and files read by `loadTextContent` are reached.
+pub fn bicep(data: &[u8]) {
+    let Some(root) = write_tree(data, "bicep", "main.bicep") else { return };
+    read_and_model(&InputFile::named("main.bicep".into(), root.join("main.bicep")));
+}
+
+/// Writes the files of `data` (split by `#@file NAME` lines; the part before the first
+/// marker is `first`) into a fresh scratch directory `dir`: at most 16 files, names kept
+/// inside it. `None` when the bytes are not text or the directory cannot be made.
+fn write_tree(data: &[u8], dir: &str, first: &str) -> Option<PathBuf> {
+    let text = std::str::from_utf8(data).ok()?;
+    let root = scratch().join(dir);
     let _ = std::fs::remove_dir_all(&root);
-    if std::fs::create_dir_all(&root).is_err() {
-        return;
-    }
-    let mut name = "main.tf".to_owned();
+    std::fs::create_dir_all(&root).ok()?;
+    let mut name = first.to_owned();
     let mut body = String::new();
     let mut files = Vec::new();
     for line in text.split_inclusive('\n') {
@@ -170,8 +185,7 @@ pub fn tfhcl(data: &[u8]) {
         }
         let _ = std::fs::write(&path, body);
     }
-    let file = InputFile::named("module".into(), root);
-    read_and_model(&file);
+    Some(root)
 }
 
 /// A relative path of at most three plain components (no `..`, no root).

@@ -38,9 +38,11 @@ fn json(out: &Output) -> Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", text(out)))
 }
 
-/// `path:line` of a location or trail entry.
+/// `path:line` of a location or trail entry, the path relative to `tests/bicep` (`check`
+/// spells paths from the project root, here the repository's top).
 fn at(l: &Value) -> String {
-    format!("{}:{}", l["path"].as_str().unwrap(), l["line"])
+    let path = l["path"].as_str().unwrap();
+    format!("{}:{}", path.strip_prefix("tests/bicep/").unwrap_or(path), l["line"])
 }
 
 #[test]

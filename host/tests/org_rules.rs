@@ -127,18 +127,18 @@ fn guest_logs_go_to_the_json_report_and_with_verbose_to_stderr() {
     let (report, stderr, _) = check("vms.json", "Microsoft.Compute/virtualMachines/untagged", &[]);
     assert_eq!(
         report["logs"],
-        json!([{"policy": "org-rules", "input": "vms.json", "level": "warn",
+        json!([{"policy": "org-rules", "input": "host/tests/data/org_rules/vms.json", "level": "warn",
                 "message": "checked the tags of every BYOS workload"}]),
         "warnings and errors only, whatever the verbosity"
     );
     assert!(!stderr.contains("checked the tags"), "quiet without -v: {stderr}");
     let (_, stderr, _) = check("vms.json", "Microsoft.Compute/virtualMachines/untagged", &["-v"]);
     assert!(
-        stderr.contains("entitle: policy org-rules on vms.json: warn: checked the tags of every BYOS workload"),
+        stderr.contains("entitle: policy org-rules on host/tests/data/org_rules/vms.json: warn: checked the tags of every BYOS workload"),
         "{stderr}"
     );
     assert!(!stderr.contains("an info line"), "-v shows errors and warnings: {stderr}");
     let (report, stderr, _) = check("vms.json", "Microsoft.Compute/virtualMachines/untagged", &["-vv"]);
-    assert!(stderr.contains("policy org-rules on vms.json: info: an info line"), "{stderr}");
+    assert!(stderr.contains("policy org-rules on host/tests/data/org_rules/vms.json: info: an info line"), "{stderr}");
     assert_eq!(report["logs"].as_array().unwrap().len(), 1, "info lines stay out of the report");
 }

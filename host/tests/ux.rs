@@ -95,14 +95,14 @@ fn quiet_keeps_errors_the_rule_table_and_the_summary() {
     assert_eq!(out.status.code(), Some(2));
     let shown = text(&out.stdout);
     assert!(!shown.contains("main.json:6:12") && !shown.contains(" | "), "no findings with --quiet:\n{shown}");
-    assert!(shown.contains("missing.json: error[parse]"), "{shown}");
+    assert!(shown.contains("missing.json: error[read]"), "{shown}");
     let table: Vec<&str> = shown.lines().skip_while(|l| !l.starts_with("rule ")).collect();
     assert!(table[0].split_whitespace().eq(["rule", "error", "warning", "info", "suppressed"]), "{shown}");
     assert!(table[1].split_whitespace().eq(["RHEL-LC-MAJOR-EOL", "2", "0", "0", "0"]), "{shown}");
     assert!(table[2].starts_with("entitle: 2 errors, 0 warnings, 0 info; 1 check failed;"), "{shown}");
     // The error is also on stderr; with a format on stdout, the summary is not.
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("entitle: missing.json: error[parse]"), "{stderr}");
+    assert!(stderr.contains("entitle: missing.json: error[read]"), "{stderr}");
     assert!(!stderr.contains("entitle: 2 errors"), "{stderr}");
 }
 
@@ -115,7 +115,7 @@ fn every_format_to_a_file_still_prints_a_summary_and_the_errors_on_stderr() {
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("entitle: gone.json: error[parse]"), "{stderr}");
+    assert!(stderr.contains("entitle: gone.json: error[read]"), "{stderr}");
     assert!(stderr.contains("entitle: 1 error, 0 warnings, 0 info; 1 check failed; 1 input"), "{stderr}");
 }
 
