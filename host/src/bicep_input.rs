@@ -10,7 +10,7 @@ use crate::input::{InputFile, LoadedInput, derive_evidence};
 
 /// Reads a `.bicep` file (or a `.bicepparam` file, as its template with its values).
 pub fn load(file: &InputFile, catalog: &Catalog, options: &ReadOptions) -> Result<LoadedInput, Error> {
-    let (found, doc) = formats::bicep::read(&file.display, &file.path, catalog, options)?;
+    let (found, doc, quoted) = formats::bicep::read(&file.display, &file.path, catalog, options)?;
     let mut loaded = LoadedInput::empty(&file.display, &file.path);
     loaded.format = Some(Format::Bicep);
     (loaded.workloads, loaded.errors, loaded.includes, loaded.notes, loaded.findings) =
@@ -22,5 +22,8 @@ pub fn load(file: &InputFile, catalog: &Catalog, options: &ReadOptions) -> Resul
     // The compiled template has ARM's shape: the ARM passes read it.
     crate::support::detect(&mut loaded.workloads, Some(Format::Arm), Some(&doc.value), &template, &locate);
     derive_evidence(&mut loaded.workloads, &locate, catalog);
+    if let Some((shown, text)) = quoted {
+        loaded.sources.push(std::sync::Arc::new(crate::source_text::SourceText::new(&shown, text)));
+    }
     Ok(loaded)
 }

@@ -122,3 +122,17 @@ fn loads_and_modules_stay_inside_the_tree() {
     assert!(all.contains("outside.bicep") && all.contains("outside the directory tree"), "{all}");
     assert!(!all.contains("PAYG-DOUBLE-SUBSCRIPTION"), "{all}");
 }
+
+#[test]
+fn human_findings_quote_the_bicep_line_with_a_caret_at_the_literal() {
+    let out = entitle(&cases(), &["check", "--as-of", "2026-11-25", "issue"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let shown = String::from_utf8_lossy(&out.stdout);
+    let line = std::fs::read_to_string(cases().join("issue/main.bicep")).unwrap().lines().nth(6).unwrap().to_owned();
+    let lines: Vec<&str> = shown.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with("7 | ") && l.ends_with(&line))
+        .unwrap_or_else(|| panic!("no quote of line 7:\n{shown}"));
+    assert_eq!(lines[at + 1].find('^'), lines[at].find("'7.2'"), "{shown}");
+}

@@ -79,7 +79,7 @@ pub fn read(
     fs_path: &Path,
     catalog: &Catalog,
     options: &ReadOptions,
-) -> Result<(Extracted, Rc<Document>), Error> {
+) -> Result<(Extracted, Rc<Document>, Quoted), Error> {
     let root = options.confine.clone().or_else(|| Root::of_file(fs_path).ok());
     let (template, template_display, given, mut errors) = if is_params(fs_path) {
         let (compiled, errors) = params::read_file(display, fs_path, root.as_ref())?;
@@ -98,6 +98,8 @@ pub fn read(
         Error::new(Phase::Parse, ErrorKind::Syntax(e.message.clone())).path(&template_display).at(e.line, e.column)
     })?;
     errors.extend(compiled.errors(&template_display));
+    // The template's text, for the human report's quotes (decoded again only when it parsed).
+    let quoted = crate::document::decode_text(&bytes).ok().map(|text| (template_display.clone(), text.to_owned()));
     let doc = Rc::new(compiled.doc);
     let mut found = arm::workloads_compiled(&template_display, &template, doc.clone(), given, catalog, root.as_ref())?;
     found.errors.extend(errors);
@@ -111,5 +113,8 @@ pub fn read(
         // (the template is its own input when walked, with its own parameters).
         found.includes.retain(|f| f != &template);
     }
-    Ok((found, doc))
+    Ok((found, doc, quoted))
 }
+
+/// The template's path as shown and its text, kept for quoting its lines in the report.
+pub type Quoted = Option<(String, String)>;
