@@ -11,6 +11,7 @@ mod expr;
 mod external;
 mod fields;
 mod nested;
+pub(crate) use nested::normalise;
 mod outputs;
 mod params;
 mod prep;

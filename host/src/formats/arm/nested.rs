@@ -113,8 +113,8 @@ fn link_target(parent: &Rc<Template>, link: &str) -> Result<Target, EvalError> {
     Ok((Some((fs, PathBuf::from(rel), display)), shown))
 }
 
-/// Removes `.` and folds `..` (paths stay relative when they were).
-fn normalise(path: &Path) -> PathBuf {
+/// Removes `.` and folds `..` (paths stay relative when they were); Bicep modules use it too.
+pub(crate) fn normalise(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for part in path.components() {
         match part {

@@ -4,13 +4,13 @@
 //! like a template (its `param x = …` and `var` as variables), so its expressions are
 //! evaluated by the same evaluator and its values point into it.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use super::{compile_text, is_params};
 use crate::confined::{self, Root, TEMPLATE_LIMIT};
 use crate::document::Position;
 use crate::formats::ReadOptions;
-use crate::formats::arm::{CompiledParams, Given};
+use crate::formats::arm::{self, CompiledParams, Given};
 use crate::{Error, ErrorKind, Phase};
 
 /// How many `.bicepparam` files beside a template are looked at for one that names it.
@@ -55,7 +55,7 @@ pub fn template_of(file: &ParamsFile, display: &str, fs_path: &Path) -> Result<(
     }
     let dir = fs_path.parent().unwrap_or(Path::new(""));
     let shown = Path::new(display).parent().unwrap_or(Path::new(""));
-    Ok((normalise(&dir.join(using)), normalise(&shown.join(using)).display().to_string()))
+    Ok((arm::normalise(&dir.join(using)), arm::normalise(&shown.join(using)).display().to_string()))
 }
 
 /// The parameter values for the template `fs_path` (shown as `display`).
@@ -115,19 +115,4 @@ pub fn beside(
         return Ok((Given::Json(shown, json, true), Vec::new()));
     }
     Ok((Given::None, Vec::new()))
-}
-
-/// Removes `.` and folds `..` (paths stay relative when they were).
-fn normalise(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            Component::CurDir => {}
-            Component::ParentDir if out.file_name().is_some() => {
-                out.pop();
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
 }
