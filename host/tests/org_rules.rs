@@ -74,7 +74,10 @@ fn module(findings: &Value) -> PathBuf {
         info_len = info.len(),
         reply_len = reply.len(),
     );
-    let path = std::env::temp_dir().join(format!("entitle-org-rules-{}-{}.wat", std::process::id(), reply.len()));
+    // One file per module: tests run in parallel, and two replies can have one length.
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = std::env::temp_dir().join(format!("entitle-org-rules-{}-{n}.wat", std::process::id()));
     std::fs::write(&path, wat).unwrap();
     path
 }

@@ -187,3 +187,31 @@ fn a_symbolic_link_inside_the_root_keeps_its_own_name() {
         assert_eq!(r["inputs"][0]["path"], "infra/linked.json", "{r}");
     }
 }
+
+#[test]
+fn facts_and_the_bill_of_materials_name_files_from_the_root_wherever_they_run() {
+    let (dir, elsewhere) = project("facts-bom");
+    let (infra, root) = (dir.join("infra"), dir.display().to_string());
+    let fleet_abs = dir.join("infra/fleet.yaml").display().to_string();
+    let runs: Vec<(&Path, Vec<&str>)> = vec![
+        (&dir, vec!["infra/fleet.yaml"]),
+        (&infra, vec!["fleet.yaml"]),
+        (&infra, vec![&fleet_abs]),
+        (&elsewhere, vec!["--root", &root, &fleet_abs]),
+    ];
+    let (mut facts, mut boms) = (Vec::new(), Vec::new());
+    for (cwd, args) in &runs {
+        let out = entitle(cwd, &[&["facts"], args.as_slice()].concat());
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let model = report(&out);
+        assert_eq!(model["inputs"][0]["path"], "infra/fleet.yaml", "{args:?}");
+        facts.push(model);
+        let bom_args = [&["bom", "--format", "json", "--as-of", "2026-11-25"], args.as_slice()].concat();
+        let out = entitle(cwd, &bom_args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        boms.push(String::from_utf8(out.stdout).unwrap());
+    }
+    assert!(facts.windows(2).all(|w| w[0] == w[1]), "the model differs between runs");
+    assert!(boms.windows(2).all(|w| w[0] == w[1]), "the BOM differs between runs");
+    assert!(boms[0].contains("infra/fleet.yaml"), "{}", boms[0]);
+}

@@ -14,7 +14,9 @@ use super::{BomArgs, BomFormat, common};
 const BASELINE_LIMIT: u64 = 64 << 20;
 
 /// Prints the BOM; exit 2 when an input could not be read (the BOM is then incomplete).
-pub fn run(args: BomArgs) -> anyhow::Result<u8> {
+pub fn run(mut args: BomArgs) -> anyhow::Result<u8> {
+    let others = &mut [&mut args.catalog, &mut args.context, &mut args.baseline, &mut args.output];
+    super::rooted::enter_reading(args.root.as_deref(), &mut args.paths, &mut args.read, others)?;
     let catalog = common::catalog(args.catalog.as_deref()).map_err(anyhow::Error::new)?;
     let as_of = common::as_of(args.as_of.as_deref())?;
     let read = common::read_options(&args.read)?;

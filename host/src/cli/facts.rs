@@ -11,7 +11,8 @@ use super::FactsArgs;
 use super::common;
 
 /// Prints `{"inputs": [...], "workloads": [...], "errors": [...]}`; exit 2 on errors.
-pub fn run(args: FactsArgs) -> anyhow::Result<u8> {
+pub fn run(mut args: FactsArgs) -> anyhow::Result<u8> {
+    super::rooted::enter_reading(args.root.as_deref(), &mut args.paths, &mut args.read, &mut [&mut args.catalog])?;
     let catalog = common::catalog(args.catalog.as_deref()).map_err(anyhow::Error::new)?;
     let (files, mut errors) = entitle::discover(&args.paths);
     let read = common::read_options(&args.read)?;

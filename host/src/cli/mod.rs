@@ -237,6 +237,9 @@ pub struct FactsArgs {
     /// Use this catalog directory instead of the built-in one.
     #[arg(long, value_name = "DIR")]
     pub catalog: Option<PathBuf>,
+    /// The project root file names are spelled against (default: as for `check`).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
     #[command(flatten)]
     pub read: ReadArgs,
 }
@@ -265,6 +268,9 @@ pub struct BomArgs {
     /// Use this catalog directory instead of the built-in one.
     #[arg(long, value_name = "DIR")]
     pub catalog: Option<PathBuf>,
+    /// The project root file names are spelled against (default: as for `check`).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
     #[command(flatten)]
     pub read: ReadArgs,
 }
