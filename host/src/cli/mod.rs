@@ -10,6 +10,7 @@ mod conformance;
 mod explain;
 mod facts;
 mod inspect;
+mod man;
 mod new;
 mod policies;
 mod progress_bar;
@@ -57,6 +58,8 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(completions::CompletionsArgs),
+    /// Print the manual page, or write every page (one per subcommand) into a directory.
+    Man(man::ManArgs),
 }
 
 /// Options shared by every command that loads policies or the catalog.
@@ -350,5 +353,6 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         Command::Conformance(a) => conformance::run(a),
         Command::Explain(a) => explain::run(a),
         Command::Completions(a) => completions::run(a),
+        Command::Man(a) => man::run(a),
     }
 }
