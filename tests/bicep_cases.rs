@@ -71,26 +71,17 @@ fn check_sources(case: &Path) -> (Vec<String>, usize) {
         all.extend(w.trail.iter().flat_map(|(k, t)| t.iter().map(move |s| (k.as_str(), s, None))));
         for (field, s, value) in all {
             let shown = format!("{} {field}: {}:{:?}:{:?}", w.id, s.path, s.line, s.column);
-            let (Some(line), Some(column)) = (s.line, s.column) else {
-                problems.push(format!("{shown} has no position"));
-                continue;
-            };
-            let Ok(text) = std::fs::read_to_string(&s.path) else {
-                problems.push(format!("{shown}: not a file"));
-                continue;
-            };
-            let Some(at) =
-                text.lines().nth(line as usize - 1).and_then(|l| l.get(l.char_indices().nth(column as usize - 1)?.0..))
-            else {
-                problems.push(format!("{shown} is outside the file"));
-                continue;
+            let at = match support::text_at(s) {
+                Ok(at) => at,
+                Err(why) => {
+                    problems.push(format!("{shown} {why}"));
+                    continue;
+                }
             };
             let Some(value) = value else { continue };
             // A value built by a function (`concat(…)`, `loadTextContent(…)`) or an interpolation is
             // edited where it is built.
-            let built =
-                at.split_once('(').is_some_and(|(name, _)| name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
-                    || at.starts_with("'${");
+            let built = support::is_call(&at) || at.starts_with("'${");
             checked += 1;
             if !built && !at.starts_with(&format!("'{value}")) && !at.starts_with(value) {
                 problems

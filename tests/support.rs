@@ -31,3 +31,19 @@ pub fn compare(expected: &Path, actual: &str) -> Option<String> {
 pub fn diff(want: &str, got: &str) -> String {
     entitle::authoring::diff(want, got)
 }
+
+/// The rest of the line from `source`'s line and column: what a location points at.
+/// `Err` says why it points at nothing (no position, not a file, outside the file).
+pub fn text_at(source: &entitle_sdk::model::Source) -> Result<String, &'static str> {
+    let (Some(line), Some(column)) = (source.line, source.column) else { return Err("has no position") };
+    let text = std::fs::read_to_string(&source.path).map_err(|_| "is not a file")?;
+    let line = text.lines().nth((line as usize).saturating_sub(1)).ok_or("is outside the file")?;
+    let start = line.char_indices().nth((column as usize).saturating_sub(1)).ok_or("is outside the file")?.0;
+    Ok(line[start..].to_owned())
+}
+
+/// Whether `at` (a location's text) is a function call (`concat(…)`), where a value built
+/// by it is edited.
+pub fn is_call(at: &str) -> bool {
+    at.split_once('(').is_some_and(|(name, _)| name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+}

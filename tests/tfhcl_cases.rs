@@ -67,26 +67,18 @@ fn check_sources(case: &Path, read: &ReadOptions) -> (Vec<String>, usize) {
         all.extend(w.trail.iter().flat_map(|(k, t)| t.iter().map(move |s| (k.as_str(), s, false))));
         for (field, s, edited) in all {
             let shown = format!("{} {field}: {}:{:?}:{:?}", w.id, s.path, s.line, s.column);
-            let (Some(line), Some(column)) = (s.line, s.column) else {
-                problems.push(format!("{shown} has no position"));
-                continue;
-            };
-            if s.path.starts_with("--var ") {
+            if s.path.starts_with("--var ") && s.line.is_some() {
                 continue;
             }
-            let Ok(text) = std::fs::read_to_string(&s.path) else {
-                problems.push(format!("{shown}: not a file"));
-                continue;
-            };
-            let Some(at) =
-                text.lines().nth(line as usize - 1).and_then(|l| l.get(l.char_indices().nth(column as usize - 1)?.0..))
-            else {
-                problems.push(format!("{shown} is outside the file"));
-                continue;
+            let at = match support::text_at(s) {
+                Ok(at) => at,
+                Err(why) => {
+                    problems.push(format!("{shown} {why}"));
+                    continue;
+                }
             };
             // A value built by a function (`join(…)`) is edited where it is built.
-            let built =
-                at.split_once('(').is_some_and(|(name, _)| name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+            let built = support::is_call(&at);
             let value = match field {
                 _ if !edited || built => None,
                 "image.publisher" => w.image.publisher.as_deref(),
