@@ -48,6 +48,7 @@ pub mod project_root;
 mod registration;
 pub mod report;
 mod run_scope;
+pub mod serve;
 mod runtime;
 pub mod source_text;
 mod support;

@@ -14,6 +14,7 @@ mod new;
 mod policies;
 mod progress_bar;
 mod rooted;
+mod serve;
 mod settings;
 mod stderr_summary;
 mod test;
@@ -57,6 +58,8 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(completions::CompletionsArgs),
+    /// Serve checks over HTTP(S) and answer Kubernetes admission reviews (exit 0 when stopped, 2 on a start-up error).
+    Serve(serve::ServeArgs),
 }
 
 /// Options shared by every command that loads policies or the catalog.
@@ -344,5 +347,6 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         Command::Conformance(a) => conformance::run(a),
         Command::Explain(a) => explain::run(a),
         Command::Completions(a) => completions::run(a),
+        Command::Serve(a) => serve::run(a),
     }
 }
