@@ -47,7 +47,7 @@ const MAX_WARNINGS: usize = 12;
 struct Review {
     api_version: String,
     kind: String,
-    request: Option<ReviewRequest>,
+    request: Option<Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -97,10 +97,17 @@ async fn run(state: &AppState, headers: HeaderMap, body: Body) -> Result<Respons
     let Some(request) = review.request else {
         return Err(ApiError::bad_request("the AdmissionReview has no `request`"));
     };
+    let request: ReviewRequest = serde_json::from_value(request).map_err(|e| {
+        ApiError::bad_request(format!(
+            "the AdmissionReview's `request` is malformed: {}",
+            crate::escape::text(&e.to_string())
+        ))
+    })?;
     let (group, kind) = (request.kind.group.as_str(), request.kind.kind.as_str());
     if !KINDS.contains(&(group, kind)) {
         let shown = if group.is_empty() { kind.to_owned() } else { format!("{kind}.{group}") };
-        let known: Vec<String> = KINDS.iter().map(|(g, k)| if g.is_empty() { k.to_string() } else { format!("{k}.{g}") }).collect();
+        let known: Vec<String> =
+            KINDS.iter().map(|(g, k)| if g.is_empty() { k.to_string() } else { format!("{k}.{g}") }).collect();
         return Err(ApiError::bad_request(format!(
             "entitle does not check {} objects; register the webhook only for {}",
             crate::escape::text(&shown),
@@ -114,6 +121,16 @@ async fn run(state: &AppState, headers: HeaderMap, body: Body) -> Result<Respons
     }
     if !request.object.is_object() {
         return Err(ApiError::bad_request("the AdmissionReview's `request.object` is not an object"));
+    }
+    let said = request.object.get("kind").and_then(Value::as_str).unwrap_or("");
+    let api = request.object.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+    let said_group = api.rsplit_once('/').map_or("", |(g, _)| g);
+    if (said_group, said) != (group, kind) {
+        return Err(ApiError::bad_request(format!(
+            "the object is `{}` `{}`, but the review is for {kind} in the API group `{group}`",
+            crate::escape::text(api),
+            crate::escape::text(said)
+        )));
     }
     let text = serde_json::to_string_pretty(&request.object).expect("a JSON value serialises");
     let shared = state.clone();
@@ -166,9 +183,14 @@ fn decide(report: &Report, state: &AppState) -> Decision {
     let open: Vec<&Finding> = report.findings.iter().filter(|f| f.suppression.is_none()).collect();
     let denies = |f: &Finding| config.deny_on.is_some_and(|min| f.severity >= min);
     let mut warnings: Vec<String> = open.iter().filter(|f| !denies(f)).map(|f| cut(&describe(f))).collect();
-    if !report.errors.is_empty() {
-        let why: Vec<String> = report.errors.iter().map(|e| e.message.clone()).collect();
-        let why = format!("entitle could not check this object: {}", why.join("; "));
+    // An object the front-end found no workload in was not checked: never a silent allow.
+    let modelled = report.inputs.iter().any(|i| i.workloads > 0);
+    if !report.errors.is_empty() || !modelled {
+        let mut why: Vec<String> = report.errors.iter().map(|e| e.message.clone()).collect();
+        if !modelled && why.is_empty() {
+            why.push("entitle found no workload in it (is its spec complete?)".into());
+        }
+        let why = crate::escape::text(&format!("entitle could not check this object: {}", why.join("; "))).into_owned();
         if config.failure_policy == FailurePolicy::Fail {
             return Decision { allowed: false, message: Some(why), warnings: capped(warnings) };
         }

@@ -72,11 +72,19 @@ impl Metrics {
             Family::<EndpointLabels, Histogram>::new_with_constructor(latency_buckets as fn() -> Histogram);
         registry.register("request_seconds", "Request latency by endpoint", request_seconds.clone());
         let evaluation_seconds = latency_buckets();
-        registry.register("evaluation_seconds", "Time of one check, reading and evaluating", evaluation_seconds.clone());
+        registry.register(
+            "evaluation_seconds",
+            "Time of one check, reading and evaluating",
+            evaluation_seconds.clone(),
+        );
         let in_flight = Gauge::default();
         registry.register("evaluations_in_flight", "Checks running now", in_flight.clone());
         let refused_busy = Counter::default();
-        registry.register("refused_busy", "Requests refused with 503 because every evaluation slot was taken", refused_busy.clone());
+        registry.register(
+            "refused_busy",
+            "Requests refused with 503 because every evaluation slot was taken",
+            refused_busy.clone(),
+        );
         Metrics { registry, requests, findings, errors, request_seconds, evaluation_seconds, in_flight, refused_busy }
     }
 

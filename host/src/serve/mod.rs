@@ -66,7 +66,8 @@ impl Server {
         runtime.block_on(async move {
             let (failed_send, failed) = tokio::sync::oneshot::channel::<Vec<crate::Error>>();
             let loading = state.clone();
-            let (options, builtin, policies, catalog) = (config.runtime, config.builtin, config.policies, config.catalog);
+            let (options, builtin, policies, catalog) =
+                (config.runtime, config.builtin, config.policies, config.catalog);
             tokio::task::spawn_blocking(move || match load(options, builtin, &policies, catalog) {
                 Ok(checker) => {
                     let _ = loading.inner.checker.set(Arc::new(checker));
