@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
 /// The repository's top.
@@ -29,6 +29,8 @@ pub struct Server {
     pub addr: SocketAddr,
     /// What it wrote on stderr after the address line.
     pub stderr: mpsc::Receiver<String>,
+    /// The client configuration, when it serves HTTPS.
+    pub tls: Option<Arc<rustls::ClientConfig>>,
 }
 
 impl Server {
@@ -39,6 +41,24 @@ impl Server {
 
     /// As [`Server::start`], with environment variables.
     pub fn start_with(args: &[&str], env: &[(&str, &Path)]) -> Server {
+        Server::spawn(args, env, None)
+    }
+
+    /// A server with a TLS certificate (from `env`), trusted by its client as `trusted` (DER).
+    pub fn start_tls(env: &[(&str, &Path)], trusted: Vec<u8>) -> Server {
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add(rustls_pki_types::CertificateDer::from(trusted)).unwrap();
+        #[allow(deprecated)]
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        Server::spawn(&[], env, Some(Arc::new(config)))
+    }
+
+    fn spawn(args: &[&str], env: &[(&str, &Path)], tls: Option<Arc<rustls::ClientConfig>>) -> Server {
         let mut command = Command::new(env!("CARGO_BIN_EXE_entitle"));
         command.args(["serve", "--listen", "127.0.0.1:0", "--as-of", "2026-11-25"]).args(args);
         for (name, value) in env {
@@ -56,7 +76,8 @@ impl Server {
         });
         let first = stderr.recv_timeout(Duration::from_secs(60)).expect("the server prints its address");
         let addr = first.rsplit("://").next().unwrap().parse().unwrap_or_else(|_| panic!("{first}"));
-        let server = Server { child, addr, stderr };
+        assert_eq!(first.starts_with("entitle: serving on https://"), tls.is_some(), "{first}");
+        let server = Server { child, addr, stderr, tls };
         let started = Instant::now();
         while server.get("/readyz").status != 200 {
             assert!(started.elapsed() < Duration::from_secs(300), "not ready");
@@ -67,7 +88,7 @@ impl Server {
 
     /// `GET path`.
     pub fn get(&self, path: &str) -> Reply {
-        send(self.addr, &format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), b"")
+        self.exchange(&format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), b"")
     }
 
     /// `POST path` with a JSON body and extra header lines.
@@ -76,7 +97,20 @@ impl Server {
             "POST {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: {}\r\n{headers}\r\n",
             body.len()
         );
-        send(self.addr, &head, body)
+        self.exchange(&head, body)
+    }
+
+    /// One request over plain TCP or TLS, as the server speaks.
+    pub fn exchange(&self, head: &str, body: &[u8]) -> Reply {
+        let Some(config) = &self.tls else { return send(self.addr, head, body) };
+        let name = rustls_pki_types::ServerName::try_from("localhost").unwrap();
+        let connection = rustls::ClientConnection::new(Arc::clone(config), name).unwrap();
+        let tcp = TcpStream::connect(self.addr).unwrap();
+        tcp.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
+        let mut stream = rustls::StreamOwned::new(connection, tcp);
+        stream.write_all(head.as_bytes()).unwrap();
+        stream.write_all(body).unwrap();
+        read_reply(&mut stream)
     }
 
     /// `POST path` with `Content-Type: application/json`.
