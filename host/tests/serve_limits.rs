@@ -114,28 +114,54 @@ fn wait_in_flight(server: &Server, n: u32) {
     }
 }
 
-#[test]
-fn past_the_evaluation_bound_the_answer_is_503_with_retry_after() {
-    let server = slow_server(&["--max-concurrent", "1"]);
-    let addr = server.addr;
-    let first = std::thread::spawn(move || {
+/// Posts a VM upload from a thread.
+fn post_in_background(addr: std::net::SocketAddr) -> std::thread::JoinHandle<serve_support::Reply> {
+    std::thread::spawn(move || {
         let body = vm_upload().to_string();
         let head = format!(
             "POST /v1/check HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
             body.len()
         );
         serve_support::send(addr, &head, body.as_bytes())
-    });
+    })
+}
+
+/// Waits until `/metrics` has `line`.
+fn wait_metric(server: &Server, line: &str) {
+    let started = Instant::now();
+    while !server.get("/metrics").body.lines().any(|l| l == line) {
+        assert!(started.elapsed() < Duration::from_secs(60), "never {line}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn past_the_evaluation_bound_requests_queue_then_get_503_with_retry_after() {
+    let server = slow_server(&["--max-concurrent", "1", "--max-queued", "1"]);
+    let first = post_in_background(server.addr);
     wait_in_flight(&server, 1);
+    // The second waits for the slot; the third finds the queue full.
+    let second = post_in_background(server.addr);
+    wait_metric(&server, "entitle_requests_queued 1");
     let busy = server.post_json("/v1/check", &vm_upload());
     assert_eq!(busy.status, 503, "{}", busy.body);
     assert_eq!(busy.header("retry-after").as_deref(), Some("1"));
-    assert!(busy.json()["error"]["message"].as_str().unwrap().starts_with("busy: all 1 evaluation slots are in use"));
-    // The first request is answered: its policy hit its time limit, an error of the run (exit 2).
-    let done = first.join().unwrap();
-    assert_eq!(done.status, 200, "{}", done.body);
-    assert_eq!(done.header("entitle-exit-code").as_deref(), Some("2"));
-    assert!(done.json()["errors"][0]["message"].as_str().unwrap().contains("time limit"), "{}", done.body);
+    let message = busy.json()["error"]["message"].as_str().unwrap().to_owned();
+    assert!(message.starts_with("busy: all 1 evaluation slots are in use and 1 requests are waiting"), "{message}");
+    // Both accepted requests are answered: their policy hit its time limit, an error of the run (exit 2).
+    for done in [first.join().unwrap(), second.join().unwrap()] {
+        assert_eq!(done.status, 200, "{}", done.body);
+        assert_eq!(done.header("entitle-exit-code").as_deref(), Some("2"));
+        assert!(done.json()["errors"][0]["message"].as_str().unwrap().contains("time limit"), "{}", done.body);
+    }
+    wait_metric(&server, "entitle_evaluations_in_flight 0");
+    // With no queue, the second request is refused at once.
+    drop(server);
+    let server = slow_server(&["--max-concurrent", "1", "--max-queued", "0"]);
+    let first = post_in_background(server.addr);
+    wait_in_flight(&server, 1);
+    assert_eq!(server.post_json("/v1/check", &vm_upload()).status, 503);
+    assert_eq!(first.join().unwrap().status, 200);
     assert!(server.get("/metrics").body.lines().any(|l| l == "entitle_refused_busy_total 1"));
 }
 
@@ -150,15 +176,8 @@ fn a_request_past_its_deadline_gets_504() {
 #[test]
 fn sigterm_finishes_the_request_in_flight_then_stops() {
     let mut server = slow_server(&[]);
+    let first = post_in_background(server.addr);
     let addr = server.addr;
-    let first = std::thread::spawn(move || {
-        let body = vm_upload().to_string();
-        let head = format!(
-            "POST /v1/check HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
-            body.len()
-        );
-        serve_support::send(addr, &head, body.as_bytes())
-    });
     wait_in_flight(&server, 1);
     let killed = Command::new("kill").args(["-TERM", &server.child.id().to_string()]).status().unwrap();
     assert!(killed.success());

@@ -49,9 +49,12 @@ pub struct ServeArgs {
     /// Time limit of one request, reading and checking (504 past it).
     #[arg(long, env = "ENTITLE_REQUEST_TIMEOUT", value_name = "DURATION", default_value = "30s", value_parser = common::parse_duration)]
     pub request_timeout: Duration,
-    /// Checks running at once (default: the number of CPUs); past it, 503 with Retry-After.
+    /// Checks running at once (default: the number of CPUs); more requests wait in a queue.
     #[arg(long, env = "ENTITLE_MAX_CONCURRENT", value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1024))]
     pub max_concurrent: Option<u64>,
+    /// Requests that may wait for a free check (within --request-timeout); past it, 503 with Retry-After.
+    #[arg(long, env = "ENTITLE_MAX_QUEUED", value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u64).range(0..=100_000))]
+    pub max_queued: u64,
     /// Most files one /v1/check request may upload.
     #[arg(long, env = "ENTITLE_MAX_FILES", value_name = "N", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     pub max_files: u64,
@@ -114,6 +117,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<u8> {
             max_body: usize::try_from(args.max_body << 20).context("--max-body")?,
             request_timeout: args.request_timeout,
             max_concurrent: args.max_concurrent.map_or(cpus, |n| n as usize),
+            max_queued: args.max_queued as usize,
             max_files: args.max_files as usize,
         },
         evaluation: Evaluation { as_of, warn_within_days: args.warn_within, settings, read },

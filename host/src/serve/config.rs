@@ -50,8 +50,10 @@ pub struct Limits {
     pub max_body: usize,
     /// The time a request may take, reading and evaluating (504 past it).
     pub request_timeout: Duration,
-    /// Evaluations running at once (503 with `Retry-After` past it).
+    /// Evaluations running at once; more requests wait in a queue.
     pub max_concurrent: usize,
+    /// Requests that may wait for a slot (503 with `Retry-After` past it; 0: none wait).
+    pub max_queued: usize,
     /// Files one `/v1/check` request may upload.
     pub max_files: usize,
 }

@@ -1,9 +1,10 @@
 //! The bounds on one request: its body (413 past the limit, read as it streams in, never
-//! buffered whole), the content type, the evaluation slots (503 with `Retry-After` when
-//! all are taken) and the deadline (504). Evaluations are CPU-bound and synchronous, so
+//! buffered whole), the content type, the evaluation slots (a bounded queue when all are
+//! taken, 503 with `Retry-After` when it is full too) and the deadline (504). Evaluations are CPU-bound and synchronous, so
 //! they run on the blocking pool, each holding its slot until it really ends.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use axum::body::{Body, Bytes};
@@ -80,15 +81,27 @@ where
         e.retry_after = Some(RETRY_AFTER_SECS);
         return Err(e);
     };
-    let Ok(permit) = Arc::clone(&inner.slots).try_acquire_owned() else {
-        inner.metrics.busy();
-        let message = format!(
-            "busy: all {} evaluation slots are in use; retry after {RETRY_AFTER_SECS}s",
-            inner.limits.max_concurrent
-        );
-        let mut e = ApiError::new(StatusCode::SERVICE_UNAVAILABLE, message);
-        e.retry_after = Some(RETRY_AFTER_SECS);
-        return Err(e);
+    let permit = match Arc::clone(&inner.slots).try_acquire_owned() {
+        Ok(permit) => permit,
+        Err(_) => {
+            // Every slot is taken: wait in a bounded queue (the caller's deadline bounds
+            // the wait), or refuse at once when the queue is full.
+            let queued = Queued::enter(&inner.queued, inner.limits.max_queued, inner.metrics.queued());
+            let Some(_queued) = queued else {
+                inner.metrics.busy();
+                let message = format!(
+                    "busy: all {} evaluation slots are in use and {} requests are waiting; retry after {RETRY_AFTER_SECS}s",
+                    inner.limits.max_concurrent, inner.limits.max_queued
+                );
+                let mut e = ApiError::new(StatusCode::SERVICE_UNAVAILABLE, message);
+                e.retry_after = Some(RETRY_AFTER_SECS);
+                return Err(e);
+            };
+            Arc::clone(&inner.slots)
+                .acquire_owned()
+                .await
+                .map_err(|_| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping"))?
+        }
     };
     let shared = state.clone();
     let task = tokio::task::spawn_blocking(move || {
@@ -105,5 +118,29 @@ where
         Err(e) => {
             Err(ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("the check failed inside entitle: {e}")))
         }
+    }
+}
+
+/// A place in the queue of requests waiting for a slot, given back when dropped (the
+/// request got its slot, or gave up at its deadline).
+struct Queued<'a>(&'a AtomicUsize, &'a prometheus_client::metrics::gauge::Gauge);
+
+impl<'a> Queued<'a> {
+    /// A place, unless `max` requests are already waiting.
+    fn enter(
+        count: &'a AtomicUsize,
+        max: usize,
+        gauge: &'a prometheus_client::metrics::gauge::Gauge,
+    ) -> Option<Queued<'a>> {
+        count.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| (n < max).then_some(n + 1)).ok()?;
+        gauge.inc();
+        Some(Queued(count, gauge))
+    }
+}
+
+impl Drop for Queued<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+        self.1.dec();
     }
 }

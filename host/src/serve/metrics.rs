@@ -51,6 +51,7 @@ pub struct Metrics {
     request_seconds: Family<EndpointLabels, Histogram>,
     evaluation_seconds: Histogram,
     in_flight: Gauge,
+    queued: Gauge,
     refused_busy: Counter,
 }
 
@@ -79,13 +80,25 @@ impl Metrics {
         );
         let in_flight = Gauge::default();
         registry.register("evaluations_in_flight", "Checks running now", in_flight.clone());
+        let queued = Gauge::default();
+        registry.register("requests_queued", "Requests waiting for an evaluation slot", queued.clone());
         let refused_busy = Counter::default();
         registry.register(
             "refused_busy",
             "Requests refused with 503 because every evaluation slot was taken",
             refused_busy.clone(),
         );
-        Metrics { registry, requests, findings, errors, request_seconds, evaluation_seconds, in_flight, refused_busy }
+        Metrics {
+            registry,
+            requests,
+            findings,
+            errors,
+            request_seconds,
+            evaluation_seconds,
+            in_flight,
+            queued,
+            refused_busy,
+        }
     }
 
     /// Counts a request answered with `status` after `seconds`.
@@ -109,6 +122,11 @@ impl Metrics {
     /// The gauge of evaluations in flight.
     pub fn in_flight(&self) -> &Gauge {
         &self.in_flight
+    }
+
+    /// The gauge of requests waiting for a slot.
+    pub fn queued(&self) -> &Gauge {
+        &self.queued
     }
 
     /// Counts a request refused because the server was busy.

@@ -21,6 +21,8 @@ pub(crate) struct Inner {
     pub checker: OnceLock<Arc<Checker>>,
     /// One permit per evaluation that may run at once.
     pub slots: Arc<Semaphore>,
+    /// Requests waiting for a slot.
+    pub queued: std::sync::atomic::AtomicUsize,
     pub limits: Limits,
     pub evaluation: Evaluation,
     pub admission: AdmissionConfig,
@@ -31,7 +33,15 @@ impl AppState {
     /// State before policies are loaded.
     pub(crate) fn new(limits: Limits, evaluation: Evaluation, admission: AdmissionConfig) -> AppState {
         let slots = Arc::new(Semaphore::new(limits.max_concurrent));
-        let inner = Inner { checker: OnceLock::new(), slots, limits, evaluation, admission, metrics: Metrics::new() };
+        let inner = Inner {
+            checker: OnceLock::new(),
+            slots,
+            queued: Default::default(),
+            limits,
+            evaluation,
+            admission,
+            metrics: Metrics::new(),
+        };
         AppState { inner: Arc::new(inner) }
     }
 }
