@@ -29,6 +29,7 @@ struct FindingLabels {
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct ErrorLabels {
     phase: String,
+    policy: String,
 }
 
 /// Labels of a latency.
@@ -66,7 +67,7 @@ impl Metrics {
         let errors = Family::<ErrorLabels, Counter>::default();
         registry.register(
             "check_errors",
-            "Inputs or policies that could not be checked (policy errors and others), by phase",
+            "Errors of checks (a policy that trapped or ran out of time, an input that could not be read), by phase and policy",
             errors.clone(),
         );
         let request_seconds =
@@ -115,7 +116,9 @@ impl Metrics {
             self.findings.get_or_create(&FindingLabels { rule: f.rule.clone(), severity }).inc();
         }
         for e in &report.errors {
-            self.errors.get_or_create(&ErrorLabels { phase: format!("{:?}", e.phase).to_ascii_lowercase() }).inc();
+            let phase = format!("{:?}", e.phase).to_ascii_lowercase();
+            let policy = e.policy.clone().unwrap_or_default();
+            self.errors.get_or_create(&ErrorLabels { phase, policy }).inc();
         }
     }
 

@@ -154,3 +154,33 @@ fn shown(name: &str) -> String {
     let cut: String = name.chars().take(200).collect();
     crate::escape::text(&cut).into_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::checked_name;
+    use std::path::PathBuf;
+
+    #[test]
+    fn names_stay_inside_the_upload() {
+        assert_eq!(checked_name("main.json").unwrap(), PathBuf::from("main.json"));
+        assert_eq!(checked_name("infra/nested/vm.json").unwrap(), PathBuf::from("infra/nested/vm.json"));
+        assert_eq!(checked_name(".entitle-waivers.toml").unwrap(), PathBuf::from(".entitle-waivers.toml"));
+        for (name, says) in [
+            ("../x", "leaves the upload"),
+            ("a/../../x", "leaves the upload"),
+            ("a/..", "leaves the upload"),
+            ("/etc/passwd", "is absolute"),
+            ("", "is empty"),
+            ("a//b", "not a plain relative"),
+            ("./a", "not a plain relative"),
+            ("a/", "not a plain relative"),
+            ("a\\..\\b", "backslash"),
+            ("a\0b", "NUL"),
+        ] {
+            let e = checked_name(name).expect_err(name);
+            assert!(e.message.contains(says), "{name}: {}", e.message);
+            assert_eq!(e.status, 400);
+        }
+        assert!(checked_name(&"a".repeat(1025)).unwrap_err().message.contains("longer than 1024"));
+    }
+}
