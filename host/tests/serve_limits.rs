@@ -214,3 +214,31 @@ fn https_with_a_self_signed_certificate() {
     assert!(!raw.starts_with(b"HTTP/1.1 200"), "{}", String::from_utf8_lossy(&raw));
     assert_eq!(server.get("/healthz").status, 200);
 }
+
+#[test]
+fn a_policy_that_does_not_load_or_a_bad_certificate_stops_the_server_saying_why() {
+    let missing = std::env::temp_dir().join("entitle-serve-no-such-policy.wasm");
+    let out = Command::new(env!("CARGO_BIN_EXE_entitle"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--policy"])
+        .arg(&missing)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("policies could not be loaded, so nothing can be checked; "), "{stderr}");
+    assert!(stderr.contains("entitle-serve-no-such-policy.wasm: does not exist"), "{stderr}");
+    // A certificate that is not PEM: refused before anything listens.
+    let dir = scratch("bad-cert");
+    std::fs::write(dir.join("cert.pem"), "not a certificate").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_entitle"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--tls-cert"])
+        .arg(dir.join("cert.pem"))
+        .arg("--tls-key")
+        .arg(dir.join("cert.pem"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("holds no PEM certificate"), "{stderr}");
+    assert!(!stderr.contains("serving on"), "{stderr}");
+}

@@ -28,7 +28,7 @@ impl fmt::Display for ServeError {
             ServeError::Load(errors) => {
                 write!(f, "policies could not be loaded, so nothing can be checked")?;
                 for e in errors {
-                    write!(f, "\n  {e}")?;
+                    write!(f, "; {e}")?;
                 }
                 Ok(())
             }

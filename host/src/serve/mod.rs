@@ -35,14 +35,17 @@ use crate::{Checker, Runtime};
 pub struct Server {
     listener: std::net::TcpListener,
     config: ServeConfig,
+    tls: Option<Arc<rustls::ServerConfig>>,
 }
 
 impl Server {
-    /// Binds the listening address (so the caller can print it before serving).
+    /// Reads the TLS certificate and key, and binds the listening address (so the caller
+    /// can print it before serving).
     pub fn bind(config: ServeConfig) -> Result<Server, ServeError> {
+        let tls = config.tls.as_ref().map(tls::server_config).transpose()?;
         let listener = std::net::TcpListener::bind(config.listen).map_err(ServeError::Bind)?;
         listener.set_nonblocking(true).map_err(ServeError::Bind)?;
-        Ok(Server { listener, config })
+        Ok(Server { listener, config, tls })
     }
 
     /// The address it listens on.
@@ -52,15 +55,14 @@ impl Server {
 
     /// Whether it serves HTTPS.
     pub fn is_tls(&self) -> bool {
-        self.config.tls.is_some()
+        self.tls.is_some()
     }
 
     /// Serves until SIGTERM or SIGINT, then finishes the requests in flight. Policies
     /// are compiled in the background: `/readyz` answers 503 until they are, and the
     /// server stops with [`ServeError::Load`] if they cannot be.
     pub fn run(self) -> Result<(), ServeError> {
-        let Server { listener, config } = self;
-        let tls = config.tls.as_ref().map(tls::server_config).transpose()?;
+        let Server { listener, config, tls } = self;
         let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(ServeError::Io)?;
         let state = AppState::new(config.limits, config.evaluation.clone(), config.admission.clone());
         runtime.block_on(async move {
