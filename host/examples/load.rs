@@ -166,13 +166,12 @@ fn post(addr: SocketAddr, stream: &mut Option<TcpStream>, body: &str) -> String 
             "POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
             body.len()
         );
-        if s.write_all(head.as_bytes()).and_then(|()| s.write_all(body.as_bytes())).is_ok() {
-            if let Some((status, close)) = read_one(s) {
-                if close {
-                    *stream = None;
-                }
-                return status.to_string();
+        let sent = s.write_all(head.as_bytes()).and_then(|()| s.write_all(body.as_bytes()));
+        if let Some((status, close)) = sent.ok().and_then(|()| read_one(s)) {
+            if close {
+                *stream = None;
             }
+            return status.to_string();
         }
         *stream = None;
     }
