@@ -8,23 +8,23 @@
 #   scripts/load.sh [SECONDS]            (default 30; LOAD_BIN names another entitle binary)
 #   LOAD_CLIENTS=1,16,64 LOAD_CLI_CLIENTS=1,16 LOAD_INPUT=DIR scripts/load.sh 10
 #
-# The binary is built with the bench profile (optimised, quick to link) unless LOAD_BIN is
-# set. Figures from a shared machine are noisy: compare rows of the same run only.
+# The server binary is built with the bench profile (optimised, quicker to link than
+# release; it lands in target/release) unless LOAD_BIN is set. Figures from a shared machine are noisy: compare rows of the same run only.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 seconds=${1:-30}
 input=${LOAD_INPUT:-tests/arm/map-lookup-params-file}
+# The client only writes and reads sockets: a debug build is enough (and builds no test
+# dependencies with optimisation).
+cargo build --quiet -p entitle --example load
+client=target/debug/examples/load
 if [ -z "${LOAD_BIN:-}" ]; then
-  cargo build --quiet --profile bench -p entitle --bin entitle --example load
+  cargo build --quiet --profile bench -p entitle --bin entitle
   bin=target/release/entitle
-  [ -x target/bench/entitle ] && bin=target/bench/entitle
-  client=target/bench/examples/load
 else
   bin=$LOAD_BIN
-  cargo build --quiet -p entitle --example load
-  client=target/debug/examples/load
 fi
 mkdir -p target/load
 {
