@@ -58,7 +58,12 @@ impl Uploaded {
         let internal = |e: std::io::Error| {
             ApiError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, format!("cannot store the uploads: {e}"))
         };
-        let dir = tempfile::Builder::new().prefix("entitle-request-").tempdir().map_err(internal)?;
+        let mut builder = tempfile::Builder::new();
+        builder.prefix("entitle-request-");
+        // Private: other local users must not read what was uploaded.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700));
+        let dir = builder.tempdir().map_err(internal)?;
         let root = dir.path().canonicalize().map_err(internal)?;
         for f in files {
             let path = root.join(&f.name);
@@ -182,5 +187,18 @@ mod tests {
             assert_eq!(e.status, 400);
         }
         assert!(checked_name(&"a".repeat(1025)).unwrap_err().message.contains("longer than 1024"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_request_directory_is_private_and_removed_with_it() {
+        use std::os::unix::fs::PermissionsExt;
+        let files = [super::Upload { name: "a/b.json".into(), content: "{}".into() }];
+        let uploaded = super::Uploaded::write(&files).unwrap();
+        let root = uploaded.root().to_path_buf();
+        assert_eq!(std::fs::metadata(&root).unwrap().permissions().mode() & 0o777, 0o700);
+        assert_eq!(std::fs::read_to_string(root.join("a/b.json")).unwrap(), "{}");
+        drop(uploaded);
+        assert!(!root.exists());
     }
 }
