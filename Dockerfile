@@ -3,6 +3,10 @@
 #   docker run --rm -v "$PWD:/work" entitle check .
 #   docker run --rm -v "$PWD:/work" --user "$(id -u):$(id -g)" entitle check . --format sarif --output entitle.sarif
 #
+# or serve checks and admission reviews (deploy/kubernetes/ runs it so, with TLS):
+#
+#   docker run --rm -p 8080:8080 -e ENTITLE_LISTEN=0.0.0.0:8080 entitle serve
+#
 # Stage 1 builds the release binary (built-in policies and catalog are compiled in);
 # stage 2 is a small runtime image with only the binary, run as an unprivileged user.
 
@@ -21,5 +25,6 @@ USER entitle
 # sample has findings); a run as another user compiles into its own private cache.
 RUN entitle check /usr/share/entitle/warm-up.json > /dev/null || [ "$?" -eq 1 ]
 WORKDIR /work
+EXPOSE 8443
 ENTRYPOINT ["entitle"]
 CMD ["check", "."]

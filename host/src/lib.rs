@@ -49,6 +49,7 @@ mod registration;
 pub mod report;
 mod run_scope;
 mod runtime;
+pub mod serve;
 pub mod source_text;
 mod support;
 mod terraform_inputs;

@@ -15,6 +15,7 @@ mod new;
 mod policies;
 mod progress_bar;
 mod rooted;
+mod serve;
 mod settings;
 mod stderr_summary;
 mod test;
@@ -60,6 +61,8 @@ pub enum Command {
     Completions(completions::CompletionsArgs),
     /// Print the manual page, or write every page (one per subcommand) into a directory.
     Man(man::ManArgs),
+    /// Serve checks over HTTP(S) and answer Kubernetes admission reviews (exit 0 when stopped, 2 on a start-up error).
+    Serve(serve::ServeArgs),
 }
 
 /// Options shared by every command that loads policies or the catalog.
@@ -354,5 +357,6 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         Command::Explain(a) => explain::run(a),
         Command::Completions(a) => completions::run(a),
         Command::Man(a) => man::run(a),
+        Command::Serve(a) => serve::run(a),
     }
 }

@@ -6,6 +6,7 @@ mod human;
 mod human_tail;
 mod junit;
 mod quote;
+mod rename;
 mod sarif;
 mod select;
 
