@@ -95,7 +95,7 @@ for input in "$small" "$dir/plan0.1.json" "$dir/plan2.json"; do
 try: r=json.loads(sys.stdin.read()); print("%.1f %d" % (r["median_us"], r["bytes"]))
 except Exception: print("nan 0")')
   read -r rus rbytes <<<"$rg"
-  ratio=$(awk -v e="$us" -v r="$rus" 'BEGIN{ if (r == "nan" || e == 0) print "regorus: not run"; else printf "regorus %.1f µs on %d KB of facts: %.1fx", r, rbytes/1024, r/e}' rbytes="$rbytes")
+  ratio=$(awk -v e="$us" -v r="$rus" -v b="$rbytes" 'BEGIN{ if (r == "nan" || e == 0) print "regorus: not run"; else printf "regorus %.1f µs (%.1f KB of facts); entitle/regorus %.2fx", r, b/1024, e/r}')
   row "(a) one evaluation" "rhel-lifecycle, $((size / 1024)) KB input" "${us} µs median" "$ratio"
 done
 
