@@ -67,12 +67,36 @@ done
 # A 2-3 KB ARM template with a RHEL VM (so rhel-lifecycle has a workload to evaluate).
 small=$(find "$dir/corpus/arm" -type f -size +2000c -size -3000c | sort | xargs grep -l '"RedHat"' | head -1)
 
-# (a) One evaluation, fresh instance.
+# (a) One evaluation, fresh instance, beside regorus (RVM) running two of its rules written in Rego
+# (bench/regorus, a workspace of its own) on the same input's facts: the guest view `entitle facts` gives,
+# without provenance, properties or trail, as the policy is sent; input parse included on both sides.
+facts=()
+for input in "$small" "$dir/plan0.1.json" "$dir/plan2.json"; do
+  f=$dir/facts-$(basename "$input")
+  "$bin" facts "$input" 2>/dev/null | python3 -c '
+import datetime, json, sys
+facts = json.load(sys.stdin)
+drop = ("properties", "provenance", "trail")
+workloads = [{k: v for k, v in w.items() if k not in drop} for w in facts["workloads"]]
+as_of = sys.argv[1]
+until = (datetime.date.fromisoformat(as_of) + datetime.timedelta(days=180)).isoformat()
+json.dump({"as_of": as_of, "warn_within_days": 180, "warn_until": until, "deployment": {"workloads": workloads}}, sys.stdout)
+' "$as_of" >"$f"
+  facts+=("$f")
+done
+rego=$( (cd "$root/bench/regorus" && cargo bench --quiet --bench lifecycle -- "$root/policies/catalog/lifecycle.json" 200 "${facts[@]}") 2>/dev/null || true)
+n=0
 for input in "$small" "$dir/plan0.1.json" "$dir/plan2.json"; do
   size=$(stat -c %s "$input")
   us=$("$bin" bench --policy rhel-lifecycle --iterations 50 --as-of "$as_of" --format json "$input" |
     python3 -c 'import json,sys; r=json.load(sys.stdin); print("%.1f" % r[0]["median_us"] if r else "nan")')
-  row "(a) one evaluation" "rhel-lifecycle, $((size / 1024)) KB input" "${us} µs median" "regorus: not run"
+  n=$((n + 1))
+  rg=$(printf '%s\n' "$rego" | sed -n "${n}p" | python3 -c 'import json,sys
+try: r=json.loads(sys.stdin.read()); print("%.1f %d" % (r["median_us"], r["bytes"]))
+except Exception: print("nan 0")')
+  read -r rus rbytes <<<"$rg"
+  ratio=$(awk -v e="$us" -v r="$rus" -v b="$rbytes" 'BEGIN{ if (r == "nan" || e == 0) print "regorus: not run"; else printf "regorus %.1f µs (%.1f KB of facts); entitle/regorus %.2fx", r, b/1024, e/r}')
+  row "(a) one evaluation" "rhel-lifecycle, $((size / 1024)) KB input" "${us} µs median" "$ratio"
 done
 
 # (b) Cold start: paired runs of an empty process and a whole check of one small file.

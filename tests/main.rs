@@ -12,6 +12,7 @@ mod golden;
 mod k8s_cases;
 mod limits;
 mod platform_cases;
+mod prepared;
 mod product_cases;
 mod summary;
 mod support;

@@ -14,6 +14,7 @@ use crate::formats::ReadOptions;
 use crate::input::{self, InputFile, LoadedInput};
 use crate::input_finding::InputFinding;
 use crate::report::{self, Report};
+use crate::request_prefix::Prefix;
 use crate::runtime::{Policy, Runtime};
 use crate::{Error, ErrorKind, Phase};
 
@@ -146,7 +147,7 @@ impl Checker {
     /// Validates each policy's settings once; policies with bad settings do not run.
     /// For the others, prepares the request prefix: settings and the catalog tables
     /// the policy reads, serialised once per run.
-    fn validate_settings(&self, options: &CheckOptions, errors: &mut Vec<Error>) -> Vec<(usize, Vec<u8>)> {
+    fn validate_settings(&self, options: &CheckOptions, errors: &mut Vec<Error>) -> Vec<(usize, Prefix)> {
         for id in options.settings.keys() {
             if !self.policies.iter().any(|p| p.id() == id) {
                 errors.push(
@@ -172,14 +173,8 @@ impl Checker {
 
     /// The start of every request to `policy`: its settings (JSON) and the catalog
     /// tables it reads, up to the comma before the shared part.
-    pub(crate) fn request_prefix(&self, policy: &Policy, settings: &[u8]) -> Vec<u8> {
-        let catalog = self.catalog.catalog.subset(&policy.metadata.catalog);
-        let mut prefix = b"{\"settings\":".to_vec();
-        prefix.extend_from_slice(settings);
-        prefix.extend_from_slice(b",\"catalog\":");
-        serde_json::to_writer(&mut prefix, &catalog).expect("the catalog serialises");
-        prefix.push(b',');
-        prefix
+    pub(crate) fn request_prefix(&self, policy: &Policy, settings: &[u8]) -> Prefix {
+        Prefix::new(&self.runtime, policy, settings, &self.catalog.catalog.subset(&policy.metadata.catalog))
     }
 
     /// [`Checker::evaluate`] behind the panic boundary: a panic is an internal error
@@ -187,7 +182,7 @@ impl Checker {
     fn evaluate_guarded(
         &self,
         loaded: &LoadedInput,
-        runnable: &[(usize, Vec<u8>)],
+        runnable: &[(usize, Prefix)],
         options: &CheckOptions,
     ) -> InputOutcome {
         crate::guard::run(|| {
@@ -205,7 +200,7 @@ impl Checker {
     fn evaluate_run(
         &self,
         loaded: &[&LoadedInput],
-        runnable: &[(usize, Vec<u8>)],
+        runnable: &[(usize, Prefix)],
         options: &CheckOptions,
         logs: &mut Vec<crate::guest_log::GuestLog>,
     ) -> (Vec<report::Finding>, Vec<Error>) {
@@ -217,7 +212,7 @@ impl Checker {
     /// Runs every runnable policy on one input: the input is serialised once and
     /// joined to each policy's prepared prefix (settings and catalog tables). Each
     /// alternative deployment is evaluated as a workload of its own and mapped back.
-    fn evaluate(&self, loaded: &LoadedInput, runnable: &[(usize, Vec<u8>)], options: &CheckOptions) -> InputOutcome {
+    fn evaluate(&self, loaded: &LoadedInput, runnable: &[(usize, Prefix)], options: &CheckOptions) -> InputOutcome {
         let mut outcome = InputOutcome { findings: Vec::new(), errors: Vec::new(), logs: Vec::new() };
         if loaded.workloads.is_empty() {
             return outcome;
@@ -241,10 +236,10 @@ impl Checker {
                 true => with_properties.get_or_insert_with(|| serialise(&view.with_properties(loaded))),
                 false => &shared,
             };
-            let mut request = Vec::with_capacity(prefix.len() + shared.len());
-            request.extend_from_slice(prefix);
+            let mut request = Vec::with_capacity(prefix.bytes.len() + shared.len());
+            request.extend_from_slice(&prefix.bytes);
             request.extend_from_slice(&shared[1..]);
-            match policy.evaluate(&self.runtime, &request, &loaded.path) {
+            match policy.evaluate_prepared(&self.runtime, prefix.prepared.as_ref(), &request, &loaded.path) {
                 Ok(evaluated) => {
                     let logs = evaluated.logs;
                     crate::guest_log::collect(policy.id(), &loaded.path, logs, options.verbosity, &mut outcome.logs);

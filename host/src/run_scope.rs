@@ -10,6 +10,7 @@ use entitle_sdk::{Deployment, Scope};
 use crate::check::{CheckOptions, Checker, GuestView, Shared};
 use crate::input::LoadedInput;
 use crate::place::place;
+use crate::request_prefix::Prefix;
 use crate::{Error, report};
 
 /// True when the policy at `index` is evaluated once per run.
@@ -50,12 +51,12 @@ fn merged(loaded: &[&LoadedInput], views: &[GuestView], properties: bool) -> Dep
 pub fn evaluate(
     checker: &Checker,
     loaded: &[&LoadedInput],
-    runnable: &[(usize, Vec<u8>)],
+    runnable: &[(usize, Prefix)],
     options: &CheckOptions,
     logs: &mut Vec<crate::guest_log::GuestLog>,
 ) -> (Vec<report::Finding>, Vec<Error>) {
     let (mut findings, mut errors) = (Vec::new(), Vec::new());
-    let run: Vec<&(usize, Vec<u8>)> = runnable.iter().filter(|(i, _)| is_run_scoped(checker, *i)).collect();
+    let run: Vec<&(usize, Prefix)> = runnable.iter().filter(|(i, _)| is_run_scoped(checker, *i)).collect();
     if run.is_empty() || loaded.iter().all(|l| l.workloads.is_empty()) {
         return (findings, errors);
     }
@@ -78,15 +79,16 @@ pub fn evaluate(
             true => with_properties.get_or_insert_with(|| serialise(true)),
             false => plain.get_or_insert_with(|| serialise(false)),
         };
-        let mut request = prefix.clone();
+        let mut request = prefix.bytes.clone();
         request.extend_from_slice(&shared[1..]);
-        let evaluated = match policy.evaluate(&checker.runtime, &request, "(all inputs)") {
-            Ok(evaluated) => evaluated,
-            Err(e) => {
-                errors.push(e);
-                continue;
-            }
-        };
+        let evaluated =
+            match policy.evaluate_prepared(&checker.runtime, prefix.prepared.as_ref(), &request, "(all inputs)") {
+                Ok(evaluated) => evaluated,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            };
         crate::guest_log::collect(policy.id(), "(all inputs)", evaluated.logs, options.verbosity, logs);
         let mut per_input: Vec<Vec<entitle_sdk::Finding>> = vec![Vec::new(); loaded.len()];
         let (on_context, evaluated): (Vec<_>, Vec<_>) =

@@ -61,16 +61,38 @@ pub fn pack_static(bytes: &'static [u8]) -> i64 {
 pub unsafe fn evaluate(ptr: i32, len: i32, evaluate: fn(&Evaluation) -> Vec<Finding>) -> i64 {
     // SAFETY: the host passes back exactly the buffer `alloc` gave it, once.
     let input = unsafe { take(ptr, len) };
-    let reply_value = match serde_json::from_slice::<Evaluation>(&input) {
-        Ok(evaluation) => {
+    let reply_value = match crate::prepared::request(&input) {
+        Ok((evaluation, prepared)) => {
             drop(input);
-            EvaluationReply::Ok { findings: evaluate(&evaluation) }
+            let findings = evaluate(&evaluation);
+            if prepared {
+                crate::prepared::restore(evaluation.catalog);
+            }
+            EvaluationReply::Ok { findings }
         }
         Err(e) => EvaluationReply::Error {
             message: format!("the request does not match SDK {}: {e}", env!("CARGO_PKG_VERSION")),
         },
     };
     reply(&reply_value)
+}
+
+/// Parses and keeps the catalog tables in `(ptr, len)` (JSON) for every later
+/// evaluation whose request has no catalog; 0 when done, 1 (after an error log) if not.
+///
+/// # Safety
+/// As for [`evaluate`].
+pub unsafe fn prepare_catalog(ptr: i32, len: i32) -> i32 {
+    install_panic_logger();
+    // SAFETY: as in `evaluate`.
+    let input = unsafe { take(ptr, len) };
+    match crate::prepared::prepare(&input) {
+        Ok(()) => 0,
+        Err(e) => {
+            log(crate::log::ERROR, &e);
+            1
+        }
+    }
 }
 
 /// Checks the settings in `(ptr, len)` by deserialising them into `T`.

@@ -53,6 +53,12 @@ macro_rules! export_policy {
             }
 
             #[unsafe(no_mangle)]
+            extern "C" fn entitle_prepare(ptr: i32, len: i32) -> i32 {
+                // SAFETY: (ptr, len) is the buffer the host got from `entitle_alloc`.
+                unsafe { $crate::__private::prepare_catalog(ptr, len) }
+            }
+
+            #[unsafe(no_mangle)]
             extern "C" fn entitle_evaluate(ptr: i32, len: i32) -> i64 {
                 // SAFETY: (ptr, len) is the buffer the host got from `entitle_alloc`.
                 unsafe { $crate::__private::evaluate(ptr, len, $evaluate) }

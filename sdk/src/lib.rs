@@ -75,6 +75,7 @@ pub mod log;
 mod metadata;
 pub mod model;
 pub mod platform;
+mod prepared;
 mod product_catalog;
 mod products;
 pub mod subscription_terms;

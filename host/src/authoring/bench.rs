@@ -75,11 +75,11 @@ pub fn bench(checker: &Checker, inputs: &[LoadedInput], options: &CheckOptions, 
                 rows.push(row);
                 continue;
             }
-            let request = request(checker, policy, &settings, &group, options);
+            let (request, prepared) = request(checker, policy, &settings, &group, options);
             let mut samples = Vec::with_capacity(iterations);
             for n in 0..=iterations {
                 let start = Instant::now();
-                if let Err(e) = policy.evaluate(&checker.runtime, &request, &row.input) {
+                if let Err(e) = policy.evaluate_prepared(&checker.runtime, prepared.as_ref(), &request, &row.input) {
                     row.error = Some(e.to_string());
                     break;
                 }

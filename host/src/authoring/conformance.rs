@@ -180,8 +180,8 @@ fn not_run(mut checks: Vec<Check>) -> Vec<Check> {
 /// one for an input, but a run-scoped policy or another host may).
 fn empty_deployment(checker: &Checker, options: &CheckOptions, push: &mut impl FnMut(bool, String)) {
     let policy = &checker.policies[0];
-    let request = request(checker, policy, b"null", &[], options);
-    match policy.evaluate(&checker.runtime, &request, "(empty deployment)") {
+    let (request, prepared) = request(checker, policy, b"null", &[], options);
+    match policy.evaluate_prepared(&checker.runtime, prepared.as_ref(), &request, "(empty deployment)") {
         Ok(e) if e.findings.is_empty() => push(true, "no findings".into()),
         Ok(e) => push(false, format!("{} findings on a deployment without workloads", e.findings.len())),
         Err(e) => push(false, e.to_string()),

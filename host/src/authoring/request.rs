@@ -4,19 +4,20 @@
 
 use crate::check::{GuestView, Shared};
 use crate::input::LoadedInput;
-use crate::runtime::Policy;
+use crate::runtime::{Policy, Prepared};
 use crate::{CheckOptions, Checker};
 
 /// The request for `policy` with `settings` (JSON) over `inputs`: the one input's
 /// deployment for an input-scoped policy (the first is used), every input's workloads
-/// for a run-scoped one.
+/// for a run-scoped one. With it, the policy's snapshot prepared with the catalog
+/// when there is one (the request then has no catalog).
 pub(crate) fn request(
     checker: &Checker,
     policy: &Policy,
     settings: &[u8],
     inputs: &[&LoadedInput],
     options: &CheckOptions,
-) -> Vec<u8> {
+) -> (Vec<u8>, Option<Prepared>) {
     let deployment = match policy.metadata.scope {
         entitle_sdk::Scope::Run => crate::run_scope::run_deployment(inputs, policy.metadata.reads_properties).1,
         entitle_sdk::Scope::Input => match inputs.first() {
@@ -32,7 +33,8 @@ pub(crate) fn request(
         deployment: &deployment,
     };
     let shared = serde_json::to_vec(&shared).expect("the model serialises");
-    let mut request = checker.request_prefix(policy, settings);
+    let prefix = checker.request_prefix(policy, settings);
+    let mut request = prefix.bytes;
     request.extend_from_slice(&shared[1..]);
-    request
+    (request, prefix.prepared)
 }

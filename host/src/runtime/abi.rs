@@ -15,6 +15,11 @@ pub(crate) const EXPORTS: [(&str, &[ValType], &[ValType]); 6] = [
     ("entitle_evaluate", &[ValType::I32, ValType::I32], &[ValType::I64]),
 ];
 
+/// An export a policy may have (SDK 0.1 builds since `entitle_prepare`): parses the
+/// catalog once so the host can snapshot the instance (`prepared.rs`).
+pub(crate) const OPTIONAL_PREPARE: (&str, &[ValType], &[ValType]) =
+    ("entitle_prepare", &[ValType::I32, ValType::I32], &[ValType::I32]);
+
 /// Checks imports and exports against the ABI; the error says what is wrong.
 pub(crate) fn check_module(module: &Module) -> Result<(), String> {
     for import in module.imports() {
@@ -34,8 +39,11 @@ pub(crate) fn check_module(module: &Module) -> Result<(), String> {
         Some(ExternType::Memory(_)) => {}
         _ => return Err("does not export its linear memory as `memory`".into()),
     }
-    for (name, params, results) in EXPORTS {
+    for (name, params, results) in EXPORTS.into_iter().chain([OPTIONAL_PREPARE]) {
         let Some(ty) = module.get_export(name) else {
+            if name == OPTIONAL_PREPARE.0 {
+                continue;
+            }
             return Err(format!("missing export `{name}`"));
         };
         let ExternType::Func(func) = ty else {

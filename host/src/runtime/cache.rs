@@ -96,16 +96,11 @@ impl ModuleCache {
     /// The compiled module for `wasm` (whose sha256 is `sha256`): from the cache, or
     /// compiled now and written to the cache.
     pub fn module(&self, engine: &Engine, sha256: &str, wasm: &[u8]) -> wasmtime::Result<Module> {
-        let path = self.dir.join(format!("{sha256}-wasmtime-{WASMTIME_VERSION}-{:016x}.cwasm", self.engine_hash));
-        let digest = |artifact: &[u8]| self.digest(sha256, artifact);
-        match secure::read_own_file(&path, MAX_FILE_BYTES) {
-            Ok(Some(bytes)) => match verified(&bytes, digest).and_then(|artifact| load(engine, artifact)) {
-                Ok(module) => return Ok(module),
-                Err(why) => self.doubt(&path, &why),
-            },
-            Ok(None) => {}
-            Err(why) => self.doubt(&path, &why),
+        if let Some(module) = self.lookup(engine, sha256) {
+            return Ok(module);
         }
+        let path = self.path(sha256);
+        let digest = |artifact: &[u8]| self.digest(sha256, artifact);
         let module = Module::new(engine, wasm)?;
         if let Ok(artifact) = module.serialize() {
             let mut bytes = Vec::with_capacity(HEADER + artifact.len());
@@ -117,6 +112,26 @@ impl ModuleCache {
             }
         }
         Ok(module)
+    }
+
+    /// The compiled module cached under `sha256` (a module's, or a prepared snapshot's
+    /// key), verified as [`ModuleCache::module`] does; `None` when there is none to trust.
+    pub fn lookup(&self, engine: &Engine, sha256: &str) -> Option<Module> {
+        let path = self.path(sha256);
+        let digest = |artifact: &[u8]| self.digest(sha256, artifact);
+        match secure::read_own_file(&path, MAX_FILE_BYTES) {
+            Ok(Some(bytes)) => match verified(&bytes, digest).and_then(|artifact| load(engine, artifact)) {
+                Ok(module) => return Some(module),
+                Err(why) => self.doubt(&path, &why),
+            },
+            Ok(None) => {}
+            Err(why) => self.doubt(&path, &why),
+        }
+        None
+    }
+
+    fn path(&self, sha256: &str) -> PathBuf {
+        self.dir.join(format!("{sha256}-wasmtime-{WASMTIME_VERSION}-{:016x}.cwasm", self.engine_hash))
     }
 
     /// The digest stored with an artifact: it names the source module, the wasmtime

@@ -6,6 +6,7 @@ mod cache;
 mod compile;
 mod engine;
 mod policy;
+mod prepared;
 mod reply;
 mod store;
 
@@ -15,3 +16,4 @@ pub(crate) use compile::{check_shape, compile};
 pub use engine::{CompileLimits, Runtime, RuntimeOptions};
 pub use policy::{Evaluated, Policy};
 pub(crate) use policy::{hex, read_metadata, wasm_bytes};
+pub use prepared::Prepared;

@@ -1,12 +1,15 @@
 //! `Policy`: a module compiled once, checked against the ABI when loaded, and
 //! pre-linked, so that every evaluation is a fresh instance in a fresh store.
 
+use std::sync::Arc;
+
 use sha2::{Digest, Sha256};
 use wasmtime::{InstancePre, Store, Trap};
 
 use super::Runtime;
 use super::abi::{self, CallError};
 use super::compile;
+use super::prepared::Prepared;
 use super::reply::{self, Reply};
 use super::store::StoreState;
 use crate::{Error, ErrorKind, Phase};
@@ -21,7 +24,9 @@ pub struct Policy {
     pub sha256: String,
     /// Where it came from: a file path, or `builtin:<file>`.
     pub origin: String,
-    pre: InstancePre<StoreState>,
+    pub(super) pre: InstancePre<StoreState>,
+    /// The module's wasm, for preparing a snapshot (`prepared.rs`).
+    pub(super) wasm: Arc<[u8]>,
 }
 
 /// `(level, message)` lines a policy logged during one call.
@@ -58,7 +63,7 @@ impl Policy {
             .map_err(|m| fail(ErrorKind::Compile(m)).policy(&metadata.id))?;
         abi::check_module(&module).map_err(|m| fail(ErrorKind::Abi(m)).policy(&metadata.id))?;
         let pre = runtime.linker.instantiate_pre(&module).map_err(|e| fail(ErrorKind::Abi(format!("{e:#}"))))?;
-        let policy = Policy { metadata, sha256, origin: origin.to_owned(), pre };
+        let policy = Policy { metadata, sha256, origin: origin.to_owned(), pre, wasm: Arc::from(&*wasm) };
         policy.check_live(runtime)?;
         Ok(policy)
     }
@@ -107,7 +112,7 @@ impl Policy {
 
     /// Asks the policy whether `settings` (JSON) are valid.
     pub fn validate_settings(&self, runtime: &Runtime, settings: &[u8]) -> Result<(), Error> {
-        let (reply, _) = self.call(runtime, "entitle_validate_settings", settings)?;
+        let (reply, _) = self.call(runtime, &self.pre, "entitle_validate_settings", settings)?;
         match serde_json::from_slice::<SettingsReply>(&reply) {
             Ok(SettingsReply::Valid) => Ok(()),
             Ok(SettingsReply::Invalid { message }) => Err(Error::new(
@@ -124,7 +129,20 @@ impl Policy {
 
     /// Evaluates one request (an [`entitle_sdk::Evaluation`] as JSON) in a fresh instance.
     pub fn evaluate(&self, runtime: &Runtime, request: &[u8], input: &str) -> Result<Evaluated, Error> {
-        let (reply, logs) = self.call(runtime, "entitle_evaluate", request).map_err(|e| e.path(input))?;
+        self.evaluate_prepared(runtime, None, request, input)
+    }
+
+    /// [`Policy::evaluate`] in a fresh instance of `prepared` when given (a request
+    /// without a catalog then uses the one the snapshot parsed).
+    pub fn evaluate_prepared(
+        &self,
+        runtime: &Runtime,
+        prepared: Option<&Prepared>,
+        request: &[u8],
+        input: &str,
+    ) -> Result<Evaluated, Error> {
+        let pre = prepared.map_or(&self.pre, |p| &p.pre);
+        let (reply, logs) = self.call(runtime, pre, "entitle_evaluate", request).map_err(|e| e.path(input))?;
         let named = |kind| Error::new(Phase::Evaluate, kind).path(input).policy(self.id());
         match reply::parse(&reply, runtime.options.max_findings) {
             Ok(Reply::Ok(findings)) => Ok(Evaluated { findings, logs }),
@@ -137,20 +155,34 @@ impl Policy {
         &self,
         runtime: &Runtime,
     ) -> Result<(Store<StoreState>, wasmtime::Instance), (Store<StoreState>, CallError)> {
+        self.instantiate_from(runtime, &self.pre)
+    }
+
+    fn instantiate_from(
+        &self,
+        runtime: &Runtime,
+        pre: &InstancePre<StoreState>,
+    ) -> Result<(Store<StoreState>, wasmtime::Instance), (Store<StoreState>, CallError)> {
         let mut store = Store::new(&runtime.engine, StoreState::new(runtime.options.memory_limit));
         store.limiter(|state| state);
         store.set_epoch_deadline(runtime.deadline_ticks());
-        match self.pre.instantiate(&mut store) {
+        match pre.instantiate(&mut store) {
             Ok(instance) => Ok((store, instance)),
             Err(e) => Err((store, CallError::Wasm(e))),
         }
     }
 
     /// Calls `export(ptr, len)` with `input` in a fresh instance; returns the reply bytes.
-    fn call(&self, runtime: &Runtime, export: &str, input: &[u8]) -> Result<(Vec<u8>, Logs), Error> {
+    fn call(
+        &self,
+        runtime: &Runtime,
+        pre: &InstancePre<StoreState>,
+        export: &str,
+        input: &[u8],
+    ) -> Result<(Vec<u8>, Logs), Error> {
         let phase = if export == "entitle_evaluate" { Phase::Evaluate } else { Phase::Settings };
         let (mut store, instance) =
-            self.instantiate(runtime).map_err(|(store, e)| self.error_in(runtime, &store, phase, e))?;
+            self.instantiate_from(runtime, pre).map_err(|(store, e)| self.error_in(runtime, &store, phase, e))?;
         let result = (|| {
             let memory = instance
                 .get_memory(&mut store, "memory")
