@@ -279,12 +279,21 @@ fn compiled_policies_are_cached_and_a_damaged_cache_is_recompiled() {
     let cache = dir.join(".cache");
     let run = || entitle_with_cache(&dir, &["check", "--as-of", "2026-11-25", "vm.json"], &cache);
     assert_eq!(run().status.code(), Some(1));
-    let cached: Vec<_> = std::fs::read_dir(dir.join(".cache")).unwrap().map(|e| e.unwrap().path()).collect();
-    assert_eq!(cached.len(), entitle::BUILTIN_POLICIES.len(), "one entry per built-in policy: {cached:?}");
-    assert!(cached[0].to_string_lossy().ends_with(".cwasm"));
-    std::fs::write(&cached[0], b"not compiled code").unwrap();
+    let mut cached: Vec<_> = std::fs::read_dir(dir.join(".cache")).unwrap().map(|e| e.unwrap().path()).collect();
+    cached.sort();
+    let (prepared, modules): (Vec<_>, Vec<_>) =
+        cached.iter().partition(|p| p.file_name().unwrap().to_string_lossy().starts_with("prepared-"));
+    // Every built-in policy exports `entitle_prepare`, so each has its snapshot too (decision 130).
+    assert_eq!(modules.len(), entitle::BUILTIN_POLICIES.len(), "one module per built-in policy: {cached:?}");
+    assert_eq!(prepared.len(), entitle::BUILTIN_POLICIES.len(), "one snapshot per built-in policy: {cached:?}");
+    assert!(cached.iter().all(|p| p.to_string_lossy().ends_with(".cwasm")), "{cached:?}");
+    for damaged in [modules[0], prepared[0]] {
+        std::fs::write(damaged, b"not compiled code").unwrap();
+    }
     assert_eq!(run().status.code(), Some(1));
-    assert!(std::fs::metadata(&cached[0]).unwrap().len() > 1000, "the damaged entry was rewritten");
+    for damaged in [modules[0], prepared[0]] {
+        assert!(std::fs::metadata(damaged).unwrap().len() > 1000, "the damaged {damaged:?} was rewritten");
+    }
 }
 
 #[test]
