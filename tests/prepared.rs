@@ -8,7 +8,7 @@
 
 use entitle::{CacheMode, ErrorKind, Policy, Prepared, Runtime, RuntimeOptions};
 
-const FIXTURE: &str = include_str!("fixtures/hostile/prepared-counter.wat");
+const FIXTURE: &str = include_str!("fixtures/prepared/counter.wat");
 
 fn engine(cache: CacheMode) -> Runtime {
     Runtime::new(RuntimeOptions { cache, ..RuntimeOptions::default() }).expect("the engine starts")

@@ -112,7 +112,6 @@ fn conformance_fails_every_hostile_fixture_with_a_reason() {
         ("missing-export", "ABI exports", "missing export `entitle_evaluate`"),
         ("no-metadata", "metadata valid", "no `entitle:metadata` custom section"),
         ("out-of-bounds-reply", "replies well formed", "outside guest memory"),
-        ("prepared-counter", "empty deployment", "evaluated=1"),
         ("settings-loop", "settings: defaults accepted", "time limit"),
         ("trap", "replies well formed", "unreachable"),
         ("wasi-import", "ABI exports", "wasi_snapshot_preview1"),
