@@ -71,16 +71,7 @@ enum Reply {
 
 /// The handler.
 pub async fn handle(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
-    let deadline = state.inner.limits.request_timeout;
-    match tokio::time::timeout(deadline, run(&state, headers, body)).await {
-        Ok(Ok(response)) => response,
-        Ok(Err(e)) => e.into_response(),
-        Err(_) => ApiError::new(
-            StatusCode::GATEWAY_TIMEOUT,
-            format!("the check took longer than the request limit of {}", humantime::format_duration(deadline)),
-        )
-        .into_response(),
-    }
+    limits::within_deadline(&state, run(&state, headers, body)).await
 }
 
 async fn run(state: &AppState, headers: HeaderMap, body: Body) -> Result<Response, ApiError> {

@@ -144,3 +144,22 @@ impl Drop for Queued<'_> {
         self.1.dec();
     }
 }
+
+/// Runs a request's handler within the server's request limit: its response, its error as a response, or a 504
+/// naming the limit when the deadline passes first.
+pub async fn within_deadline(
+    state: &AppState,
+    handler: impl std::future::Future<Output = Result<axum::response::Response, ApiError>>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let deadline = state.inner.limits.request_timeout;
+    match tokio::time::timeout(deadline, handler).await {
+        Ok(Ok(response)) => response,
+        Ok(Err(e)) => e.into_response(),
+        Err(_) => ApiError::new(
+            StatusCode::GATEWAY_TIMEOUT,
+            format!("the check took longer than the request limit of {}", humantime::format_duration(deadline)),
+        )
+        .into_response(),
+    }
+}
