@@ -91,8 +91,11 @@ impl Root {
 pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, Refused> {
     regular(&std::fs::metadata(path).map_err(Refused::Io)?, limit)?;
     let file = open(path).map_err(Refused::Io)?;
-    regular(&file.metadata().map_err(Refused::Io)?, limit)?;
-    let mut bytes = Vec::new();
+    let meta = file.metadata().map_err(Refused::Io)?;
+    regular(&meta, limit)?;
+    // Sized from the file (`take` hides the size, and a doubling buffer holds up to twice the file); a file that grew
+    // since still reads, up to the limit.
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
     file.take(limit + 1).read_to_end(&mut bytes).map_err(Refused::Io)?;
     if bytes.len() as u64 > limit {
         return Err(Refused::TooLarge { limit });

@@ -1,14 +1,15 @@
 //! JSON descriptors (ARM templates and the like): parsed with comments and trailing commas allowed, keeping the
-//! source position of every value.
+//! source position of every value. The one-pass [`super::reader`] reads what it can; jsonc-parser reads the rest and
+//! words every syntax error.
 
 use jsonc_parser::ast;
 use jsonc_parser::common::Ranged;
 use jsonc_parser::errors::{ParseError, ParseErrorKind};
 use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions, parse_to_ast};
-use serde_json::{Map, Number, Value};
+use serde_json::{Number, Value};
 
 use super::text::LineIndex;
-use super::{Comment, Document, Recorder, SyntaxError, superseded};
+use super::{Builder, Comment, Document, SyntaxError, reader};
 
 /// JSON with comments (`//`, `/* */`) and trailing commas (ARM templates allow comments). CRLF and tabs are fine.
 /// Duplicate keys: the last wins.
@@ -28,6 +29,14 @@ pub fn parse_json_with_comments(text: &str) -> Result<(Document, Vec<Comment>), 
 fn parse(text: &str, with_comments: bool) -> Result<(Document, Vec<Comment>), SyntaxError> {
     super::count_parse();
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    if let Some((value, tree, comments)) = reader::read(text, with_comments) {
+        return Ok((Document::from_tree(value, tree), comments));
+    }
+    parse_jsonc(text, with_comments)
+}
+
+/// The text read by jsonc-parser into its syntax tree, then converted: for what [`reader::read`] leaves to it.
+pub(crate) fn parse_jsonc(text: &str, with_comments: bool) -> Result<(Document, Vec<Comment>), SyntaxError> {
     let mut lines = LineIndex::new(text);
     let options = ParseOptions {
         allow_comments: true,
@@ -50,9 +59,9 @@ fn parse(text: &str, with_comments: bool) -> Result<(Document, Vec<Comment>), Sy
     let Some(root) = parsed.value else {
         return Err(SyntaxError::at(lines.position(text.len()), "the file contains no JSON value"));
     };
-    let mut recorder = Recorder::new();
-    let value = convert(root, &mut lines, &mut recorder)?;
-    Ok((recorder.finish(value), comments))
+    let mut builder = Builder::new();
+    let value = convert(root, &mut lines, &mut builder)?;
+    Ok((Document::from_tree(value, builder.finish()), comments))
 }
 
 /// The parser's comment map (each comment is listed under the token before it and the one after) as one list in
@@ -88,44 +97,41 @@ fn syntax_error(error: &ParseError, lines: &mut LineIndex) -> SyntaxError {
     }
 }
 
-/// Converts one AST node, recording positions depth-first in source order (which keeps [`LineIndex`] linear).
-fn convert(node: ast::Value, lines: &mut LineIndex, recorder: &mut Recorder) -> Result<Value, SyntaxError> {
+/// Converts one AST node, finishing its mark after its children's; positions are taken depth-first in source order
+/// (which keeps [`LineIndex`] linear).
+fn convert(node: ast::Value, lines: &mut LineIndex, builder: &mut Builder) -> Result<Value, SyntaxError> {
     let position = lines.position(node.range().start);
-    recorder.record(position);
+    let start = builder.start();
     Ok(match node {
-        ast::Value::NullKeyword(_) => Value::Null,
-        ast::Value::BooleanLit(literal) => Value::Bool(literal.value),
-        ast::Value::StringLit(literal) => Value::String(literal.value.into_owned()),
-        ast::Value::NumberLit(literal) => match literal.value.parse::<Number>() {
-            Ok(number) => Value::Number(number),
-            Err(_) => {
-                return Err(SyntaxError::at(position, format!("number {} is out of range", literal.value)));
-            }
-        },
         ast::Value::Array(array) => {
             let mut elements = Vec::with_capacity(array.elements.len());
-            for (index, element) in array.elements.into_iter().enumerate() {
-                let mark = recorder.enter_index(index);
-                elements.push(convert(element, lines, recorder)?);
-                recorder.leave(mark);
+            for element in array.elements {
+                elements.push(convert(element, lines, builder)?);
             }
+            builder.close(start, position);
             Value::Array(elements)
         }
         ast::Value::Object(object) => {
-            let names: Vec<&str> = object.properties.iter().map(|property| property.name.as_str()).collect();
-            let dropped = superseded(&names);
-            let mut members = Map::new();
-            for (property, dropped) in object.properties.into_iter().zip(dropped) {
-                if dropped {
-                    continue;
-                }
+            let mut members = Vec::with_capacity(object.properties.len());
+            for property in object.properties {
                 let name = property.name.into_string();
-                let mark = recorder.enter_key(&name);
-                let value = convert(property.value, lines, recorder)?;
-                recorder.leave(mark);
-                members.insert(name, value);
+                members.push((name, convert(property.value, lines, builder)?));
             }
-            Value::Object(members)
+            builder.object(start, position, members)
+        }
+        scalar => {
+            builder.scalar(position);
+            match scalar {
+                ast::Value::StringLit(literal) => Value::String(literal.value.into_owned()),
+                ast::Value::NumberLit(literal) => match literal.value.parse::<Number>() {
+                    Ok(number) => Value::Number(number),
+                    Err(_) => {
+                        return Err(SyntaxError::at(position, format!("number {} is out of range", literal.value)));
+                    }
+                },
+                ast::Value::BooleanLit(literal) => Value::Bool(literal.value),
+                _ => Value::Null,
+            }
         }
     })
 }

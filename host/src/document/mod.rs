@@ -1,18 +1,21 @@
 //! A parsed descriptor: its JSON value plus the source position of every node, so findings can cite file:line:column.
 //!
-//! Positions are keyed by RFC 6901 JSON pointer. They live in one sorted arena of pointer text rather than a map of
-//! boxed strings, because descriptors can be tens of megabytes and every node has an entry.
+//! Positions are looked up by RFC 6901 JSON pointer, but no pointer text is stored: a parsed text keeps one 12-byte
+//! mark per node in a mirror of the value's shape ([`tree`]), because descriptors can be tens of megabytes and every
+//! node has one. Only a document compiled from another language keeps positions keyed by pointer text ([`pointers`]).
 
 mod comments;
 mod json;
 mod marks;
+mod pointers;
+mod reader;
 mod scalar;
 mod text;
+mod tree;
 mod yaml;
 
-use std::cmp::Ordering;
 use std::collections::HashMap;
-use std::fmt::{self, Write};
+use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 
 pub use comments::{Comment, comments};
@@ -20,6 +23,9 @@ pub use json::{parse_json, parse_json_with_comments};
 pub(crate) use text::LineIndex;
 pub use text::{decode_text, sniff};
 pub use yaml::{parse_yaml, parse_yaml_cfn};
+
+use pointers::Pointers;
+use tree::{Builder, Tree};
 
 /// 1-based line and column; column counts Unicode scalar values (chars) from the line start; a UTF-8 BOM is not
 /// counted.
@@ -75,20 +81,37 @@ pub enum Syntax {
 pub struct Document {
     /// The document's data.
     pub value: serde_json::Value,
-    /// Every pointer's text, concatenated in sorted order; entry `i` spans `ends[i - 1]..ends[i]`.
-    keys: String,
-    /// For each pointer, in sorted order: where its text ends in `keys`, and its position.
-    entries: Vec<(usize, Position)>,
+    positions: Positions,
+}
+
+/// Where a document's nodes were written.
+#[derive(Clone, Debug)]
+enum Positions {
+    /// Every node of a parsed text, mirrored in the value's shape.
+    Tree(Tree),
+    /// Given per pointer (a document compiled from another language).
+    Pointers(Pointers),
 }
 
 impl Document {
+    /// A parsed value with a mark for every node.
+    pub(crate) fn from_tree(value: serde_json::Value, tree: Tree) -> Document {
+        Document { value, positions: Positions::Tree(tree) }
+    }
+
     /// The position of the node at exactly `pointer` (`""` is the root).
     pub fn position(&self, pointer: &str) -> Option<Position> {
-        self.search(pointer).ok().map(|i| self.entries[i].1)
+        match &self.positions {
+            Positions::Tree(tree) => tree.position(&self.value, pointer),
+            Positions::Pointers(pointers) => pointers.position(pointer),
+        }
     }
 
     /// The position of `pointer`, else of its nearest ancestor that has one; the root always has one.
     pub fn nearest_position(&self, pointer: &str) -> Position {
+        if let Positions::Tree(tree) = &self.positions {
+            return tree.nearest(&self.value, pointer).unwrap_or(Position::START);
+        }
         let mut pointer = pointer;
         loop {
             if let Some(position) = self.position(pointer) {
@@ -104,65 +127,33 @@ impl Document {
     /// The value at `pointer` as a document of its own: pointers are re-keyed relative to it, positions stay those
     /// of the original text.
     pub fn subdocument(&self, pointer: &str) -> Option<Document> {
-        let value = self.value.pointer(pointer)?.clone();
-        let mut recorder = Recorder::new();
-        if let Ok(i) = self.search(pointer) {
-            recorder.record(self.entries[i].1);
-        }
-        let below = format!("{pointer}/");
-        let first = self.search(&below).unwrap_or_else(|i| i);
-        for i in first..self.entries.len() {
-            let key = self.key(i);
-            if !key.starts_with(&below) {
-                break;
+        match &self.positions {
+            Positions::Tree(tree) => {
+                let (value, tree) = tree.subtree(&self.value, pointer)?;
+                Some(Document::from_tree(value, tree))
             }
-            recorder.keys.push_str(&key[pointer.len()..]);
-            recorder.entries.push((recorder.keys.len(), self.entries[i].1));
+            Positions::Pointers(pointers) => {
+                let value = self.value.pointer(pointer)?.clone();
+                Some(Document { value, positions: Positions::Pointers(pointers.below(pointer)) })
+            }
         }
-        Some(recorder.finish(value))
     }
 
     /// A document compiled from another language (Bicep): `positions` places each pointer in
     /// that language's source; for a pointer given twice, the first position wins.
     pub(crate) fn with_positions(value: serde_json::Value, positions: Vec<(String, Position)>) -> Document {
-        let mut first = std::collections::BTreeMap::new();
-        for (pointer, at) in positions {
-            first.entry(pointer).or_insert(at);
-        }
-        let mut recorder = Recorder::new();
-        for (pointer, at) in first {
-            recorder.pointer = pointer;
-            recorder.record(at);
-        }
-        recorder.finish(value)
+        Document { value, positions: Positions::Pointers(Pointers::new(positions)) }
     }
 
     /// How many nodes have a recorded position.
     pub fn len_positions(&self) -> usize {
-        self.entries.len()
-    }
-
-    fn key(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.entries[i - 1].0 };
-        &self.keys[start..self.entries[i].0]
-    }
-
-    /// Binary search for `pointer`: `Ok(index)` when present, else `Err(insertion index)`.
-    fn search(&self, pointer: &str) -> Result<usize, usize> {
-        let (mut low, mut high) = (0, self.entries.len());
-        while low < high {
-            let middle = low + (high - low) / 2;
-            match self.key(middle).cmp(pointer) {
-                Ordering::Less => low = middle + 1,
-                Ordering::Greater => high = middle,
-                Ordering::Equal => return Ok(middle),
-            }
+        match &self.positions {
+            Positions::Tree(tree) => tree.len(&self.value),
+            Positions::Pointers(pointers) => pointers.len(),
         }
-        Err(low)
     }
 }
 
-/// Escapes one reference token per RFC 6901 (`~` → `~0`, `/` → `~1`).
 /// Decodes and parses a whole file: JSON (one document) or YAML (one or more), by content.
 pub fn parse_bytes(bytes: &[u8]) -> Result<Vec<Document>, SyntaxError> {
     parse_text(decode_text(bytes)?)
@@ -217,60 +208,6 @@ pub(crate) fn push_escaped(out: &mut String, token: &str) {
     }
 }
 
-/// Collects positions while a parser walks a tree depth-first, building each pointer incrementally.
-pub(crate) struct Recorder {
-    pointer: String,
-    keys: String,
-    entries: Vec<(usize, Position)>,
-}
-
-impl Recorder {
-    pub(crate) fn new() -> Recorder {
-        Recorder { pointer: String::new(), keys: String::new(), entries: Vec::new() }
-    }
-
-    /// Records `position` for the current pointer.
-    pub(crate) fn record(&mut self, position: Position) {
-        self.keys.push_str(&self.pointer);
-        self.entries.push((self.keys.len(), position));
-    }
-
-    /// Descends into an object member; returns the mark to pass to [`Recorder::leave`].
-    pub(crate) fn enter_key(&mut self, key: &str) -> usize {
-        let mark = self.pointer.len();
-        self.pointer.push('/');
-        push_escaped(&mut self.pointer, key);
-        mark
-    }
-
-    /// Descends into an array element; returns the mark to pass to [`Recorder::leave`].
-    pub(crate) fn enter_index(&mut self, index: usize) -> usize {
-        let mark = self.pointer.len();
-        // Writing to a `String` cannot fail.
-        let _ = write!(self.pointer, "/{index}");
-        mark
-    }
-
-    pub(crate) fn leave(&mut self, mark: usize) {
-        self.pointer.truncate(mark);
-    }
-
-    /// Sorts the recorded pointers and attaches them to `value`.
-    pub(crate) fn finish(self, value: serde_json::Value) -> Document {
-        let Recorder { keys, entries, .. } = self;
-        let key = |i: usize| &keys[if i == 0 { 0 } else { entries[i - 1].0 }..entries[i].0];
-        let mut order: Vec<usize> = (0..entries.len()).collect();
-        order.sort_unstable_by(|&a, &b| key(a).cmp(key(b)));
-        let mut sorted_keys = String::with_capacity(keys.len());
-        let mut sorted = Vec::with_capacity(entries.len());
-        for i in order {
-            sorted_keys.push_str(key(i));
-            sorted.push((sorted_keys.len(), entries[i].1));
-        }
-        Document { value, keys: sorted_keys, entries: sorted }
-    }
-}
-
 /// For each key, whether a later equal key supersedes it: with duplicate keys the last one wins.
 pub(crate) fn superseded(keys: &[&str]) -> Vec<bool> {
     if keys.len() <= 16 {
@@ -284,6 +221,10 @@ pub(crate) fn superseded(keys: &[&str]) -> Vec<bool> {
 }
 
 #[cfg(test)]
+#[path = "differential_tests.rs"]
+mod differential;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -292,18 +233,17 @@ mod tests {
     }
 
     fn sample() -> Document {
-        let mut recorder = Recorder::new();
-        recorder.record(at(1, 1));
-        for (key, line) in [("a", 2), ("a/b", 3), ("a!", 4), ("a~", 5)] {
-            let mark = recorder.enter_key(key);
-            recorder.record(at(line, 3));
-            let inner = recorder.enter_index(0);
-            recorder.record(at(line, 9));
-            recorder.leave(inner);
-            recorder.leave(mark);
+        let mut builder = Builder::new();
+        let object = builder.start();
+        let mut members = Vec::new();
+        for (n, (key, line)) in [("a", 2), ("a/b", 3), ("a!", 4), ("a~", 5)].into_iter().enumerate() {
+            let array = builder.start();
+            builder.scalar(at(line, 9));
+            builder.close(array, at(line, 3));
+            members.push((key.to_owned(), serde_json::json!([n + 1])));
         }
-        let value = serde_json::json!({"a": [1], "a/b": [2], "a!": [3], "a~": [4]});
-        recorder.finish(value)
+        let value = builder.object(object, at(1, 1), members);
+        Document::from_tree(value, builder.finish())
     }
 
     #[test]

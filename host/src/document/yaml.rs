@@ -15,11 +15,12 @@
 use std::collections::{HashMap, HashSet};
 
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span, Tag};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::marks::{CharCursor, content_position, position, tab_position};
 use super::scalar::plain_scalar;
-use super::{Document, Position, Recorder, SyntaxError, superseded};
+use super::tree::Builder as Marks;
+use super::{Document, Position, SyntaxError, superseded};
 
 /// Deepest nesting accepted, counting alias copies, so later recursion cannot overflow the stack.
 const MAX_DEPTH: usize = 512;
@@ -384,7 +385,7 @@ fn key_text(key: Node) -> Box<str> {
     match key.kind {
         Kind::Scalar { text, .. } => text,
         _ => {
-            let mut text = serde_json::to_string(&to_value(key, &mut Recorder::new())).unwrap_or_default();
+            let mut text = serde_json::to_string(&to_value(key, &mut Marks::new())).unwrap_or_default();
             if text.len() > MAX_KEY {
                 let cut = (0..=MAX_KEY).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
                 text.truncate(cut);
@@ -396,37 +397,28 @@ fn key_text(key: Node) -> Box<str> {
 }
 
 fn finish(root: Node) -> Document {
-    let mut recorder = Recorder::new();
-    let value = to_value(root, &mut recorder);
-    recorder.finish(value)
+    let mut marks = Marks::new();
+    let value = to_value(root, &mut marks);
+    Document::from_tree(value, marks.finish())
 }
 
-fn to_value(node: Node, recorder: &mut Recorder) -> Value {
-    recorder.record(node.position);
+/// Converts one node, finishing its mark in `builder` after its children's.
+fn to_value(node: Node, builder: &mut Marks) -> Value {
     match node.kind {
-        Kind::Scalar { text, typed: true } => plain_scalar(text),
-        Kind::Scalar { text, typed: false } => Value::String(text.into()),
-        Kind::Sequence(items) => Value::Array(
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(index, item)| {
-                    let mark = recorder.enter_index(index);
-                    let value = to_value(item, recorder);
-                    recorder.leave(mark);
-                    value
-                })
-                .collect(),
-        ),
+        Kind::Scalar { text, typed } => {
+            builder.scalar(node.position);
+            if typed { plain_scalar(text) } else { Value::String(text.into()) }
+        }
+        Kind::Sequence(items) => {
+            let start = builder.start();
+            let items = items.into_iter().map(|item| to_value(item, builder)).collect();
+            builder.close(start, node.position);
+            Value::Array(items)
+        }
         Kind::Mapping(members) => {
-            let mut map = Map::new();
-            for (name, value) in members {
-                let mark = recorder.enter_key(&name);
-                let value = to_value(value, recorder);
-                recorder.leave(mark);
-                map.insert(name.into(), value);
-            }
-            Value::Object(map)
+            let start = builder.start();
+            let members = members.into_iter().map(|(name, value)| (name.into(), to_value(value, builder))).collect();
+            builder.object(start, node.position, members)
         }
     }
 }

@@ -128,7 +128,9 @@ fn model(plan: &Plan<'_>, catalog: &Catalog, amis: Option<&crate::formats::amis:
     let config = Config::new(plan.root);
     let cx = Context { plan, config: &config, catalog, amis };
     let mut out = Extracted::default();
-    let mut built: Vec<(usize, Workload)> = Vec::new();
+    // Sized up front: a workload is a few KiB, and a doubling vector of them held up to twice what a large plan needs.
+    let modelled = |e: &&Entry<'_>| e.mode == "managed" && MODELLED.iter().any(|(ty, _, _)| *ty == e.ty);
+    let mut built: Vec<(usize, Workload)> = Vec::with_capacity(plan.entries.iter().filter(modelled).count());
     let (mut deleted, mut unmodelled) = (Vec::new(), Vec::new());
     for entry in &plan.entries {
         if entry.mode != "managed" {
