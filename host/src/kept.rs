@@ -45,12 +45,18 @@ pub(crate) enum Text {
     Whole(Arc<SourceText>),
 }
 
+/// Where the values of one workload, or of one of its alternatives, came from.
+#[derive(Serialize, Deserialize)]
+struct Where {
+    provenance: BTreeMap<String, Source>,
+    trail: BTreeMap<String, Vec<Source>>,
+}
+
 /// Where one workload's values and its alternatives' values came from.
 #[derive(Serialize, Deserialize)]
 struct Placement {
-    provenance: BTreeMap<String, Source>,
-    trail: BTreeMap<String, Vec<Source>>,
-    alternatives: Vec<(BTreeMap<String, Source>, BTreeMap<String, Vec<Source>>)>,
+    own: Where,
+    alternatives: Vec<Where>,
 }
 
 impl Kept {
@@ -92,9 +98,9 @@ impl Kept {
             let json = lz4_flex::decompress_size_prepended(bytes).expect("packed by this process");
             let placements: Vec<Placement> = serde_json::from_slice(&json).expect("serialised by this process");
             for (w, p) in input.workloads.iter_mut().zip(placements) {
-                (w.provenance, w.trail) = (p.provenance, p.trail);
-                for (alt, (provenance, trail)) in w.alternatives.iter_mut().zip(p.alternatives) {
-                    (alt.provenance, alt.trail) = (provenance, trail);
+                (w.provenance, w.trail) = (p.own.provenance, p.own.trail);
+                for (alt, at) in w.alternatives.iter_mut().zip(p.alternatives) {
+                    (alt.provenance, alt.trail) = (at.provenance, at.trail);
                 }
             }
         }
@@ -128,12 +134,11 @@ fn pack(input: &mut LoadedInput) -> Vec<u8> {
         .workloads
         .iter_mut()
         .map(|w| Placement {
-            provenance: std::mem::take(&mut w.provenance),
-            trail: std::mem::take(&mut w.trail),
+            own: Where { provenance: std::mem::take(&mut w.provenance), trail: std::mem::take(&mut w.trail) },
             alternatives: w
                 .alternatives
                 .iter_mut()
-                .map(|a| (std::mem::take(&mut a.provenance), std::mem::take(&mut a.trail)))
+                .map(|a| Where { provenance: std::mem::take(&mut a.provenance), trail: std::mem::take(&mut a.trail) })
                 .collect(),
         })
         .collect();
