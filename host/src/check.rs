@@ -13,6 +13,7 @@ use crate::catalog::LoadedCatalog;
 use crate::formats::ReadOptions;
 use crate::input::{self, InputFile, LoadedInput};
 use crate::input_finding::InputFinding;
+use crate::kept::InputOutcome;
 use crate::report::{self, Report};
 use crate::request_prefix::Prefix;
 use crate::runtime::{Policy, Runtime};
@@ -81,46 +82,13 @@ pub(crate) struct Shared<'a> {
     pub deployment: &'a Deployment,
 }
 
-/// Everything policies produced for one input.
-struct InputOutcome {
-    findings: Vec<report::Finding>,
-    errors: Vec<Error>,
-    logs: Vec<crate::guest_log::GuestLog>,
-}
-
 impl Checker {
     /// Checks `files` (errors from discovering them go in `errors`) and builds the report.
-    /// Every input is read first, so a file that another one reads (a linked template,
-    /// a parameters file) is modelled through that one only, then policies run.
-    pub fn check(&self, files: &[InputFile], mut errors: Vec<Error>, options: &CheckOptions) -> Report {
-        let runnable = self.validate_settings(options, &mut errors);
-        options.progress.reading(files.len());
-        let (catalog, jobs) = (&self.catalog.catalog, options.jobs);
-        let loaded = read_all_counted(files, catalog, &options.read, jobs, &mut errors, &options.progress);
-        errors.extend(input::nothing_checked(files, &loaded));
-        options.progress.evaluating(loaded.iter().filter(|l| !l.workloads.is_empty()).count() * runnable.len());
-        let outcomes = parallel(&loaded, options.jobs, |input| {
-            let outcome = self.evaluate_guarded(input, &runnable, options);
-            options.progress.evaluated(if input.workloads.is_empty() { 0 } else { runnable.len() });
-            outcome
-        });
-        let mut report = Report::new(options.as_of, &self.catalog, &self.policies);
-        for (input, outcome) in loaded.iter().zip(outcomes) {
-            report.add_input(input);
-            report.findings.extend(input.findings.iter().map(InputFinding::to_report));
-            errors.extend(input.errors.iter().map(Error::copy));
-            report.findings.extend(outcome.findings);
-            errors.extend(outcome.errors);
-            report.logs.extend(outcome.logs);
-        }
-        let (found, failed) =
-            self.evaluate_run(&loaded.iter().collect::<Vec<_>>(), &runnable, options, &mut report.logs);
-        report.findings.extend(found);
-        errors.extend(failed);
-        report.add_errors(errors);
-        report.finish();
-        report.quote(loaded.iter().flat_map(|l| l.sources.iter().map(|s| &**s)));
-        report
+    /// Each input's policies run as soon as it is read and modelled; a file that another
+    /// input reads (a linked template, a parameters file) is still modelled through that
+    /// one only (see [`crate::stream`]).
+    pub fn check(&self, files: &[InputFile], errors: Vec<Error>, options: &CheckOptions) -> Report {
+        crate::stream::check(self, files, errors, options)
     }
 
     /// Checks workloads that were already modelled (the golden-case runner uses this).
@@ -135,7 +103,7 @@ impl Checker {
         report.findings.extend(outcome.findings);
         errors.extend(outcome.errors);
         report.logs.extend(outcome.logs);
-        let (found, failed) = self.evaluate_run(&[&loaded], &runnable, options, &mut report.logs);
+        let (found, failed) = self.evaluate_run(&[&loaded], &|_| None, &runnable, options, &mut report.logs);
         report.findings.extend(found);
         errors.extend(failed);
         report.add_errors(errors);
@@ -147,7 +115,7 @@ impl Checker {
     /// Validates each policy's settings once; policies with bad settings do not run.
     /// For the others, prepares the request prefix: settings and the catalog tables
     /// the policy reads, serialised once per run.
-    fn validate_settings(&self, options: &CheckOptions, errors: &mut Vec<Error>) -> Vec<(usize, Prefix)> {
+    pub(crate) fn validate_settings(&self, options: &CheckOptions, errors: &mut Vec<Error>) -> Vec<(usize, Prefix)> {
         for id in options.settings.keys() {
             if !self.policies.iter().any(|p| p.id() == id) {
                 errors.push(
@@ -179,7 +147,7 @@ impl Checker {
 
     /// [`Checker::evaluate`] behind the panic boundary: a panic is an internal error
     /// of this input, and the other inputs are still evaluated.
-    fn evaluate_guarded(
+    pub(crate) fn evaluate_guarded(
         &self,
         loaded: &LoadedInput,
         runnable: &[(usize, Prefix)],
@@ -196,17 +164,19 @@ impl Checker {
         })
     }
 
-    /// The run-scoped policies behind the panic boundary.
-    fn evaluate_run(
+    /// The run-scoped policies behind the panic boundary; `unpack(n)` gives input `n` with
+    /// its provenance when `loaded` holds it without (see [`crate::kept`]).
+    pub(crate) fn evaluate_run(
         &self,
         loaded: &[&LoadedInput],
+        unpack: &dyn Fn(usize) -> Option<LoadedInput>,
         runnable: &[(usize, Prefix)],
         options: &CheckOptions,
         logs: &mut Vec<crate::guest_log::GuestLog>,
     ) -> (Vec<report::Finding>, Vec<Error>) {
-        crate::guard::run(|| crate::run_scope::evaluate(self, loaded, runnable, options, logs)).unwrap_or_else(|m| {
-            (Vec::new(), vec![Error::new(Phase::Evaluate, ErrorKind::Internal(m)).path("(all inputs)")])
-        })
+        crate::guard::run(|| crate::run_scope::evaluate(self, loaded, unpack, runnable, options, logs)).unwrap_or_else(
+            |m| (Vec::new(), vec![Error::new(Phase::Evaluate, ErrorKind::Internal(m)).path("(all inputs)")]),
+        )
     }
 
     /// Runs every runnable policy on one input: the input is serialised once and
@@ -364,12 +334,17 @@ pub(crate) fn read_all_counted(
     loaded
 }
 
-/// Runs `f` on every item with `jobs` threads; results keep the items' order.
-fn parallel<I: Sync, T: Send>(items: &[I], jobs: usize, f: impl Fn(&I) -> T + Sync) -> Vec<T> {
+/// Runs `f` on every item with `jobs` threads; results keep the items' order. One worker
+/// (one job, or one item) is the calling thread: no thread is started or joined for it.
+pub(crate) fn parallel<I: Sync, T: Send>(items: &[I], jobs: usize, f: impl Fn(&I) -> T + Sync) -> Vec<T> {
+    let workers = jobs.max(1).min(items.len());
+    if workers <= 1 {
+        return items.iter().map(f).collect();
+    }
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<(usize, T)>> = Mutex::new(Vec::with_capacity(items.len()));
     std::thread::scope(|scope| {
-        for _ in 0..jobs.max(1).min(items.len().max(1)) {
+        for _ in 0..workers {
             scope.spawn(|| {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
@@ -412,6 +387,17 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn one_worker_is_the_calling_thread() {
+        let here = std::thread::current().id();
+        assert_eq!(parallel(&[1], 4, |_| std::thread::current().id()), [here]);
+        assert_eq!(parallel(&[1, 2, 3], 1, |_| std::thread::current().id()), [here; 3]);
+        assert!(parallel(&[] as &[u8], 4, |_| std::thread::current().id()).is_empty());
+        let ids = parallel(&[1, 2, 3, 4], 2, |i| (*i, std::thread::current().id()));
+        assert_eq!(ids.iter().map(|(i, _)| *i).collect::<Vec<_>>(), [1, 2, 3, 4], "in the items' order");
+        assert!(ids.iter().all(|(_, id)| *id != here), "two workers are threads of their own");
+    }
 
     #[test]
     fn guests_get_properties_only_when_they_read_them() {

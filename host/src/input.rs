@@ -375,7 +375,7 @@ fn unchecked(file: &InputFile, options: &ReadOptions) -> Result<Option<LoadedInp
 /// Errors for directories named on the command line in which nothing was checked: every
 /// file found there was passed over (no known format, or listed as not checked) and none
 /// failed to read (that is an error of its own already).
-pub fn nothing_checked(files: &[InputFile], loaded: &[LoadedInput]) -> Vec<Error> {
+pub fn nothing_checked<'a>(files: &[InputFile], loaded: impl IntoIterator<Item = &'a LoadedInput>) -> Vec<Error> {
     let mut by_path: std::collections::HashMap<&Path, &LoadedInput> = std::collections::HashMap::new();
     for l in loaded {
         by_path.entry(l.fs_path.as_path()).or_insert(l);

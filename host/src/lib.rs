@@ -41,6 +41,7 @@ mod guard_tests;
 pub mod guest_log;
 mod input;
 mod input_finding;
+mod kept;
 mod place;
 mod policies;
 pub mod progress;
@@ -52,6 +53,7 @@ mod run_scope;
 mod runtime;
 pub mod serve;
 pub mod source_text;
+mod stream;
 mod support;
 mod terraform_inputs;
 

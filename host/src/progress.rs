@@ -27,7 +27,7 @@ pub struct Snapshot {
     pub files_read: usize,
     /// Workloads found so far.
     pub workloads: usize,
-    /// Policy evaluations the run makes (known once every file is read).
+    /// Policy evaluations the run makes (known so far: inputs are evaluated as they are read).
     pub evaluations: usize,
     /// Evaluations done so far.
     pub evaluations_done: usize,
@@ -55,8 +55,9 @@ impl Progress {
         self.0.files_read.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// More evaluations to make (an input is evaluated as soon as it is read).
     pub(crate) fn evaluating(&self, evaluations: usize) {
-        self.0.evaluations.store(evaluations, Ordering::Relaxed);
+        self.0.evaluations.fetch_add(evaluations, Ordering::Relaxed);
     }
 
     pub(crate) fn evaluated(&self, evaluations: usize) {

@@ -23,23 +23,18 @@ pub fn is_run_scoped(checker: &Checker, index: usize) -> bool {
 /// the policy reads them).
 pub(crate) fn run_deployment(loaded: &[&LoadedInput], properties: bool) -> (Vec<GuestView>, Deployment) {
     let views: Vec<GuestView> = loaded.iter().map(|l| GuestView::new(l)).collect();
-    let deployment = merged(loaded, &views, properties);
-    (views, deployment)
+    (views, merged(loaded, properties))
 }
 
-/// One deployment of the workloads of every view, ids prefixed with the input's number.
-fn merged(loaded: &[&LoadedInput], views: &[GuestView], properties: bool) -> Deployment {
+/// One deployment of the workloads of every input's guest view, ids prefixed with the
+/// input's number. Each view is built, moved in and dropped in turn: the run never holds
+/// every view besides the deployment.
+fn merged(loaded: &[&LoadedInput], properties: bool) -> Deployment {
     let mut workloads = Vec::new();
-    for (n, view) in views.iter().enumerate() {
-        let with;
-        let deployment = if properties {
-            with = view.with_properties(loaded[n]);
-            &with
-        } else {
-            &view.deployment
-        };
-        for w in &deployment.workloads {
-            let mut w = w.clone();
+    for (n, input) in loaded.iter().enumerate() {
+        let view = GuestView::new(input);
+        let deployment = if properties { view.with_properties(input) } else { view.deployment };
+        for mut w in deployment.workloads {
             w.id = format!("{n}:{}", w.id);
             workloads.push(w);
         }
@@ -47,10 +42,12 @@ fn merged(loaded: &[&LoadedInput], views: &[GuestView], properties: bool) -> Dep
     Deployment { path: String::new(), format: "run".into(), workloads }
 }
 
-/// Evaluates the run-scoped policies among `runnable` over all of `loaded`.
+/// Evaluates the run-scoped policies among `runnable` over all of `loaded`; a finding on
+/// input `n` is placed on `unpack(n)` when that gives its provenance (see [`crate::kept`]).
 pub fn evaluate(
     checker: &Checker,
     loaded: &[&LoadedInput],
+    unpack: &dyn Fn(usize) -> Option<LoadedInput>,
     runnable: &[(usize, Prefix)],
     options: &CheckOptions,
     logs: &mut Vec<crate::guest_log::GuestLog>,
@@ -60,10 +57,9 @@ pub fn evaluate(
     if run.is_empty() || loaded.iter().all(|l| l.workloads.is_empty()) {
         return (findings, errors);
     }
-    let views: Vec<GuestView> = loaded.iter().map(|l| GuestView::new(l)).collect();
     // Properties are sent only to the policies that read them, serialised once.
     let serialise = |properties: bool| {
-        let deployment = merged(loaded, &views, properties);
+        let deployment = merged(loaded, properties);
         let shared = Shared {
             as_of: options.as_of,
             warn_within_days: options.warn_within_days,
@@ -113,7 +109,9 @@ pub fn evaluate(
             per_input[n].push(f);
         }
         for (n, found) in per_input.into_iter().enumerate().filter(|(_, f)| !f.is_empty()) {
-            match place(policy, loaded[n], &views[n], found, options.context_file.as_ref()) {
+            // The view of an input is built again only when a finding lands in it.
+            let (unpacked, view) = (unpack(n), GuestView::new(loaded[n]));
+            match place(policy, unpacked.as_ref().unwrap_or(loaded[n]), &view, found, options.context_file.as_ref()) {
                 Ok(placed) => findings.extend(placed),
                 Err(e) => errors.push(e),
             }

@@ -52,6 +52,11 @@ impl SourceText {
         SourceText { path: path.to_owned(), text, starts, ascii }
     }
 
+    /// The text as it was read.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
     /// The excerpt of `line` at `column` (both 1-based, column in chars), or `None`
     /// when the file has no such line. Costs the window, not the line or the file (a
     /// line with non-ASCII text also costs counting its characters up to the column).

@@ -35,6 +35,24 @@ impl Report {
         }
     }
 
+    /// [`Report::quote`] with each file's text asked of `source` by path (once per path).
+    pub fn quote_with(&mut self, mut source: impl FnMut(&str) -> Option<std::sync::Arc<SourceText>>) {
+        for f in &self.findings {
+            for at in std::iter::once(&f.location).chain(&f.trail) {
+                if self.excerpts.len() >= MAX_QUOTED {
+                    return;
+                }
+                let key = (at.path.clone(), at.line, at.column);
+                if self.excerpts.contains_key(&key) {
+                    continue;
+                }
+                if let Some(excerpt) = source(at.path.as_str()).and_then(|s| s.excerpt(at.line, at.column)) {
+                    self.excerpts.insert(key, excerpt);
+                }
+            }
+        }
+    }
+
     /// The quoted line at a location, when there is one.
     pub fn excerpt(&self, at: &super::Location) -> Option<&Excerpt> {
         self.excerpts.get(&(at.path.clone(), at.line, at.column))

@@ -1,0 +1,187 @@
+//! The run pipeline of [`Checker::check`], streaming: each worker reads and models an
+//! input and at once runs its policies on it, keeping only what the report and the end of
+//! the run need ([`Kept`]), so memory follows findings rather than the corpus. Two steps
+//! look across inputs and are kept right as follows. A file another input reads (a linked
+//! template, a parameters file) is only known once every input is read: it is evaluated
+//! like any other, and when it turns out to be included its outcome is dropped, as if it
+//! had never been evaluated. Kubernetes inputs (image streams and cluster signals are
+//! resolved across inputs) are held back whole until every input is read, resolved
+//! together, then evaluated. With `-v` (policy logs shown as they happen) nothing is
+//! evaluated before every input is read, so an included file never logs.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use crate::check::{CheckOptions, Checker, parallel};
+use crate::input::{self, InputFile, LoadedInput};
+use crate::input_finding::InputFinding;
+use crate::kept::{Kept, Text};
+use crate::report::Report;
+use crate::request_prefix::Prefix;
+use crate::source_text::SourceText;
+use crate::{Error, ErrorKind, Phase};
+
+/// One input after the streaming pass.
+enum Slot {
+    /// Evaluated already.
+    Done(Box<Kept>),
+    /// Waiting for every input to be read.
+    Held(Box<LoadedInput>),
+}
+
+impl Slot {
+    fn input(&self) -> &LoadedInput {
+        match self {
+            Slot::Done(kept) => &kept.input,
+            Slot::Held(input) => input,
+        }
+    }
+}
+
+/// Checks `files` and builds the report (see the module's documentation).
+pub(crate) fn check(checker: &Checker, files: &[InputFile], mut errors: Vec<Error>, options: &CheckOptions) -> Report {
+    let runnable = checker.validate_settings(options, &mut errors);
+    let run_scoped: Vec<&(usize, Prefix)> =
+        runnable.iter().filter(|(i, _)| crate::run_scope::is_run_scoped(checker, *i)).collect();
+    let properties = run_scoped.iter().any(|(i, _)| checker.policies[*i].metadata.reads_properties);
+    let per_input = runnable.len();
+    let progress = &options.progress;
+    progress.reading(files.len());
+    let stream = options.verbosity == 0;
+    let slots = parallel(files, options.jobs, |file| {
+        let loaded = crate::guard::run(|| {
+            crate::guard::fault::hit("read", &file.display);
+            input::load(file, &checker.catalog.catalog, &options.read)
+        })
+        .unwrap_or_else(|m| Err(Error::new(Phase::Parse, ErrorKind::Internal(m)).path(&file.display)));
+        progress.read_one(loaded.as_ref().map_or(0, |l| l.workloads.len()));
+        let loaded = loaded?;
+        if !stream || held(&loaded) {
+            return Ok(Slot::Held(Box::new(loaded)));
+        }
+        Ok(Slot::Done(Box::new(evaluate(checker, loaded, &runnable, options, properties, per_input))))
+    });
+    let mut slots: Vec<Slot> = slots.into_iter().filter_map(|r| r.map_err(|e| errors.push(e)).ok()).collect();
+    mark_included(&mut slots);
+    // The held inputs, in input order, resolved together and then evaluated.
+    let (mut held, mut at): (Vec<LoadedInput>, Vec<usize>) = (Vec::new(), Vec::new());
+    for (n, slot) in slots.iter_mut().enumerate() {
+        if let Slot::Held(input) = slot {
+            let input = std::mem::replace(&mut **input, LoadedInput::empty("", std::path::Path::new("")));
+            held.push(input);
+            at.push(n);
+        }
+    }
+    let catalog = &checker.catalog.catalog;
+    if let Err(m) = crate::guard::run(|| crate::formats::k8s::resolve_run(&mut held, catalog, &options.read)) {
+        errors
+            .push(Error::new(Phase::Model, ErrorKind::Internal(format!("resolving image streams across inputs: {m}"))));
+    }
+    let held: Vec<std::sync::Mutex<Option<LoadedInput>>> =
+        held.into_iter().map(|l| std::sync::Mutex::new(Some(l))).collect();
+    let evaluated = parallel(&held, options.jobs, |cell| {
+        let input = cell.lock().expect("one worker per input").take().expect("taken once");
+        evaluate(checker, input, &runnable, options, properties, per_input)
+    });
+    for (n, kept) in at.into_iter().zip(evaluated) {
+        slots[n] = Slot::Done(Box::new(kept));
+    }
+    let kept: Vec<Kept> = slots
+        .into_iter()
+        .map(|s| match s {
+            Slot::Done(kept) => *kept,
+            Slot::Held(_) => unreachable!("every held input was evaluated"),
+        })
+        .collect();
+    errors.extend(input::nothing_checked(files, kept.iter().map(|k| &k.input)));
+    report(checker, kept, &runnable, errors, options)
+}
+
+/// Inputs that the run-wide Kubernetes pass reads or changes.
+fn held(input: &LoadedInput) -> bool {
+    input.format == Some(crate::formats::Format::Kubernetes)
+        || !input.k8s.links.is_empty()
+        || !input.k8s.tags.is_empty()
+}
+
+/// Runs the input's own policies and keeps what the rest of the run needs.
+fn evaluate(
+    checker: &Checker,
+    input: LoadedInput,
+    runnable: &[(usize, Prefix)],
+    options: &CheckOptions,
+    properties: bool,
+    per_input: usize,
+) -> Kept {
+    let evaluations = if input.workloads.is_empty() { 0 } else { per_input };
+    options.progress.evaluating(evaluations);
+    let outcome = checker.evaluate_guarded(&input, runnable, options);
+    options.progress.evaluated(evaluations);
+    Kept::new(input, outcome, properties)
+}
+
+/// A file that another input reads (a linked template, a parameters file) is modelled
+/// through that input; on its own it is only listed, and what its own evaluation found
+/// is dropped.
+fn mark_included(slots: &mut [Slot]) {
+    let canonical = |p: &std::path::Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let mut readers: BTreeMap<std::path::PathBuf, String> = BTreeMap::new();
+    for slot in slots.iter() {
+        let input = slot.input();
+        for include in &input.includes {
+            readers.entry(canonical(include)).or_insert_with(|| input.path.clone());
+        }
+    }
+    if readers.is_empty() {
+        return;
+    }
+    for slot in slots.iter_mut() {
+        let Some(reader) = readers.get(&canonical(&slot.input().fs_path)).filter(|r| **r != slot.input().path) else {
+            continue;
+        };
+        match slot {
+            Slot::Done(kept) => kept.read_with(reader.clone()),
+            Slot::Held(input) => crate::kept::clear_included(input, reader.clone()),
+        }
+    }
+}
+
+/// The serial tail: the report in input order, the run-scoped policies, sorting, quotes.
+fn report(
+    checker: &Checker,
+    kept: Vec<Kept>,
+    runnable: &[(usize, Prefix)],
+    mut errors: Vec<Error>,
+    options: &CheckOptions,
+) -> Report {
+    let mut report = Report::new(options.as_of, &checker.catalog, &checker.policies);
+    let mut kept = kept;
+    for k in kept.iter_mut() {
+        report.add_input(&k.input);
+        report.findings.extend(k.input.findings.iter().map(InputFinding::to_report));
+        errors.extend(k.input.errors.iter().map(Error::copy));
+        let outcome = std::mem::take(&mut k.outcome);
+        report.findings.extend(outcome.findings);
+        errors.extend(outcome.errors);
+        report.logs.extend(outcome.logs);
+    }
+    let inputs: Vec<&LoadedInput> = kept.iter().map(|k| &k.input).collect();
+    let unpack = |n: usize| Some(kept[n].unpacked());
+    let (found, failed) = checker.evaluate_run(&inputs, &unpack, runnable, options, &mut report.logs);
+    report.findings.extend(found);
+    errors.extend(failed);
+    report.add_errors(errors);
+    report.finish();
+    // The last input that holds a path's text quotes it (as a map built in input order).
+    let mut texts: HashMap<&str, &Text> = HashMap::new();
+    for k in &kept {
+        for (path, text) in &k.texts {
+            texts.insert(path, text);
+        }
+    }
+    let mut unpacked: HashMap<String, Option<Arc<SourceText>>> = HashMap::new();
+    report.quote_with(|path| {
+        unpacked.entry(path.to_owned()).or_insert_with(|| texts.get(path).map(|t| t.source(path))).clone()
+    });
+    report
+}
