@@ -410,8 +410,8 @@ fn run_goes_on_past_every_hostile_guest_at_once() {
     assert_builtin_only(&report, "all fixtures");
 }
 
-/// A run over many inputs, where the CLI turns on the pooling allocator (from 64
-/// inputs, `POOLING_FROM_INPUTS` in host/src/cli/common.rs): the memory limit and the
+/// A run over many inputs, in the CLI's pooling allocator (`POOLING_FROM_INPUTS` in
+/// host/src/cli/common.rs), as many inputs as it has slots: the memory limit and the
 /// trap still hold, once per input, each error naming its own input.
 #[test]
 fn limits_hold_on_a_large_run() {

@@ -22,4 +22,5 @@ pub use conformance::{Check, ConformanceOptions, conformance, table as conforman
 pub use diff::diff;
 pub use error::AuthoringError;
 pub use inspect::{Inspection, inspect};
+pub use request::request;
 pub use scaffold::{SdkSource, new_policy};

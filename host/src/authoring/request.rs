@@ -11,7 +11,7 @@ use crate::{CheckOptions, Checker};
 /// deployment for an input-scoped policy (the first is used), every input's workloads
 /// for a run-scoped one. With it, the policy's snapshot prepared with the catalog
 /// when there is one (the request then has no catalog).
-pub(crate) fn request(
+pub fn request(
     checker: &Checker,
     policy: &Policy,
     settings: &[u8],

@@ -32,6 +32,10 @@ pub struct BenchArgs {
     /// Compile policies without reading or writing the on-disk cache.
     #[arg(long)]
     pub no_cache: bool,
+    /// Map each instance's memory on demand (what `check` did for fewer than 64 inputs
+    /// before decision 153) instead of reusing a pre-allocated slot, as `check` does.
+    #[arg(long)]
+    pub on_demand: bool,
 }
 
 /// Prints the timings; exit 2 when an input or a policy could not be read or evaluated.
@@ -40,6 +44,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<u8> {
     let (files, mut errors) = entitle::discover(&args.paths);
     let options = entitle::RuntimeOptions {
         cache: if args.no_cache { entitle::CacheMode::Disabled } else { entitle::CacheMode::Default },
+        pooling: !args.on_demand,
         ..entitle::RuntimeOptions::default()
     };
     let runtime = Runtime::new(options)?;

@@ -35,6 +35,10 @@ pub struct RuntimeOptions {
     pub max_findings: usize,
     /// Bounds on compiling a policy (module size, functions, time).
     pub compile: CompileLimits,
+    /// Count the wasm instructions (fuel) each call runs and report them in
+    /// [`crate::Evaluated::fuel`]: a cost that does not depend on the machine or its
+    /// load, for tests and benchmarks. Metered code runs slower and is cached apart.
+    pub meter_fuel: bool,
 }
 
 /// What compiling one policy may cost; past a bound the policy fails to load.
@@ -76,6 +80,7 @@ impl Default for RuntimeOptions {
             max_reply_bytes: 16 << 20,
             max_findings: 10_000,
             compile: CompileLimits::default(),
+            meter_fuel: false,
         }
     }
 }
@@ -96,6 +101,7 @@ impl Runtime {
         config.epoch_interruption(true);
         config.cranelift_opt_level(OptLevel::Speed);
         config.parallel_compilation(true);
+        config.consume_fuel(options.meter_fuel);
         if options.pooling {
             // perf.md §3.4: reset memory by PAGEMAP_SCAN and memset of the resident
             // part instead of madvise/mprotect, which serialise threads on the mm lock.

@@ -38,6 +38,9 @@ pub struct Evaluated {
     pub findings: Vec<Finding>,
     /// `(level, message)` lines the policy logged.
     pub logs: Logs,
+    /// Wasm instructions the call ran (instantiation included), when the runtime
+    /// meters fuel ([`crate::RuntimeOptions::meter_fuel`]).
+    pub fuel: Option<u64>,
 }
 
 impl Policy {
@@ -112,7 +115,7 @@ impl Policy {
 
     /// Asks the policy whether `settings` (JSON) are valid.
     pub fn validate_settings(&self, runtime: &Runtime, settings: &[u8]) -> Result<(), Error> {
-        let (reply, _) = self.call(runtime, &self.pre, "entitle_validate_settings", settings)?;
+        let (reply, _, _) = self.call(runtime, &self.pre, "entitle_validate_settings", settings)?;
         match serde_json::from_slice::<SettingsReply>(&reply) {
             Ok(SettingsReply::Valid) => Ok(()),
             Ok(SettingsReply::Invalid { message }) => Err(Error::new(
@@ -142,10 +145,10 @@ impl Policy {
         input: &str,
     ) -> Result<Evaluated, Error> {
         let pre = prepared.map_or(&self.pre, |p| &p.pre);
-        let (reply, logs) = self.call(runtime, pre, "entitle_evaluate", request).map_err(|e| e.path(input))?;
+        let (reply, logs, fuel) = self.call(runtime, pre, "entitle_evaluate", request).map_err(|e| e.path(input))?;
         let named = |kind| Error::new(Phase::Evaluate, kind).path(input).policy(self.id());
         match reply::parse(&reply, runtime.options.max_findings) {
-            Ok(Reply::Ok(findings)) => Ok(Evaluated { findings, logs }),
+            Ok(Reply::Ok(findings)) => Ok(Evaluated { findings, logs, fuel }),
             Ok(Reply::Error(message)) => Err(named(ErrorKind::PolicyFailed(message))),
             Err(e) => Err(named(ErrorKind::Reply(format!("{e}; the reply began {}", preview(&reply))))),
         }
@@ -166,20 +169,24 @@ impl Policy {
         let mut store = Store::new(&runtime.engine, StoreState::new(runtime.options.memory_limit));
         store.limiter(|state| state);
         store.set_epoch_deadline(runtime.deadline_ticks());
+        if runtime.options.meter_fuel {
+            store.set_fuel(u64::MAX).expect("the engine meters fuel");
+        }
         match pre.instantiate(&mut store) {
             Ok(instance) => Ok((store, instance)),
             Err(e) => Err((store, CallError::Wasm(e))),
         }
     }
 
-    /// Calls `export(ptr, len)` with `input` in a fresh instance; returns the reply bytes.
+    /// Calls `export(ptr, len)` with `input` in a fresh instance; returns the reply
+    /// bytes, the logs and, when metered, the fuel the instance used.
     fn call(
         &self,
         runtime: &Runtime,
         pre: &InstancePre<StoreState>,
         export: &str,
         input: &[u8],
-    ) -> Result<(Vec<u8>, Logs), Error> {
+    ) -> Result<(Vec<u8>, Logs, Option<u64>), Error> {
         let phase = if export == "entitle_evaluate" { Phase::Evaluate } else { Phase::Settings };
         let (mut store, instance) =
             self.instantiate_from(runtime, pre).map_err(|(store, e)| self.error_in(runtime, &store, phase, e))?;
@@ -193,7 +200,10 @@ impl Policy {
             abi::read_reply(&store, &memory, packed, runtime.options.max_reply_bytes)
         })();
         match result {
-            Ok(reply) => Ok((reply, std::mem::take(&mut store.data_mut().logs))),
+            Ok(reply) => {
+                let fuel = store.get_fuel().ok().map(|left| u64::MAX - left);
+                Ok((reply, std::mem::take(&mut store.data_mut().logs), fuel))
+            }
             Err(e) => Err(self.error_in(runtime, &store, phase, e)),
         }
     }

@@ -69,6 +69,9 @@ impl Policy {
         let mut store = Store::new(&runtime.engine, StoreState::new(runtime.options.memory_limit));
         store.limiter(|state| state);
         store.set_epoch_deadline(runtime.deadline_ticks());
+        if runtime.options.meter_fuel {
+            store.set_fuel(u64::MAX).map_err(|e| format!("{e:#}"))?;
+        }
         let instance = pre.instantiate(&mut store).map_err(|e| format!("{e:#}"))?;
         let memory = instance.get_memory(&mut store, "memory").ok_or("no exported memory")?;
         let (ptr, len) = abi::write_input(&mut store, &instance, &memory, catalog).map_err(|e| match e {
