@@ -1,5 +1,5 @@
 //! Where instance memory comes from does not change a report: every `check` over an
-//! input takes its instances from the pooling allocator's slots (decision 153), the
+//! input takes its instances from the pooling allocator's slots (decision 136), the
 //! library's default maps them on demand, and both must report the examples and the
 //! real corpus byte for byte alike.
 

@@ -1,5 +1,5 @@
 //! A run's memory follows its findings, not its corpus: each input is evaluated as soon as it
-//! is read and only its findings and a packed record stay (decision 143). The heap's
+//! is read and only its findings and a packed record stay (decision 134). The heap's
 //! high-water mark of a whole check, counted by this test binary's global allocator, grows by
 //! at most 4 KB per extra input (850 bytes measured) — reading every input first and keeping
 //! its model and text until the report cost 17.4 KB for each of these one-VM templates. Counted, not timed, so it cannot flake; a test

@@ -1,7 +1,7 @@
 //! Streaming (each input evaluated as soon as it is read) reports exactly what reading every
 //! input first does — the path `-v` takes, so that an included file never logs: a linked
 //! template and a parameters file stay modelled through their includer only, and image
-//! streams declared in one file still resolve a workload of another (decision 143).
+//! streams declared in one file still resolve a workload of another (decision 134).
 
 use std::path::{Path, PathBuf};
 

@@ -33,7 +33,7 @@ pub struct BenchArgs {
     #[arg(long)]
     pub no_cache: bool,
     /// Map each instance's memory on demand (what `check` did for fewer than 64 inputs
-    /// before decision 153) instead of reusing a pre-allocated slot, as `check` does.
+    /// before decision 136) instead of reusing a pre-allocated slot, as `check` does.
     #[arg(long)]
     pub on_demand: bool,
 }

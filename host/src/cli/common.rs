@@ -12,7 +12,7 @@ use super::EngineArgs;
 
 /// Inputs from which a run pre-allocates instance slots (pooling allocator): its
 /// set-up is one address-space reservation (tens of microseconds) and it saves about
-/// 50 µs and 11 page faults per evaluation (decision 153), so every run over an input
+/// 50 µs and 11 page faults per evaluation (decision 136), so every run over an input
 /// uses it. Runs over no input (`serve`, `explain`, `policies`) keep on-demand memory.
 const POOLING_FROM_INPUTS: usize = 1;
 
