@@ -90,7 +90,13 @@ pub fn baseline(mut args: BaselineArgs) -> anyhow::Result<u8> {
 fn check(args: &RunArgs) -> anyhow::Result<Report> {
     let as_of = common::as_of(args.as_of.as_deref())?;
     let (files, discover_errors) = entitle::discover(&args.paths);
-    let runtime = Runtime::new(common::runtime_options(&args.engine, files.len())?)?;
+    let jobs = args
+        .jobs
+        .map(|n| n as usize)
+        .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    let mut runtime_options = common::runtime_options(&args.engine, files.len())?;
+    runtime_options.pooling &= entitle::RuntimeOptions::pooling_fits(jobs);
+    let runtime = Runtime::new(runtime_options)?;
     let mut errors = discover_errors;
     let catalog = common::catalog(args.engine.catalog.as_deref())
         .map_err(|e| anyhow::Error::new(e).context("cannot load the catalog"))?;
@@ -107,10 +113,6 @@ fn check(args: &RunArgs) -> anyhow::Result<Report> {
     let context_file =
         args.context.as_ref().and_then(|path| entitle::context::read_file(path).map_err(|e| errors.push(e)).ok());
     let context = context_file.as_ref().map_or(serde_json::Value::Null, |f| f.document.value.clone());
-    let jobs = args
-        .jobs
-        .map(|n| n as usize)
-        .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
     let read = common::read_options(&args.read)?;
     // ENTITLE_LOG=1, the older switch, still means -v.
     let verbosity = match std::env::var_os("ENTITLE_LOG") {

@@ -17,6 +17,9 @@ pub(crate) const TICK: Duration = Duration::from_millis(10);
 /// per worker thread, plus the load-time check).
 const POOL_SLOTS: u32 = 64;
 
+/// Slots kept for instances outside the workers' (the load-time check, a snapshot being made).
+const POOL_SPARE: usize = 8;
+
 /// Limits and caching for every policy the runtime runs.
 #[derive(Clone, Debug)]
 pub struct RuntimeOptions {
@@ -94,6 +97,15 @@ pub struct Runtime {
     ticker: Option<(Arc<AtomicBool>, JoinHandle<()>)>,
 }
 
+impl RuntimeOptions {
+    /// Whether a run with `jobs` workers can take its instances from the pooling allocator: each worker holds one
+    /// instance at a time, and the pool has a fixed number of slots. Past that, memory is mapped per instance, so no
+    /// evaluation ever fails for want of a slot.
+    pub fn pooling_fits(jobs: usize) -> bool {
+        jobs.saturating_add(POOL_SPARE) <= POOL_SLOTS as usize
+    }
+}
+
 impl Runtime {
     /// Creates the engine (Cranelift, epoch interruption on) and starts its ticker.
     pub fn new(options: RuntimeOptions) -> Result<Runtime, crate::Error> {
@@ -167,5 +179,19 @@ impl Drop for Runtime {
             handle.thread().unpark();
             let _ = handle.join();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_runs_whose_workers_fit_the_pool_use_it() {
+        assert!(RuntimeOptions::pooling_fits(1));
+        assert!(RuntimeOptions::pooling_fits(POOL_SLOTS as usize - POOL_SPARE));
+        assert!(!RuntimeOptions::pooling_fits(POOL_SLOTS as usize - POOL_SPARE + 1));
+        assert!(!RuntimeOptions::pooling_fits(256), "--jobs allows 256 workers");
+        assert!(!RuntimeOptions::pooling_fits(usize::MAX));
     }
 }
