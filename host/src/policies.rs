@@ -34,8 +34,29 @@ pub fn load_policies(runtime: &Runtime, builtin: bool, extra: &[PathBuf]) -> (Ve
         Err(e) => errors.push(e),
     };
     if builtin {
-        for (name, bytes) in BUILTIN_POLICIES {
-            add(load_guarded(runtime, &format!("builtin:{name}"), bytes), &mut loaded);
+        // Loading a built-in policy is reading, hashing and deserialising its cached code
+        // (or compiling it): independent per policy, so they load side by side, and are
+        // added in their fixed order so ids and errors come out the same every run.
+        let results: Vec<Result<Policy, Error>> = std::thread::scope(|scope| {
+            let loading: Vec<_> = BUILTIN_POLICIES
+                .iter()
+                .map(|(name, bytes)| {
+                    let origin = format!("builtin:{name}");
+                    (scope.spawn(move || load_guarded(runtime, &origin, bytes)), name)
+                })
+                .collect();
+            loading
+                .into_iter()
+                .map(|(handle, name)| {
+                    handle.join().unwrap_or_else(|_| {
+                        let stopped = ErrorKind::Internal("the thread loading it stopped".into());
+                        Err(Error::new(Phase::Load, stopped).path(&format!("builtin:{name}")))
+                    })
+                })
+                .collect()
+        });
+        for result in results {
+            add(result, &mut loaded);
         }
     }
     for path in extra {
