@@ -50,7 +50,7 @@ pub fn load_policies(runtime: &Runtime, builtin: bool, extra: &[PathBuf]) -> (Ve
                 .map(|(handle, name)| {
                     handle.join().unwrap_or_else(|_| {
                         let stopped = ErrorKind::Internal("the thread loading it stopped".into());
-                        Err(Error::new(Phase::Load, stopped).path(&format!("builtin:{name}")))
+                        Err(Error::new(Phase::Load, stopped).path(format!("builtin:{name}")))
                     })
                 })
                 .collect()
