@@ -127,12 +127,17 @@ impl Checker {
                 );
             }
         }
-        let mut runnable = Vec::new();
-        for (i, policy) in self.policies.iter().enumerate() {
+        // Each policy's check and prefix (loading its prepared snapshot) is independent of the others': they run on
+        // the run's workers, and come back in the policies' order.
+        let prepared = parallel(&self.policies, options.jobs, |policy| {
             let settings = options.settings.get(policy.id()).cloned().unwrap_or(Value::Null);
             let bytes = serde_json::to_vec(&settings).expect("JSON values serialise");
-            match policy.validate_settings(&self.runtime, &bytes) {
-                Ok(()) => runnable.push((i, self.request_prefix(policy, &bytes))),
+            policy.validate_settings(&self.runtime, &bytes).map(|()| self.request_prefix(policy, &bytes))
+        });
+        let mut runnable = Vec::new();
+        for (i, outcome) in prepared.into_iter().enumerate() {
+            match outcome {
+                Ok(prefix) => runnable.push((i, prefix)),
                 Err(e) => errors.push(e),
             }
         }
