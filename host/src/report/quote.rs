@@ -19,24 +19,11 @@ impl Report {
         if by_path.is_empty() {
             return;
         }
-        for f in &self.findings {
-            for at in std::iter::once(&f.location).chain(&f.trail) {
-                if self.excerpts.len() >= MAX_QUOTED {
-                    return;
-                }
-                let key = (at.path.clone(), at.line, at.column);
-                if self.excerpts.contains_key(&key) {
-                    continue;
-                }
-                if let Some(excerpt) = by_path.get(at.path.as_str()).and_then(|s| s.excerpt(at.line, at.column)) {
-                    self.excerpts.insert(key, excerpt);
-                }
-            }
-        }
+        self.quote_with(|path| by_path.get(path).copied());
     }
 
     /// [`Report::quote`] with each file's text asked of `source` by path (once per path).
-    pub fn quote_with(&mut self, mut source: impl FnMut(&str) -> Option<std::sync::Arc<SourceText>>) {
+    pub fn quote_with<S: std::ops::Deref<Target = SourceText>>(&mut self, mut source: impl FnMut(&str) -> Option<S>) {
         for f in &self.findings {
             for at in std::iter::once(&f.location).chain(&f.trail) {
                 if self.excerpts.len() >= MAX_QUOTED {
