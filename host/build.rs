@@ -9,6 +9,8 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use sha2::{Digest, Sha256};
+
 const TARGET: &str = "wasm32-unknown-unknown";
 
 fn main() {
@@ -46,6 +48,17 @@ fn main() {
         let path = target_dir.join(TARGET).join("policy").join(&file);
         assert!(path.exists(), "expected {}", path.display());
         writeln!(generated, "    ({file:?}, include_bytes!({:?})),", path.display().to_string()).unwrap();
+    }
+    generated.push_str("];\n");
+    // Their sha256, so a run does not hash 3.5 MB of embedded wasm to name them (a test
+    // checks each against the bytes).
+    generated.push_str("/// sha256 (hex) of each built-in policy's wasm, in `BUILTIN_POLICIES` order.\n");
+    generated.push_str("pub(crate) static BUILTIN_SHA256: &[&str] = &[\n");
+    for (package, _) in &policies {
+        let file = format!("{}.wasm", package.replace('-', "_"));
+        let bytes = std::fs::read(target_dir.join(TARGET).join("policy").join(&file)).unwrap();
+        let digest: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+        writeln!(generated, "    {digest:?},").unwrap();
     }
     generated.push_str("];\n");
     // Each policy's golden cases, for `entitle explain`'s example finding: only listed

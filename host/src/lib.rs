@@ -62,6 +62,6 @@ pub use check::{CheckOptions, Checker, read_all};
 pub use error::{Error, ErrorKind, Phase};
 pub use formats::{Format, ReadOptions};
 pub use input::{InputFile, LoadedInput, discover, load, load_documents};
-pub use policies::{BUILTIN_CASES, BUILTIN_POLICIES, LONG_VERSION, load_policies};
+pub use policies::{BUILTIN_CASES, BUILTIN_POLICIES, LONG_VERSION, load_policies, load_policies_for};
 pub use report::{FailOn, Report};
-pub use runtime::{CacheMode, CompileLimits, Evaluated, Policy, Prepared, Runtime, RuntimeOptions};
+pub use runtime::{CacheMode, CompileLimits, Evaluated, LoadHints, Policy, Prepared, Runtime, RuntimeOptions};

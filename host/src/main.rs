@@ -8,7 +8,7 @@ use clap::Parser;
 
 /// mimalloc, not glibc malloc: glibc grew each worker thread's arena one page at a time
 /// with `mprotect` (about two calls per evaluation), and each call is a TLB shootdown for
-/// the other worker (`docs/decisions.md` 142). The library does not choose an allocator.
+/// the other worker (`docs/decisions.md` 131). The library does not choose an allocator.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

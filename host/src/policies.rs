@@ -3,7 +3,9 @@
 
 use std::path::PathBuf;
 
-use crate::runtime::{Policy, Runtime};
+use entitle_sdk::Catalog;
+
+use crate::runtime::{LoadHints, Policy, Runtime};
 use crate::{Error, ErrorKind, Phase};
 
 include!(concat!(env!("OUT_DIR"), "/builtin_policies.rs"));
@@ -11,6 +13,21 @@ include!(concat!(env!("OUT_DIR"), "/builtin_policies.rs"));
 /// Loads the built-in policies (unless `builtin` is false) and every policy under
 /// `extra`. A policy that fails to load is an error; the rest still load.
 pub fn load_policies(runtime: &Runtime, builtin: bool, extra: &[PathBuf]) -> (Vec<Policy>, Vec<Error>) {
+    load(runtime, builtin, extra, None)
+}
+
+/// [`load_policies`] for a run with `catalog`: a policy whose snapshot prepared with that
+/// catalog is cached loads from the snapshot alone (see [`LoadHints::catalog`]).
+pub fn load_policies_for(
+    runtime: &Runtime,
+    builtin: bool,
+    extra: &[PathBuf],
+    catalog: &Catalog,
+) -> (Vec<Policy>, Vec<Error>) {
+    load(runtime, builtin, extra, Some(catalog))
+}
+
+fn load(runtime: &Runtime, builtin: bool, extra: &[PathBuf], catalog: Option<&Catalog>) -> (Vec<Policy>, Vec<Error>) {
     let (mut loaded, mut errors): (Vec<Policy>, Vec<Error>) = (Vec::new(), Vec::new());
     let mut add = |result: Result<Policy, Error>, loaded: &mut Vec<Policy>| match result {
         Ok(policy) => {
@@ -40,9 +57,11 @@ pub fn load_policies(runtime: &Runtime, builtin: bool, extra: &[PathBuf]) -> (Ve
         let results: Vec<Result<Policy, Error>> = std::thread::scope(|scope| {
             let loading: Vec<_> = BUILTIN_POLICIES
                 .iter()
-                .map(|(name, bytes)| {
+                .zip(BUILTIN_SHA256)
+                .map(|((name, bytes), sha256)| {
                     let origin = format!("builtin:{name}");
-                    (scope.spawn(move || load_guarded(runtime, &origin, bytes)), name)
+                    let hints = LoadHints { sha256: Some(sha256), catalog };
+                    (scope.spawn(move || load_guarded(runtime, &origin, bytes, hints)), name)
                 })
                 .collect();
             loading
@@ -66,7 +85,7 @@ pub fn load_policies(runtime: &Runtime, builtin: bool, extra: &[PathBuf]) -> (Ve
                     let origin = file.display().to_string();
                     let result = read_bounded(&file, runtime.options().compile.max_module_bytes)
                         .map_err(|e| Error::new(Phase::Load, ErrorKind::Io(e)).path(&origin))
-                        .and_then(|bytes| load_guarded(runtime, &origin, &bytes));
+                        .and_then(|bytes| load_guarded(runtime, &origin, &bytes, LoadHints { sha256: None, catalog }));
                     add(result, &mut loaded);
                 }
                 Err(e) => add(Err(e), &mut loaded),
@@ -78,8 +97,8 @@ pub fn load_policies(runtime: &Runtime, builtin: bool, extra: &[PathBuf]) -> (Ve
 
 /// [`Policy::load`] behind the panic boundary: a panic while loading one policy is an
 /// internal error of that policy, and the others still load.
-fn load_guarded(runtime: &Runtime, origin: &str, bytes: &[u8]) -> Result<Policy, Error> {
-    crate::guard::run(|| Policy::load(runtime, origin, bytes))
+fn load_guarded(runtime: &Runtime, origin: &str, bytes: &[u8], hints: LoadHints) -> Result<Policy, Error> {
+    crate::guard::run(|| Policy::load_with(runtime, origin, bytes, hints))
         .unwrap_or_else(|m| Err(Error::new(Phase::Load, ErrorKind::Internal(m)).path(origin)))
 }
 
@@ -113,5 +132,18 @@ fn policy_files(path: &PathBuf) -> Vec<Result<PathBuf, Error>> {
             files.into_iter().map(Ok).collect()
         }
         Ok(_) => vec![Ok(path.clone())],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sha2::{Digest, Sha256};
+
+    #[test]
+    fn each_built_in_sha256_is_that_of_its_bytes() {
+        assert_eq!(super::BUILTIN_SHA256.len(), super::BUILTIN_POLICIES.len());
+        for ((name, bytes), sha256) in super::BUILTIN_POLICIES.iter().zip(super::BUILTIN_SHA256) {
+            assert_eq!(crate::runtime::hex(&Sha256::digest(bytes)), *sha256, "{name}");
+        }
     }
 }

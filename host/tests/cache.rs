@@ -167,6 +167,8 @@ fn two_policies(scratch: &Scratch) -> Vec<String> {
 
 /// The built-in policies through a tampered cache: one file holds another built-in
 /// policy's (valid, entitle-written) file, one has its code corrupted, one is a FIFO.
+/// The files tampered with are prepared snapshots, the only files a warm run reads for
+/// a built-in policy (a run loads a policy from its snapshot alone when one is cached).
 /// The run matches the cold-cache run exactly, and the cache is repaired.
 #[test]
 fn a_tampered_cache_never_changes_the_builtin_findings() {
@@ -174,8 +176,9 @@ fn a_tampered_cache_never_changes_the_builtin_findings() {
     let (cold, _) = run(&scratch, &[]);
     assert_eq!(cold.code, 1, "{cold:?}");
     assert!(cold.findings.iter().any(|f| f.0 == "RHEL-LC-MAJOR-EOL"), "{cold:?}");
-    let cached = scratch.cached();
-    assert!(cached.len() >= 3, "one file per built-in policy: {cached:?}");
+    let prepared = |p: &PathBuf| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("prepared-"));
+    let cached: Vec<PathBuf> = scratch.cached().into_iter().filter(prepared).collect();
+    assert!(cached.len() >= 3, "one snapshot per built-in policy: {cached:?}");
     std::fs::copy(&cached[1], &cached[0]).unwrap();
     corrupt(&cached[1]);
     mkfifo(&cached[2]);
@@ -189,6 +192,26 @@ fn a_tampered_cache_never_changes_the_builtin_findings() {
     for file in scratch.cached() {
         assert!(std::fs::symlink_metadata(&file).unwrap().file_type().is_file(), "{file:?}");
     }
+}
+
+/// A warm run loads each built-in policy from its prepared snapshot alone: with the
+/// compiled modules gone from the cache, it reports the same and compiles nothing.
+#[test]
+fn a_warm_run_reads_only_the_prepared_snapshots() {
+    let scratch = Scratch::new("snapshots");
+    let (cold, _) = run(&scratch, &[]);
+    let (prepared, modules): (Vec<PathBuf>, Vec<PathBuf>) = scratch
+        .cached()
+        .into_iter()
+        .partition(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("prepared-")));
+    assert!(!prepared.is_empty() && !modules.is_empty(), "a cold run caches both: {prepared:?} {modules:?}");
+    for module in &modules {
+        std::fs::remove_file(module).unwrap();
+    }
+    let (warm, stderr) = run(&scratch, &[]);
+    assert_eq!(warm, cold, "stderr:\n{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+    assert_eq!(scratch.cached(), prepared, "no module was compiled again");
 }
 
 /// A valid file of another policy under this policy's name is rejected by its digest:

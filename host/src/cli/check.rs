@@ -100,7 +100,8 @@ fn check(args: &RunArgs) -> anyhow::Result<Report> {
     let mut errors = discover_errors;
     let catalog = common::catalog(args.engine.catalog.as_deref())
         .map_err(|e| anyhow::Error::new(e).context("cannot load the catalog"))?;
-    let (policies, load_errors) = entitle::load_policies(&runtime, !args.engine.no_builtin, &args.engine.policies);
+    let (policies, load_errors) =
+        entitle::load_policies_for(&runtime, !args.engine.no_builtin, &args.engine.policies, &catalog.catalog);
     errors.extend(load_errors);
     if policies.is_empty() && errors.iter().all(|e| e.phase != entitle::Phase::Load) {
         // Checking with no rules at all would pass everything: never a silent allow.

@@ -1,21 +1,23 @@
 //! On-disk cache of compiled policy code (`.cwasm`), so a policy compiles once per machine.
 //!
 //! Loading precompiled code runs machine code from the file, so the cache must never
-//! make entitle run anything but the policy it was given. Each file holds a digest
-//! that binds the artifact to the source module's sha256, the wasmtime version and
-//! the engine configuration; it is verified on bytes already read into memory before
-//! they are deserialised. Files are opened without following symlinks and used only
-//! when they are regular files of the current user, in a directory of the current
+//! make entitle run anything but the policy it was given. Each file ends with a digest
+//! (BLAKE3: it is read on every run, and is several times faster than sha256) that
+//! binds the artifact to the source module's sha256, the wasmtime version and
+//! the engine configuration; it is verified on the open file before wasmtime maps that
+//! same file (no copy: code and memory images are paged in from the page cache as used).
+//! Files are opened without following symlinks and used only when they are regular
+//! files of the current user, not writable by others, in a directory of the current
 //! user that no one else can write. On any doubt the policy is compiled again and
 //! stderr says so once. This is the one unsafe operation outside the SDK: see `load`.
 
+use std::fs::File;
 use std::hash::{Hash, Hasher};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use sha2::{Digest, Sha256};
 use wasmtime::{Engine, Module};
 
 /// Where compiled code goes.
@@ -43,9 +45,14 @@ pub struct ModuleCache {
 /// The wasmtime version compiled in (from Cargo.lock, see build.rs).
 const WASMTIME_VERSION: &str = env!("ENTITLE_WASMTIME_VERSION");
 
-/// The start of every cache file; the digest follows, then the artifact.
-const MAGIC: &[u8; 16] = b"entitle-cwasm-1\n";
-const HEADER: usize = MAGIC.len() + 32;
+/// The end of every cache file, after the artifact and its digest. The artifact comes
+/// first so that wasmtime can map the file as it is: its data segments stay page-aligned
+/// in the file and become copy-on-write memory images without a copy.
+const MAGIC: &[u8; 16] = b"entitle-cwasm-3\n";
+const TRAILER: usize = 32 + MAGIC.len();
+
+/// Names the file layout in every file name, so files of an older layout are not read.
+const LAYOUT: &str = "3";
 
 /// Largest cache file read (compiled code of the largest module allowed is far less).
 const MAX_FILE_BYTES: u64 = 256 << 20;
@@ -100,13 +107,12 @@ impl ModuleCache {
             return Ok(module);
         }
         let path = self.path(sha256);
-        let digest = |artifact: &[u8]| self.digest(sha256, artifact);
         let module = Module::new(engine, wasm)?;
-        if let Ok(artifact) = module.serialize() {
-            let mut bytes = Vec::with_capacity(HEADER + artifact.len());
+        if let Ok(mut bytes) = module.serialize() {
+            let mut hasher = self.hasher(sha256);
+            hasher.update(&bytes);
+            bytes.extend_from_slice(hasher.finalize().as_bytes());
             bytes.extend_from_slice(MAGIC);
-            bytes.extend_from_slice(&digest(&artifact));
-            bytes.extend_from_slice(&artifact);
             if let Err(why) = secure::write_atomically(&path, &bytes) {
                 self.doubt(&path, &format!("cannot write it: {why}"));
             }
@@ -118,9 +124,8 @@ impl ModuleCache {
     /// key), verified as [`ModuleCache::module`] does; `None` when there is none to trust.
     pub fn lookup(&self, engine: &Engine, sha256: &str) -> Option<Module> {
         let path = self.path(sha256);
-        let digest = |artifact: &[u8]| self.digest(sha256, artifact);
-        match secure::read_own_file(&path, MAX_FILE_BYTES) {
-            Ok(Some(bytes)) => match verified(&bytes, digest).and_then(|artifact| load(engine, artifact)) {
+        match secure::open_own_file(&path, MAX_FILE_BYTES) {
+            Ok(Some((file, len))) => match verify(&file, len, self.hasher(sha256)).and_then(|()| load(engine, file)) {
                 Ok(module) => return Some(module),
                 Err(why) => self.doubt(&path, &why),
             },
@@ -131,22 +136,22 @@ impl ModuleCache {
     }
 
     fn path(&self, sha256: &str) -> PathBuf {
-        self.dir.join(format!("{sha256}-wasmtime-{WASMTIME_VERSION}-{:016x}.cwasm", self.engine_hash))
+        self.dir.join(format!("{sha256}-wasmtime-{WASMTIME_VERSION}-{:016x}-{LAYOUT}.cwasm", self.engine_hash))
     }
 
-    /// The digest stored with an artifact: it names the source module, the wasmtime
-    /// version and the engine configuration, so a valid artifact of another module,
-    /// version or configuration does not verify under this name.
-    fn digest(&self, sha256: &str, artifact: &[u8]) -> [u8; 32] {
-        let mut hasher = Sha256::new();
+    /// The hasher of the digest stored with an artifact, before the artifact: the digest
+    /// names the source module, the wasmtime version and the engine configuration, so a
+    /// valid artifact of another module, version or configuration does not verify under
+    /// this name.
+    fn hasher(&self, sha256: &str) -> blake3::Hasher {
+        let mut hasher = blake3::Hasher::new();
         hasher.update(b"entitle compiled policy\0");
         hasher.update(sha256.as_bytes());
         hasher.update(b"\0");
         hasher.update(WASMTIME_VERSION.as_bytes());
         hasher.update(b"\0");
-        hasher.update(self.engine_hash.to_le_bytes());
-        hasher.update(artifact);
-        hasher.finalize().into()
+        hasher.update(&self.engine_hash.to_le_bytes());
+        hasher
     }
 
     /// Says, once per run, that a cache file was not used.
@@ -161,31 +166,49 @@ impl ModuleCache {
     }
 }
 
-/// The artifact in `bytes`, when the header is ours and the digest matches.
-fn verified(bytes: &[u8], digest: impl Fn(&[u8]) -> [u8; 32]) -> Result<&[u8], String> {
-    let Some((header, artifact)) = bytes.split_at_checked(HEADER) else {
-        return Err("it is shorter than its header".into());
+/// Checks that `file` (`len` bytes) ends with our trailer and that the digest in it is
+/// `hasher` over the artifact before it. The file is read in chunks through one buffer,
+/// never held whole in memory.
+fn verify(file: &File, len: u64, mut hasher: blake3::Hasher) -> Result<(), String> {
+    let Some(artifact) = len.checked_sub(TRAILER as u64) else {
+        return Err("it is shorter than its trailer".into());
     };
-    if &header[..MAGIC.len()] != MAGIC {
+    let mut buffer = vec![0u8; 64 << 10];
+    let mut at = 0u64;
+    while at < artifact {
+        let n = (artifact - at).min(buffer.len() as u64) as usize;
+        secure::read_exact_at(file, &mut buffer[..n], at)?;
+        hasher.update(&buffer[..n]);
+        at += n as u64;
+    }
+    let mut trailer = [0u8; TRAILER];
+    secure::read_exact_at(file, &mut trailer, artifact)?;
+    if &trailer[32..] != MAGIC {
         return Err("it was not written by this version of entitle".into());
     }
-    if header[MAGIC.len()..] != digest(artifact) {
+    if trailer[..32] != hasher.finalize().as_bytes()[..] {
         return Err("its digest does not match this policy, wasmtime version and engine configuration".into());
     }
-    Ok(artifact)
+    Ok(())
 }
 
-/// Loads precompiled code written by [`ModuleCache::module`].
+/// Loads precompiled code written by [`ModuleCache::module`] from its verified file.
 #[allow(unsafe_code)]
-fn load(engine: &Engine, artifact: &[u8]) -> Result<Module, String> {
-    // SAFETY: `deserialize` runs the machine code in `artifact`, so it must be our own
-    // `Module::serialize` output for this very module. It is: the bytes were read into
-    // memory (no later change on disk can reach them) and verified against a sha256
-    // that binds them to the source module's sha256, the wasmtime version and the
-    // engine configuration (`verified`), from a regular file of the current user, not
-    // a symlink, in a directory of the current user that no one else can write
-    // (`secure`). wasmtime itself also rejects artifacts of another version or config.
-    unsafe { Module::deserialize(engine, artifact) }.map_err(|e| format!("wasmtime refused it: {e:#}"))
+fn load(engine: &Engine, file: File) -> Result<Module, String> {
+    // SAFETY: `deserialize_open_file` runs the machine code in the file, and reads it for
+    // as long as the module lives, so the file must hold our own `Module::serialize`
+    // output for this very module and must not change while it is mapped. The file was
+    // opened without following a symlink, is a regular file of the current user that no
+    // other user can write, in a directory of the current user that no other user can
+    // write (`secure`), and its contents were verified through this same open file
+    // against a digest that binds them to the source module's sha256, the wasmtime
+    // version and the engine configuration (`verify`). Only the current user (or root)
+    // could change it after that, and they can already run code as this user; entitle
+    // itself never writes a cache file in place (`write_atomically` renames a new file
+    // over it, which leaves this mapping on the old one). wasmtime also rejects
+    // artifacts of another version or configuration, and ignores the trailer after the
+    // artifact's last section.
+    unsafe { Module::deserialize_open_file(engine, file) }.map_err(|e| format!("wasmtime refused it: {e:#}"))
 }
 
 /// `$ENTITLE_CACHE_DIR`, else the platform's per-user cache directory (`dirs`: XDG on
@@ -242,9 +265,9 @@ mod secure {
         Ok(())
     }
 
-    /// The bytes of `path`, opened without following a symlink or blocking on a FIFO;
+    /// `path`, opened without following a symlink or blocking on a FIFO, and its length;
     /// `None` when there is no such file; an error when it is not trusted or too large.
-    pub(super) fn read_own_file(path: &Path, max: u64) -> Result<Option<Vec<u8>>, String> {
+    pub(super) fn open_own_file(path: &Path, max: u64) -> Result<Option<(File, u64)>, String> {
         let flags = rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK | rustix::fs::OFlags::CLOEXEC;
         let file = match OpenOptions::new().read(true).custom_flags(flags.bits() as i32).open(path) {
             Ok(file) => file,
@@ -259,12 +282,13 @@ mod secure {
         if meta.len() > max {
             return Err(format!("it is {} bytes, more than the limit of {max}", meta.len()));
         }
-        let mut bytes = Vec::with_capacity(meta.len() as usize);
-        file.take(max + 1).read_to_end(&mut bytes).map_err(|e| e.to_string())?;
-        if bytes.len() as u64 > max {
-            return Err(format!("it grew past the limit of {max} bytes while being read"));
-        }
-        Ok(Some(bytes))
+        Ok(Some((file, meta.len())))
+    }
+
+    /// Fills `buffer` from `file` at `offset`; a file that ends sooner is an error.
+    pub(super) fn read_exact_at(file: &File, buffer: &mut [u8], offset: u64) -> Result<(), String> {
+        std::os::unix::fs::FileExt::read_exact_at(file, buffer, offset)
+            .map_err(|e| format!("it could not be read whole (it changed while being read?): {e}"))
     }
 
     /// Writes `bytes` to a new file (0600, never through a symlink) beside `path` and
@@ -299,8 +323,12 @@ mod secure {
         Err("file ownership cannot be checked on this platform".into())
     }
 
-    pub(super) fn read_own_file(_: &Path, _: u64) -> Result<Option<Vec<u8>>, String> {
+    pub(super) fn open_own_file(_: &Path, _: u64) -> Result<Option<(File, u64)>, String> {
         Ok(None)
+    }
+
+    pub(super) fn read_exact_at(_: &File, _: &mut [u8], _: u64) -> Result<(), String> {
+        Err("unsupported".into())
     }
 
     pub(super) fn write_atomically(_: &Path, _: &[u8]) -> Result<(), String> {

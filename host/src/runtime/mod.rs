@@ -14,6 +14,6 @@ pub(crate) use abi::{EXPORTS, check_module};
 pub use cache::CacheMode;
 pub(crate) use compile::{check_shape, compile};
 pub use engine::{CompileLimits, Runtime, RuntimeOptions};
-pub use policy::{Evaluated, Policy};
+pub use policy::{Evaluated, LoadHints, Policy};
 pub(crate) use policy::{hex, read_metadata, wasm_bytes};
 pub use prepared::Prepared;

@@ -13,7 +13,7 @@ use super::prepared::Prepared;
 use super::reply::{self, Reply};
 use super::store::StoreState;
 use crate::{Error, ErrorKind, Phase};
-use entitle_sdk::{ABI_VERSION, Finding, METADATA_SECTION, PolicyMetadata, SettingsReply};
+use entitle_sdk::{ABI_VERSION, Catalog, Finding, METADATA_SECTION, PolicyMetadata, SettingsReply};
 
 /// A loaded policy.
 #[derive(Clone)]
@@ -27,6 +27,20 @@ pub struct Policy {
     pub(super) pre: InstancePre<StoreState>,
     /// The module's wasm, for preparing a snapshot (`prepared.rs`).
     pub(super) wasm: Arc<[u8]>,
+    /// The prepared snapshot the policy was loaded from, with its cache key, when it was
+    /// loaded for a catalog ([`LoadHints::catalog`]) and that snapshot was cached.
+    pub(super) snapshot: Option<(String, Prepared)>,
+}
+
+/// What the caller already knows about a policy it loads.
+#[derive(Clone, Copy, Default)]
+pub struct LoadHints<'a> {
+    /// The module's sha256 (hex), computed when the binary was built (built-in policies).
+    pub sha256: Option<&'a str>,
+    /// The catalog the run will prepare the policy with. When its prepared snapshot is
+    /// cached, that snapshot alone is loaded: it has every export the module has, and
+    /// a request that carries a catalog is still answered from that catalog.
+    pub catalog: Option<&'a Catalog>,
 }
 
 /// `(level, message)` lines a policy logged during one call.
@@ -46,13 +60,21 @@ pub struct Evaluated {
 impl Policy {
     /// Loads a policy from wasm (or `.wat` text), checking its metadata and ABI.
     pub fn load(runtime: &Runtime, origin: &str, bytes: &[u8]) -> Result<Policy, Error> {
+        Policy::load_with(runtime, origin, bytes, LoadHints::default())
+    }
+
+    /// [`Policy::load`], using what the caller knows (see [`LoadHints`]).
+    pub fn load_with(runtime: &Runtime, origin: &str, bytes: &[u8], hints: LoadHints) -> Result<Policy, Error> {
         let fail = |kind| Error::new(Phase::Load, kind).path(origin);
         let limits = &runtime.options.compile;
         if bytes.len() > limits.max_module_bytes {
             return Err(fail(ErrorKind::Compile(compile::too_large(bytes.len(), limits.max_module_bytes))));
         }
         let wasm = wasm_bytes(bytes).map_err(|m| fail(ErrorKind::Compile(m)))?;
-        let sha256 = hex(&Sha256::digest(&wasm));
+        let sha256 = match hints.sha256 {
+            Some(known) if matches!(wasm, std::borrow::Cow::Borrowed(_)) => known.to_owned(),
+            _ => hex(&Sha256::digest(&wasm)),
+        };
         let metadata = read_metadata(&wasm).map_err(|m| fail(ErrorKind::Abi(m)))?;
         if metadata.abi_version != ABI_VERSION {
             return Err(fail(ErrorKind::Abi(format!(
@@ -61,12 +83,18 @@ impl Policy {
             )))
             .policy(&metadata.id));
         }
-        let module = compile::check_shape(&wasm, limits)
-            .and_then(|()| compile::compile(&runtime.engine, runtime.cache.as_ref(), &sha256, &wasm, limits))
-            .map_err(|m| fail(ErrorKind::Compile(m)).policy(&metadata.id))?;
-        abi::check_module(&module).map_err(|m| fail(ErrorKind::Abi(m)).policy(&metadata.id))?;
-        let pre = runtime.linker.instantiate_pre(&module).map_err(|e| fail(ErrorKind::Abi(format!("{e:#}"))))?;
-        let policy = Policy { metadata, sha256, origin: origin.to_owned(), pre, wasm: Arc::from(&*wasm) };
+        let snapshot = hints.catalog.and_then(|catalog| Prepared::cached(runtime, &sha256, &metadata, catalog));
+        let pre = match &snapshot {
+            Some((_, prepared)) => prepared.pre.clone(),
+            None => {
+                let module = compile::check_shape(&wasm, limits)
+                    .and_then(|()| compile::compile(&runtime.engine, runtime.cache.as_ref(), &sha256, &wasm, limits))
+                    .map_err(|m| fail(ErrorKind::Compile(m)).policy(&metadata.id))?;
+                abi::check_module(&module).map_err(|m| fail(ErrorKind::Abi(m)).policy(&metadata.id))?;
+                runtime.linker.instantiate_pre(&module).map_err(|e| fail(ErrorKind::Abi(format!("{e:#}"))))?
+            }
+        };
+        let policy = Policy { metadata, sha256, origin: origin.to_owned(), pre, wasm: Arc::from(&*wasm), snapshot };
         policy.check_live(runtime)?;
         Ok(policy)
     }

@@ -10,6 +10,7 @@ use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
+use entitle_sdk::{Catalog, PolicyMetadata};
 use sha2::{Digest, Sha256};
 use wasmtime::{InstancePre, Store};
 use wasmtime_wizer::{InstanceState, SnapshotVal, ValType, Wizer};
@@ -39,6 +40,11 @@ impl Policy {
     /// the catalog is then sent with every request, as before, and any fault in it is
     /// reported by the evaluation that reads it.
     pub fn prepare(&self, runtime: &Runtime, catalog: &[u8]) -> Option<Prepared> {
+        if let Some((loaded, prepared)) = &self.snapshot
+            && *loaded == key(&self.sha256, catalog)
+        {
+            return Some(prepared.clone());
+        }
         let has_export = matches!(self.pre.module().get_export(PREPARE), Some(wasmtime::ExternType::Func(f))
             if f.params().len() == 2 && f.results().len() == 1);
         let cache = runtime.cache.as_ref().filter(|_| has_export)?;
@@ -90,6 +96,25 @@ impl Policy {
             Some(Err(e)) => Err(format!("{e:#}")),
             None => Err("the snapshot did not complete".into()),
         }
+    }
+}
+
+impl Prepared {
+    /// The snapshot of the policy `sha256` (with `metadata`) prepared with the tables of
+    /// `catalog` it reads, and its key, when the cache holds one (see [`Policy::prepare`]).
+    pub(super) fn cached(
+        runtime: &Runtime,
+        sha256: &str,
+        metadata: &PolicyMetadata,
+        catalog: &Catalog,
+    ) -> Option<(String, Prepared)> {
+        let cache = runtime.cache.as_ref()?;
+        let tables = serde_json::to_vec(&catalog.subset(&metadata.catalog)).ok()?;
+        let key = key(sha256, &tables);
+        let module = cache.lookup(&runtime.engine, &key)?;
+        abi::check_module(&module).ok()?;
+        let pre = runtime.linker.instantiate_pre(&module).ok()?;
+        Some((key, Prepared { pre }))
     }
 }
 
