@@ -73,13 +73,14 @@ pub struct Checker {
     pub catalog: LoadedCatalog,
 }
 
-/// The part of every request that is the same for all policies of one input.
+/// The part of every request that is the same for all policies of one input (`D`: the
+/// deployment, or anything that serialises as one).
 #[derive(Serialize)]
-pub(crate) struct Shared<'a> {
+pub(crate) struct Shared<'a, D: Serialize = Deployment> {
     pub as_of: Date,
     pub warn_within_days: u32,
     pub context: &'a Value,
-    pub deployment: &'a Deployment,
+    pub deployment: &'a D,
 }
 
 impl Checker {

@@ -5,7 +5,8 @@
 //! line like any other. A run-scoped policy may also place a finding on an org context
 //! entry ([`entitle_sdk::CONTEXT_WORKLOAD`]): it is located in the context file.
 
-use entitle_sdk::{Deployment, Scope};
+use entitle_sdk::{Deployment, Scope, Workload};
+use serde::ser::{Serialize, SerializeSeq, SerializeStruct, Serializer};
 
 use crate::check::{CheckOptions, Checker, GuestView, Shared};
 use crate::input::LoadedInput;
@@ -31,15 +32,57 @@ pub(crate) fn run_deployment(loaded: &[&LoadedInput], properties: bool) -> (Vec<
 /// every view besides the deployment.
 fn merged(loaded: &[&LoadedInput], properties: bool) -> Deployment {
     let mut workloads = Vec::new();
+    each_workload(loaded, properties, |w| workloads.push(w));
+    Deployment { path: String::new(), format: "run".into(), workloads }
+}
+
+/// Calls `each` with every workload of every input's guest view, in order, its id
+/// prefixed with the input's number; one input's view is held at a time.
+fn each_workload(loaded: &[&LoadedInput], properties: bool, mut each: impl FnMut(Workload)) {
     for (n, input) in loaded.iter().enumerate() {
         let view = GuestView::new(input);
         let deployment = if properties { view.with_properties(input) } else { view.deployment };
         for mut w in deployment.workloads {
             w.id = format!("{n}:{}", w.id);
-            workloads.push(w);
+            each(w);
         }
     }
-    Deployment { path: String::new(), format: "run".into(), workloads }
+}
+
+/// [`merged`] as it serialises, without holding it: the run's request is written one
+/// input's workloads at a time (the same JSON as `merged(loaded, properties)`).
+struct RunDeployment<'a> {
+    loaded: &'a [&'a LoadedInput],
+    properties: bool,
+}
+
+impl Serialize for RunDeployment<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_struct("Deployment", 3)?;
+        map.serialize_field("path", "")?;
+        map.serialize_field("format", "run")?;
+        map.serialize_field("workloads", &RunWorkloads(self))?;
+        map.end()
+    }
+}
+
+/// The `workloads` of a [`RunDeployment`].
+struct RunWorkloads<'a>(&'a RunDeployment<'a>);
+
+impl Serialize for RunWorkloads<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(None)?;
+        let mut failed = None;
+        each_workload(self.0.loaded, self.0.properties, |w| {
+            if failed.is_none() {
+                failed = seq.serialize_element(&w).err();
+            }
+        });
+        match failed {
+            Some(e) => Err(e),
+            None => seq.end(),
+        }
+    }
 }
 
 /// Evaluates the run-scoped policies among `runnable` over all of `loaded`; a finding on
@@ -59,7 +102,7 @@ pub fn evaluate(
     }
     // Properties are sent only to the policies that read them, serialised once.
     let serialise = |properties: bool| {
-        let deployment = merged(loaded, properties);
+        let deployment = RunDeployment { loaded, properties };
         let shared = Shared {
             as_of: options.as_of,
             warn_within_days: options.warn_within_days,
@@ -75,10 +118,11 @@ pub fn evaluate(
             true => with_properties.get_or_insert_with(|| serialise(true)),
             false => plain.get_or_insert_with(|| serialise(false)),
         };
-        let mut request = prefix.bytes.clone();
-        request.extend_from_slice(&shared[1..]);
+        // The request is the prefix and the shared part after its `{`, written into the
+        // guest one after the other (never joined: the shared part can be tens of MB).
+        let request: [&[u8]; 2] = [&prefix.bytes, &shared[1..]];
         let evaluated =
-            match policy.evaluate_prepared(&checker.runtime, prefix.prepared.as_ref(), &request, "(all inputs)") {
+            match policy.evaluate_parts(&checker.runtime, prefix.prepared.as_ref(), &request, "(all inputs)") {
                 Ok(evaluated) => evaluated,
                 Err(e) => {
                     errors.push(e);

@@ -9,7 +9,7 @@
 //! together, then evaluated. With `-v` (policy logs shown as they happen) nothing is
 //! evaluated before every input is read, so an included file never logs.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
 
 use crate::check::{CheckOptions, Checker, parallel};
@@ -37,6 +37,9 @@ impl Slot {
         }
     }
 }
+
+/// How many unpacked texts quoting holds at once.
+const RECENT_TEXTS: usize = 8;
 
 /// Checks `files` and builds the report (see the module's documentation).
 pub(crate) fn check(checker: &Checker, files: &[InputFile], mut errors: Vec<Error>, options: &CheckOptions) -> Report {
@@ -156,6 +159,9 @@ fn report(
 ) -> Report {
     let mut report = Report::new(options.as_of, &checker.catalog, &checker.policies);
     let mut kept = kept;
+    // One allocation of the right size: growing by doubling would hold the old and the new
+    // buffer at once, the run's high-water mark with many findings.
+    report.findings.reserve(kept.iter().map(|k| k.input.findings.len() + k.outcome.findings.len()).sum());
     for k in kept.iter_mut() {
         report.add_input(&k.input);
         report.findings.extend(k.input.findings.iter().map(InputFinding::to_report));
@@ -179,9 +185,20 @@ fn report(
             texts.insert(path, text);
         }
     }
-    let mut unpacked: HashMap<String, Option<Arc<SourceText>>> = HashMap::new();
+    // Findings are sorted by path, so a text is asked for in one stretch (a trail may
+    // reach into a few other files): only the last few unpacked texts are held, never
+    // every text of the run at once.
+    let mut recent: VecDeque<(String, Option<Arc<SourceText>>)> = VecDeque::with_capacity(RECENT_TEXTS);
     report.quote_with(|path| {
-        unpacked.entry(path.to_owned()).or_insert_with(|| texts.get(path).map(|t| t.source(path))).clone()
+        if let Some((_, text)) = recent.iter().find(|(p, _)| p == path) {
+            return text.clone();
+        }
+        if recent.len() == RECENT_TEXTS {
+            recent.pop_front();
+        }
+        let text = texts.get(path).map(|t| t.source(path));
+        recent.push_back((path.to_owned(), text.clone()));
+        text
     });
     report
 }

@@ -1,8 +1,11 @@
 //! A run's memory follows its findings, not its corpus: each input is evaluated as soon as it
 //! is read and only its findings and a packed record stay (decision 134). The heap's
 //! high-water mark of a whole check, counted by this test binary's global allocator, grows by
-//! at most 4 KB per extra input (850 bytes measured) — reading every input first and keeping
-//! its model and text until the report cost 17.4 KB for each of these one-VM templates. Counted, not timed, so it cannot flake; a test
+//! at most 10 KB per extra input, each of these one-VM templates bringing its findings into the
+//! report (7.1 KB measured). Reading every input first and keeping its model and text until the
+//! report cost 17.4 KB per input more than that. Until decision 141 each run also read every
+//! cached policy file into the heap (about 2 MB at once), which hid the per-input growth below
+//! it (the test then read 850 bytes per input). Counted, not timed, so it cannot flake; a test
 //! binary of its own, because the counter is per process.
 
 use std::path::{Path, PathBuf};
@@ -58,5 +61,5 @@ fn peak_heap_grows_by_a_few_kb_per_input() {
     assert_eq!(found_large, 4 * found_small, "every input has its findings");
     let per_input = (peak_large.saturating_sub(peak_small)) / 150;
     eprintln!("peak heap: {peak_small} B for 50 inputs, {peak_large} B for 200: {per_input} B per extra input");
-    assert!(per_input <= 4 * 1024, "{per_input} bytes per extra input");
+    assert!(per_input <= 10 * 1024, "{per_input} bytes per extra input");
 }

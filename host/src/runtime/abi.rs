@@ -66,12 +66,28 @@ pub(crate) fn write_input(
     memory: &Memory,
     input: &[u8],
 ) -> Result<(i32, i32), CallError> {
-    let len = i32::try_from(input.len()).map_err(|_| CallError::Reply("request larger than 2 GiB".into()))?;
+    write_parts(store, instance, memory, &[input])
+}
+
+/// [`write_input`] of the concatenation of `parts`, written into the guest one part
+/// after another (a large request is never joined in host memory first).
+pub(crate) fn write_parts(
+    store: &mut Store<StoreState>,
+    instance: &Instance,
+    memory: &Memory,
+    parts: &[&[u8]],
+) -> Result<(i32, i32), CallError> {
+    let total: usize = parts.iter().map(|p| p.len()).sum();
+    let len = i32::try_from(total).map_err(|_| CallError::Reply("request larger than 2 GiB".into()))?;
     let alloc = instance.get_typed_func::<i32, i32>(&mut *store, "entitle_alloc").map_err(CallError::Wasm)?;
     let ptr = alloc.call(&mut *store, len).map_err(CallError::Wasm)?;
-    memory
-        .write(&mut *store, ptr as u32 as usize, input)
-        .map_err(|_| CallError::Reply(format!("entitle_alloc({len}) returned {ptr:#x}, outside guest memory")))?;
+    let mut at = ptr as u32 as usize;
+    for part in parts {
+        memory
+            .write(&mut *store, at, part)
+            .map_err(|_| CallError::Reply(format!("entitle_alloc({len}) returned {ptr:#x}, outside guest memory")))?;
+        at += part.len();
+    }
     Ok((ptr, len))
 }
 

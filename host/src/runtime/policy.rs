@@ -143,7 +143,7 @@ impl Policy {
 
     /// Asks the policy whether `settings` (JSON) are valid.
     pub fn validate_settings(&self, runtime: &Runtime, settings: &[u8]) -> Result<(), Error> {
-        let (reply, _, _) = self.call(runtime, &self.pre, "entitle_validate_settings", settings)?;
+        let (reply, _, _) = self.call(runtime, &self.pre, "entitle_validate_settings", &[settings])?;
         match serde_json::from_slice::<SettingsReply>(&reply) {
             Ok(SettingsReply::Valid) => Ok(()),
             Ok(SettingsReply::Invalid { message }) => Err(Error::new(
@@ -172,8 +172,19 @@ impl Policy {
         request: &[u8],
         input: &str,
     ) -> Result<Evaluated, Error> {
+        self.evaluate_parts(runtime, prepared, &[request], input)
+    }
+
+    /// [`Policy::evaluate_prepared`] of the request that is the concatenation of `parts`.
+    pub fn evaluate_parts(
+        &self,
+        runtime: &Runtime,
+        prepared: Option<&Prepared>,
+        parts: &[&[u8]],
+        input: &str,
+    ) -> Result<Evaluated, Error> {
         let pre = prepared.map_or(&self.pre, |p| &p.pre);
-        let (reply, logs, fuel) = self.call(runtime, pre, "entitle_evaluate", request).map_err(|e| e.path(input))?;
+        let (reply, logs, fuel) = self.call(runtime, pre, "entitle_evaluate", parts).map_err(|e| e.path(input))?;
         let named = |kind| Error::new(Phase::Evaluate, kind).path(input).policy(self.id());
         match reply::parse(&reply, runtime.options.max_findings) {
             Ok(Reply::Ok(findings)) => Ok(Evaluated { findings, logs, fuel }),
@@ -206,14 +217,14 @@ impl Policy {
         }
     }
 
-    /// Calls `export(ptr, len)` with `input` in a fresh instance; returns the reply
-    /// bytes, the logs and, when metered, the fuel the instance used.
+    /// Calls `export(ptr, len)` with `input` (the concatenation of its parts) in a fresh
+    /// instance; returns the reply bytes, the logs and, when metered, the fuel it used.
     fn call(
         &self,
         runtime: &Runtime,
         pre: &InstancePre<StoreState>,
         export: &str,
-        input: &[u8],
+        input: &[&[u8]],
     ) -> Result<(Vec<u8>, Logs, Option<u64>), Error> {
         let phase = if export == "entitle_evaluate" { Phase::Evaluate } else { Phase::Settings };
         let (mut store, instance) =
@@ -222,7 +233,7 @@ impl Policy {
             let memory = instance
                 .get_memory(&mut store, "memory")
                 .ok_or_else(|| CallError::Reply("no exported memory".into()))?;
-            let (ptr, len) = abi::write_input(&mut store, &instance, &memory, input)?;
+            let (ptr, len) = abi::write_parts(&mut store, &instance, &memory, input)?;
             let func = instance.get_typed_func::<(i32, i32), i64>(&mut store, export).map_err(CallError::Wasm)?;
             let packed = func.call(&mut store, (ptr, len)).map_err(CallError::Wasm)?;
             abi::read_reply(&store, &memory, packed, runtime.options.max_reply_bytes)
