@@ -292,15 +292,29 @@ pub(crate) fn wasm_bytes(bytes: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>, Str
     Ok(std::borrow::Cow::Owned(wasm.into_owned()))
 }
 
-/// Reads and checks the `entitle:metadata` custom section.
+/// Reads and checks the `entitle:metadata` custom section. The code section is stepped
+/// over whole, not walked function by function: it is most of a module's bytes, and this
+/// runs for every policy on every run (`check_shape` and the compiler read it when needed).
 pub(crate) fn read_metadata(wasm: &[u8]) -> Result<PolicyMetadata, String> {
-    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
-        let payload = payload.map_err(|e| format!("not a valid wasm module: {e}"))?;
-        if let wasmparser::Payload::CustomSection(section) = payload
-            && section.name() == METADATA_SECTION
-        {
-            return PolicyMetadata::parse(section.data())
-                .map_err(|e| format!("its `{METADATA_SECTION}` section is invalid: {e}"));
+    let (mut parser, mut rest) = (wasmparser::Parser::new(0), wasm);
+    loop {
+        let (consumed, payload) = match parser.parse(rest, true) {
+            Ok(wasmparser::Chunk::Parsed { consumed, payload }) => (consumed, payload),
+            Ok(wasmparser::Chunk::NeedMoreData(_)) => return Err("not a valid wasm module: it ends early".into()),
+            Err(e) => return Err(format!("not a valid wasm module: {e}")),
+        };
+        rest = &rest[consumed..];
+        match payload {
+            wasmparser::Payload::CustomSection(section) if section.name() == METADATA_SECTION => {
+                return PolicyMetadata::parse(section.data())
+                    .map_err(|e| format!("its `{METADATA_SECTION}` section is invalid: {e}"));
+            }
+            wasmparser::Payload::CodeSectionStart { size, .. } => {
+                parser.skip_section();
+                rest = rest.get(size as usize..).ok_or("not a valid wasm module: its code section ends early")?;
+            }
+            wasmparser::Payload::End(_) => break,
+            _ => {}
         }
     }
     Err(format!("it has no `{METADATA_SECTION}` custom section (build it with entitle_sdk::export_policy!)"))
@@ -315,4 +329,38 @@ fn preview(bytes: &[u8]) -> String {
 /// Lowercase hex of a digest.
 pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::read_metadata;
+
+    /// A module of two functions with its metadata after the code section.
+    fn module() -> Vec<u8> {
+        let metadata = r#"{"id":"after-code","version":"0.1.0","abi_version":1,"description":"d","rules":[{"id":"R","title":"t","severity":"error","description":"d"}]}"#;
+        let data = metadata.replace('"', "\\22");
+        wat::parse_str(format!(
+            r#"(module (func (nop)) (func (nop)) (@custom "entitle:metadata" (after code) "{data}"))"#
+        ))
+        .expect("valid wat")
+    }
+
+    #[test]
+    fn metadata_after_the_code_section_is_found() {
+        assert_eq!(read_metadata(&module()).expect("metadata").id, "after-code");
+    }
+
+    #[test]
+    fn a_module_cut_inside_its_code_section_is_refused() {
+        let wasm = module();
+        let code = wasmparser::Parser::new(0)
+            .parse_all(&wasm)
+            .find_map(|p| match p {
+                Ok(wasmparser::Payload::CodeSectionStart { range, .. }) => Some(range),
+                _ => None,
+            })
+            .expect("a code section");
+        let error = read_metadata(&wasm[..code.start + 2]).expect_err("cut");
+        assert!(error.starts_with("not a valid wasm module"), "{error}");
+    }
 }
