@@ -369,22 +369,43 @@ pub(crate) fn parallel<I: Sync, T: Send>(items: &[I], jobs: usize, f: impl Fn(&I
 /// A file that another input reads (a linked template, a parameters file) is
 /// modelled through that input; on its own it is only listed.
 fn mark_included(loaded: &mut [LoadedInput]) {
-    let canonical = |p: &std::path::Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
-    let mut readers: BTreeMap<std::path::PathBuf, String> = BTreeMap::new();
-    for input in loaded.iter() {
-        for include in &input.includes {
-            readers.entry(canonical(include)).or_insert_with(|| input.path.clone());
-        }
-    }
+    let readers = Readers::of(loaded.iter());
     for input in loaded.iter_mut() {
-        if let Some(reader) = readers.get(&canonical(&input.fs_path)).filter(|r| **r != input.path) {
-            input.read_with = Some(reader.clone());
-            input.workloads.clear();
-            input.errors.clear();
-            input.notes.clear();
-            input.findings.clear();
+        if let Some(reader) = readers.reader(input) {
+            crate::kept::clear_included(input, reader);
         }
     }
+}
+
+/// Which input reads each file that inputs include (the first in input order).
+pub(crate) struct Readers(BTreeMap<std::path::PathBuf, String>);
+
+impl Readers {
+    /// The readers of every file that `inputs` include.
+    pub fn of<'a>(inputs: impl Iterator<Item = &'a LoadedInput>) -> Readers {
+        let mut readers = BTreeMap::new();
+        for input in inputs {
+            for include in &input.includes {
+                readers.entry(canonical(include)).or_insert_with(|| input.path.clone());
+            }
+        }
+        Readers(readers)
+    }
+
+    /// True when no input includes a file.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The input that reads `input`'s file, when another input does.
+    pub fn reader(&self, input: &LoadedInput) -> Option<String> {
+        self.0.get(&canonical(&input.fs_path)).filter(|r| **r != input.path).cloned()
+    }
+}
+
+/// A path as the file system resolves it (as given when it cannot).
+fn canonical(path: &std::path::Path) -> std::path::PathBuf {
+    path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
 }
 
 #[cfg(test)]

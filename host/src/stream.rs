@@ -9,7 +9,7 @@
 //! together, then evaluated. With `-v` (policy logs shown as they happen) nothing is
 //! evaluated before every input is read, so an included file never logs.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
 use crate::check::{CheckOptions, Checker, parallel};
@@ -127,24 +127,17 @@ fn evaluate(
 /// through that input; on its own it is only listed, and what its own evaluation found
 /// is dropped.
 fn mark_included(slots: &mut [Slot]) {
-    let canonical = |p: &std::path::Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
-    let mut readers: BTreeMap<std::path::PathBuf, String> = BTreeMap::new();
-    for slot in slots.iter() {
-        let input = slot.input();
-        for include in &input.includes {
-            readers.entry(canonical(include)).or_insert_with(|| input.path.clone());
-        }
-    }
+    let readers = crate::check::Readers::of(slots.iter().map(Slot::input));
     if readers.is_empty() {
         return;
     }
     for slot in slots.iter_mut() {
-        let Some(reader) = readers.get(&canonical(&slot.input().fs_path)).filter(|r| **r != slot.input().path) else {
+        let Some(reader) = readers.reader(slot.input()) else {
             continue;
         };
         match slot {
-            Slot::Done(kept) => kept.read_with(reader.clone()),
-            Slot::Held(input) => crate::kept::clear_included(input, reader.clone()),
+            Slot::Done(kept) => kept.read_with(reader),
+            Slot::Held(input) => crate::kept::clear_included(input, reader),
         }
     }
 }
