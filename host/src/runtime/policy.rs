@@ -27,9 +27,10 @@ pub struct Policy {
     pub(super) pre: InstancePre<StoreState>,
     /// The module's wasm, for preparing a snapshot (`prepared.rs`).
     pub(super) wasm: Arc<[u8]>,
-    /// The prepared snapshot the policy was loaded from, with its cache key, when it was
-    /// loaded for a catalog ([`LoadHints::catalog`]) and that snapshot was cached.
-    pub(super) snapshot: Option<(String, Prepared)>,
+    /// The prepared snapshot the policy was loaded from, with the catalog tables (JSON) it
+    /// parsed, when it was loaded for a catalog ([`LoadHints::catalog`]) and that snapshot
+    /// was cached.
+    pub(super) snapshot: Option<(Vec<u8>, Prepared)>,
 }
 
 /// What the caller already knows about a policy it loads.

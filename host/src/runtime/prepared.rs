@@ -40,8 +40,8 @@ impl Policy {
     /// the catalog is then sent with every request, as before, and any fault in it is
     /// reported by the evaluation that reads it.
     pub fn prepare(&self, runtime: &Runtime, catalog: &[u8]) -> Option<Prepared> {
-        if let Some((loaded, prepared)) = &self.snapshot
-            && *loaded == key(&self.sha256, catalog)
+        if let Some((tables, prepared)) = &self.snapshot
+            && tables.as_slice() == catalog
         {
             return Some(prepared.clone());
         }
@@ -101,20 +101,20 @@ impl Policy {
 
 impl Prepared {
     /// The snapshot of the policy `sha256` (with `metadata`) prepared with the tables of
-    /// `catalog` it reads, and its key, when the cache holds one (see [`Policy::prepare`]).
+    /// `catalog` it reads, and those tables' JSON, when the cache holds one (see
+    /// [`Policy::prepare`], which then compares bytes instead of hashing them again).
     pub(super) fn cached(
         runtime: &Runtime,
         sha256: &str,
         metadata: &PolicyMetadata,
         catalog: &Catalog,
-    ) -> Option<(String, Prepared)> {
+    ) -> Option<(Vec<u8>, Prepared)> {
         let cache = runtime.cache.as_ref()?;
         let tables = serde_json::to_vec(&catalog.subset(&metadata.catalog)).ok()?;
-        let key = key(sha256, &tables);
-        let module = cache.lookup(&runtime.engine, &key)?;
+        let module = cache.lookup(&runtime.engine, &key(sha256, &tables))?;
         abi::check_module(&module).ok()?;
         let pre = runtime.linker.instantiate_pre(&module).ok()?;
-        Some((key, Prepared { pre }))
+        Some((tables, Prepared { pre }))
     }
 }
 
