@@ -122,3 +122,36 @@ pub(crate) enum CallError {
     /// A reply or address that breaks the ABI.
     Reply(String),
 }
+
+#[cfg(test)]
+mod tests {
+    use wasmtime::{Engine, Instance, Module, Store};
+
+    use super::{CallError, StoreState, write_parts};
+
+    /// A guest whose `entitle_alloc` returns 12 bytes before the end of its one page.
+    fn near_the_end() -> (Store<StoreState>, Instance) {
+        let engine = Engine::default();
+        let wat = r#"(module (memory (export "memory") 1)
+            (func (export "entitle_alloc") (param i32) (result i32) (i32.const 65524)))"#;
+        let module = Module::new(&engine, wat).expect("valid module");
+        let mut store = Store::new(&engine, StoreState::new(1 << 20));
+        let instance = Instance::new(&mut store, &module, &[]).expect("instantiates");
+        (store, instance)
+    }
+
+    #[test]
+    fn a_request_in_parts_must_fit_whole_where_the_guest_put_it() {
+        let (mut store, instance) = near_the_end();
+        let memory = instance.get_memory(&mut store, "memory").unwrap();
+        let (ptr, len) = write_parts(&mut store, &instance, &memory, &[b"12345678", b"1234"]).expect("12 bytes fit");
+        assert_eq!((ptr, len), (65524, 12));
+        assert_eq!(&memory.data(&store)[65524..], b"123456781234");
+        // The first part fits; the second runs past the end of guest memory.
+        match write_parts(&mut store, &instance, &memory, &[b"12345678", b"12345678"]) {
+            Err(CallError::Reply(m)) => assert!(m.contains("outside guest memory"), "{m}"),
+            Err(CallError::Wasm(e)) => panic!("{e:#}"),
+            Ok(at) => panic!("written past the end of guest memory at {at:?}"),
+        }
+    }
+}
