@@ -247,19 +247,49 @@ pub(crate) struct GuestView {
     pub(crate) seen: HashMap<String, usize>,
 }
 
+/// A workload as policies see it: no provenance, trail, alternatives or body (those stay with the host, or are
+/// sent apart). Every other field is listed, so a new one is a compile error here rather than a silent omission,
+/// and the large maps are never cloned only to be dropped.
+fn plain(w: &Workload) -> Workload {
+    Workload {
+        id: w.id.clone(),
+        kind: w.kind.clone(),
+        provider: w.provider.clone(),
+        resource: w.resource.clone(),
+        source: w.source.clone(),
+        count: w.count,
+        region: w.region.clone(),
+        image: w.image.clone(),
+        os: w.os.clone(),
+        billing: w.billing.clone(),
+        addons: w.addons.clone(),
+        alternatives: Vec::new(),
+        unknown: w.unknown.clone(),
+        evidence: w.evidence.clone(),
+        boot: w.boot.clone(),
+        registration: w.registration.clone(),
+        cluster: w.cluster.clone(),
+        ha: w.ha.clone(),
+        sap: w.sap.clone(),
+        instance: w.instance.clone(),
+        kernel: w.kernel.clone(),
+        network: w.network.clone(),
+        products: w.products.clone(),
+        windows: w.windows.clone(),
+        tags: w.tags.clone(),
+        properties: Value::Null,
+        provenance: Default::default(),
+        trail: Default::default(),
+    }
+}
+
 impl GuestView {
     pub fn new(loaded: &LoadedInput) -> GuestView {
         let mut workloads = Vec::with_capacity(loaded.workloads.len());
         let mut shows = Vec::with_capacity(loaded.workloads.len());
         let mut alternatives = BTreeMap::new();
         for (i, w) in loaded.workloads.iter().enumerate() {
-            let plain = Workload {
-                provenance: Default::default(),
-                trail: Default::default(),
-                alternatives: Vec::new(),
-                properties: Value::Null,
-                ..w.clone()
-            };
+            let plain = plain(w);
             shows.extend(std::iter::repeat_n(i, w.alternatives.len() + 1));
             for (n, alt) in w.alternatives.iter().enumerate() {
                 let id = format!("{}#alternative-{}", w.id, n + 1);

@@ -214,15 +214,18 @@ pub(crate) fn choice_trail(alt: &mut Workload, default: &Workload, chosen: &[Sou
     if chosen.is_empty() {
         return;
     }
-    let (alt_json, default_json) = (serde_json::to_value(&*alt).ok(), serde_json::to_value(default).ok());
-    let value_at = |json: &Option<serde_json::Value>, field: &str| {
-        json.as_ref().and_then(|j| j.pointer(&format!("/{}", field.replace('.', "/")))).cloned()
-    };
+    // Serialised once, and only when a field's provenance and trail are alike; values are compared where they lie.
+    let mut json: Option<(Option<serde_json::Value>, Option<serde_json::Value>)> = None;
     let fields: Vec<String> = alt.provenance.keys().cloned().collect();
     for field in fields {
-        let decided = value_at(&alt_json, &field) != value_at(&default_json, &field)
-            || alt.provenance.get(&field) != default.provenance.get(&field)
-            || alt.trail.get(&field) != default.trail.get(&field);
+        let decided = alt.provenance.get(&field) != default.provenance.get(&field)
+            || alt.trail.get(&field) != default.trail.get(&field)
+            || {
+                let (a, d) =
+                    json.get_or_insert_with(|| (serde_json::to_value(&*alt).ok(), serde_json::to_value(default).ok()));
+                let pointer = format!("/{}", field.replace('.', "/"));
+                a.as_ref().and_then(|j| j.pointer(&pointer)) != d.as_ref().and_then(|j| j.pointer(&pointer))
+            };
         if !decided {
             continue;
         }

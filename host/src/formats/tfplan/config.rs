@@ -2,6 +2,9 @@
 //! attribute refers to, a data source's filters, a literal the plan shows only hashed), never
 //! as the deployment itself.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 use super::address::{Reference, Step, reference};
@@ -33,15 +36,21 @@ pub struct Target {
 /// A configuration block and its pointer.
 pub type Block<'a> = (&'a Value, String);
 
+/// A module configuration's resources by `(mode, type, name)`: the index of the first block of each.
+type Blocks = HashMap<(String, String, String), usize>;
+
 /// The `configuration` of a plan (absent from states).
 pub struct Config<'a> {
     root: Option<&'a Value>,
+    /// Each module's resource index, built on its first lookup (by the module's pointer): finding every workload's
+    /// block by scanning its module's resources was a pass over the module per workload.
+    blocks: RefCell<HashMap<String, Blocks>>,
 }
 
 impl<'a> Config<'a> {
     /// The configuration of `document`.
     pub fn new(document: &'a Value) -> Config<'a> {
-        Config { root: document.pointer(ROOT) }
+        Config { root: document.pointer(ROOT), blocks: RefCell::default() }
     }
 
     /// The module configuration of a module path (instance keys do not matter here).
@@ -55,16 +64,14 @@ impl<'a> Config<'a> {
         Some((node, at))
     }
 
-    /// The configuration block of resource `mode ty.name` in module `steps`.
+    /// The configuration block of resource `mode ty.name` in module `steps` (the first, if several match).
     pub fn resource(&self, steps: &[Step], mode: &str, ty: &str, name: &str) -> Option<Block<'a>> {
         let (module, at) = self.module(steps)?;
         let resources = module.get("resources")?.as_array()?;
-        let text = |r: &Value, k: &str| r.get(k).and_then(Value::as_str).map(str::to_owned);
-        resources.iter().enumerate().find_map(|(i, r)| {
-            let mode_ok = text(r, "mode").as_deref().unwrap_or("managed") == mode;
-            let found = mode_ok && text(r, "type").as_deref() == Some(ty) && text(r, "name").as_deref() == Some(name);
-            found.then(|| (r, format!("{at}/resources/{i}")))
-        })
+        let mut blocks = self.blocks.borrow_mut();
+        let index = blocks.entry(at.clone()).or_insert_with(|| index(resources));
+        let i = *index.get(&(mode.to_owned(), ty.to_owned(), name.to_owned()))?;
+        Some((&resources[i], format!("{at}/resources/{i}")))
     }
 
     /// The expression of attribute `path` in a block (nested blocks are arrays, as in values).
@@ -139,6 +146,20 @@ impl<'a> Config<'a> {
     }
 }
 
+/// The first block of each `(mode, type, name)` in a module's resources; a block without a string type or name is
+/// never found, and one without a mode is managed.
+fn index(resources: &[Value]) -> Blocks {
+    let mut blocks = Blocks::with_capacity(resources.len());
+    for (i, r) in resources.iter().enumerate() {
+        let text = |k: &str| r.get(k).and_then(Value::as_str);
+        if let (Some(ty), Some(name)) = (text("type"), text("name")) {
+            let mode = text("mode").unwrap_or("managed");
+            blocks.entry((mode.to_owned(), ty.to_owned(), name.to_owned())).or_insert(i);
+        }
+    }
+    blocks
+}
+
 /// A configuration expression as text for evidence: its literal, or what it refers to.
 pub fn describe(expression: &Value) -> String {
     if let Some(constant) = expression.get("constant_value") {
@@ -186,5 +207,31 @@ mod tests {
         assert!(config.follow(&steps, &ami, &|_, ty| ty == "aws_launch_template").is_none());
         assert_eq!(describe(&json!({"constant_value": ["309956199498"]})), r#"["309956199498"]"#);
         assert_eq!(describe(&json!({"references": ["var.owner"]})), "(from var.owner)");
+    }
+
+    #[test]
+    fn finds_the_first_block_of_each_name_in_its_own_module() {
+        let doc = json!({"configuration": {"root_module": {
+            "resources": [
+                {"type": "aws_instance", "name": "a", "expressions": {"n": 1}},
+                {"mode": "data", "type": "aws_ami", "name": "a"},
+                {"mode": "managed", "type": "aws_instance", "name": "a", "expressions": {"n": 2}},
+                {"type": 7, "name": "b"},
+                {"mode": 7, "type": "aws_instance", "name": "c"}
+            ],
+            "module_calls": {"m": {"module": {"resources": [{"type": "aws_instance", "name": "a"}]}}}
+        }}});
+        let config = Config::new(&doc);
+        let find = |steps: &[Step], mode, ty, name| config.resource(steps, mode, ty, name).map(|b| b.1);
+        let root = "/configuration/root_module/resources";
+        assert_eq!(find(&[], "managed", "aws_instance", "a"), Some(format!("{root}/0")));
+        assert_eq!(find(&[], "data", "aws_ami", "a"), Some(format!("{root}/1")));
+        assert_eq!(find(&[], "managed", "aws_instance", "c"), Some(format!("{root}/4")));
+        assert_eq!(find(&[], "managed", "aws_instance", "b"), None);
+        assert_eq!(find(&[], "data", "aws_instance", "a"), None);
+        let child = [Step { call: "m".into(), key: "[0]".into() }];
+        let path = "/configuration/root_module/module_calls/m/module/resources/0";
+        assert_eq!(find(&child, "managed", "aws_instance", "a").as_deref(), Some(path));
+        assert_eq!(find(&[], "managed", "aws_instance", "a"), Some(format!("{root}/0")), "the root's index is its own");
     }
 }
