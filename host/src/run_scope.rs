@@ -111,24 +111,32 @@ pub fn evaluate(
         };
         serde_json::to_vec(&shared).expect("the model serialises")
     };
-    let (mut plain, mut with_properties): (Option<Vec<u8>>, Option<Vec<u8>>) = (None, None);
-    for (index, prefix) in run {
+    let reads =
+        |properties: bool| run.iter().any(|(i, _)| checker.policies[*i].metadata.reads_properties == properties);
+    let plain = reads(false).then(|| serialise(false));
+    let with_properties = reads(true).then(|| serialise(true));
+    // The policies run side by side (the tail of a run is otherwise one thread); replies are then read in order.
+    let replies = crate::check::parallel(&run, options.jobs, |(index, prefix)| {
         let policy = &checker.policies[*index];
         let shared = match policy.metadata.reads_properties {
-            true => with_properties.get_or_insert_with(|| serialise(true)),
-            false => plain.get_or_insert_with(|| serialise(false)),
+            true => with_properties.as_deref(),
+            false => plain.as_deref(),
         };
+        let shared = shared.expect("serialised for every policy that runs");
         // The request is the prefix and the shared part after its `{`, written into the
         // guest one after the other (never joined: the shared part can be tens of MB).
         let request: [&[u8]; 2] = [&prefix.bytes, &shared[1..]];
-        let evaluated =
-            match policy.evaluate_parts(&checker.runtime, prefix.prepared.as_ref(), &request, "(all inputs)") {
-                Ok(evaluated) => evaluated,
-                Err(e) => {
-                    errors.push(e);
-                    continue;
-                }
-            };
+        policy.evaluate_parts(&checker.runtime, prefix.prepared.as_ref(), &request, "(all inputs)")
+    });
+    for ((index, _), reply) in run.iter().zip(replies) {
+        let policy = &checker.policies[*index];
+        let evaluated = match reply {
+            Ok(evaluated) => evaluated,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
         crate::guest_log::collect(policy.id(), "(all inputs)", evaluated.logs, options.verbosity, logs);
         let mut per_input: Vec<Vec<entitle_sdk::Finding>> = vec![Vec::new(); loaded.len()];
         let (on_context, evaluated): (Vec<_>, Vec<_>) =
