@@ -250,7 +250,7 @@ pub(crate) struct GuestView {
 /// A workload as policies see it: no provenance, trail, alternatives or body (those stay with the host, or are
 /// sent apart). Every other field is listed, so a new one is a compile error here rather than a silent omission,
 /// and the large maps are never cloned only to be dropped.
-fn plain(w: &Workload) -> Workload {
+pub(crate) fn plain(w: &Workload) -> Workload {
     Workload {
         id: w.id.clone(),
         kind: w.kind.clone(),

@@ -12,6 +12,8 @@ pub mod body;
 #[cfg(test)]
 mod body_tests;
 pub mod cfn;
+#[cfg(test)]
+mod choice_trail_tests;
 pub mod gcpdm;
 pub mod k8s;
 mod native;
@@ -214,17 +216,20 @@ pub(crate) fn choice_trail(alt: &mut Workload, default: &Workload, chosen: &[Sou
     if chosen.is_empty() {
         return;
     }
-    // Serialised once, and only when a field's provenance and trail are alike; values are compared where they lie.
+    // Each side serialised once, and only when a field's provenance and trail are alike: without its body, looked up
+    // where it lies, and without provenance, trail or alternatives, which no field path reaches.
     let mut json: Option<(Option<serde_json::Value>, Option<serde_json::Value>)> = None;
     let fields: Vec<String> = alt.provenance.keys().cloned().collect();
     for field in fields {
         let decided = alt.provenance.get(&field) != default.provenance.get(&field)
             || alt.trail.get(&field) != default.trail.get(&field)
             || {
-                let (a, d) =
-                    json.get_or_insert_with(|| (serde_json::to_value(&*alt).ok(), serde_json::to_value(default).ok()));
+                let (a, d) = json.get_or_insert_with(|| {
+                    let light = |w: &Workload| serde_json::to_value(crate::check::plain(w)).ok();
+                    (light(alt), light(default))
+                });
                 let pointer = format!("/{}", field.replace('.', "/"));
-                a.as_ref().and_then(|j| j.pointer(&pointer)) != d.as_ref().and_then(|j| j.pointer(&pointer))
+                field_value(a.as_ref(), alt, &pointer) != field_value(d.as_ref(), default, &pointer)
             };
         if !decided {
             continue;
@@ -232,6 +237,18 @@ pub(crate) fn choice_trail(alt: &mut Workload, default: &Workload, chosen: &[Sou
         let trail = alt.trail.entry(field).or_default();
         let missing: Vec<Source> = chosen.iter().filter(|c| !trail.contains(c)).cloned().collect();
         trail.extend(missing);
+    }
+}
+
+/// The value at a workload field's `pointer`: in its body for `properties…`, else in `light` (the rest, serialised).
+fn field_value<'a>(
+    light: Option<&'a serde_json::Value>,
+    w: &'a Workload,
+    pointer: &str,
+) -> Option<&'a serde_json::Value> {
+    match pointer.strip_prefix("/properties") {
+        Some(rest) if rest.is_empty() || rest.starts_with('/') => w.properties.pointer(rest),
+        _ => light?.pointer(pointer),
     }
 }
 
