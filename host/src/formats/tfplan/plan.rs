@@ -2,6 +2,9 @@
 //! (`resource_changes`, else `planned_values`, else a state's `values`), and the data sources
 //! read during planning (`prior_state`) or pending in the plan.
 
+use std::cell::OnceCell;
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 use super::address::index_text;
@@ -41,6 +44,30 @@ pub struct Plan<'a> {
     pub entries: Vec<Entry<'a>>,
     /// Data sources whose values were read during planning (or are in the state).
     pub read: Vec<Entry<'a>>,
+    /// `entries` and `read` by name, built on the first lookup: finding a workload's image source or template was
+    /// a pass over every instance of the plan per workload.
+    named: OnceCell<(Named, Named)>,
+}
+
+/// Instances by the hash of their `(module, mode, type, name)`: their indices, in document order. A hash, not the
+/// names, so that a plan keeps no borrowed key of its own (it stays covariant in its document's lifetime); a lookup
+/// compares the names of the instances it finds, so a collision costs a comparison, never a wrong instance.
+type Named = HashMap<u64, Vec<usize>>;
+
+type Name<'n> = (&'n str, &'n str, &'n str, &'n str);
+
+fn hash(name: Name<'_>) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    std::hash::Hash::hash(&name, &mut hasher);
+    std::hash::Hasher::finish(&hasher)
+}
+
+fn named(entries: &[Entry<'_>]) -> Named {
+    let mut named = Named::with_capacity(entries.len());
+    for (i, e) in entries.iter().enumerate() {
+        named.entry(hash((e.module, e.mode, e.ty, e.name))).or_default().push(i);
+    }
+    named
 }
 
 impl<'a> Plan<'a> {
@@ -52,7 +79,8 @@ impl<'a> Plan<'a> {
     /// Reads the document's parts, taking `side` of each change.
     pub fn read(path: &'a str, root: &'a Value, side: Side) -> Result<Plan<'a>, String> {
         check_version(root.get("format_version"))?;
-        let mut plan = Plan { path, root, shape: Shape::Changes, entries: Vec::new(), read: Vec::new() };
+        let mut plan =
+            Plan { path, root, shape: Shape::Changes, entries: Vec::new(), read: Vec::new(), named: OnceCell::new() };
         if let Some(changes) = root.get("resource_changes") {
             let changes = changes.as_array().ok_or("`resource_changes` is not an array")?;
             for (i, change) in changes.iter().enumerate() {
@@ -89,10 +117,11 @@ impl<'a> Plan<'a> {
         key: Option<&str>,
         like: Option<&Value>,
     ) -> Option<(&Entry<'a>, bool)> {
-        if let Some(found) = pick(&self.read, module, "data", ty, name, key, like) {
+        let (entries, read) = self.named();
+        if let Some(found) = pick(&self.read, read, (module, "data", ty, name), key, like) {
             return Some((found, true));
         }
-        pick(&self.entries, module, "data", ty, name, key, like).map(|e| (e, false))
+        pick(&self.entries, entries, (module, "data", ty, name), key, like).map(|e| (e, false))
     }
 
     /// The managed resource instance `ty.name` of module `module` (narrowed by `key`, else by
@@ -105,7 +134,11 @@ impl<'a> Plan<'a> {
         key: Option<&str>,
         like: Option<&Value>,
     ) -> Option<&Entry<'a>> {
-        pick(&self.entries, module, "managed", ty, name, key, like)
+        pick(&self.entries, &self.named().0, (module, "managed", ty, name), key, like)
+    }
+
+    fn named(&self) -> &(Named, Named) {
+        self.named.get_or_init(|| (named(&self.entries), named(&self.read)))
     }
 }
 
@@ -199,15 +232,14 @@ fn tree_entries<'a>(module: &'a Value, at: &str, out: &mut Vec<Entry<'a>>) {
 /// The one instance of `mode ty.name` in `module` that `key` (else `like`, else uniqueness) names.
 fn pick<'e, 'a>(
     entries: &'e [Entry<'a>],
-    module: &str,
-    mode: &str,
-    ty: &str,
-    name: &str,
+    named: &Named,
+    (module, mode, ty, name): Name<'_>,
     key: Option<&str>,
     like: Option<&Value>,
 ) -> Option<&'e Entry<'a>> {
-    let all: Vec<&Entry> =
-        entries.iter().filter(|e| e.module == module && e.mode == mode && e.ty == ty && e.name == name).collect();
+    let all: Vec<&Entry> = (named.get(&hash((module, mode, ty, name))).into_iter().flatten().map(|&i| &entries[i]))
+        .filter(|e| e.module == module && e.mode == mode && e.ty == ty && e.name == name)
+        .collect();
     if let Some(key) = key {
         return all.into_iter().find(|e| index_text(e.index) == key);
     }
@@ -247,5 +279,30 @@ mod tests {
         assert_eq!(plan.entries[1].address(), "module.m[0].aws_instance.i");
         assert_eq!(plan.entries[1].values_at, "/values/root_module/child_modules/0/resources/0/values");
         assert!(plan.data_source("", "aws_ami", "a", None, None).is_some_and(|(_, read)| read));
+    }
+
+    #[test]
+    fn finds_instances_by_name_key_or_likeness() {
+        let change = |module: &str, mode: &str, name: &str, index: serde_json::Value| {
+            json!({"module_address": module, "mode": mode, "type": "aws_instance", "name": name, "index": index,
+                   "change": {"actions": ["create"], "after": {}}})
+        };
+        let doc = json!({"format_version": "1.2", "resource_changes": [
+            change("", "managed", "web", json!(0)),
+            change("", "managed", "web", json!(1)),
+            change("", "managed", "db", json!(null)),
+            change("module.m", "managed", "db", json!(null)),
+            change("", "data", "db", json!(null)),
+        ]});
+        let plan = Plan::new("p.json", &doc).unwrap();
+        let number = |e: Option<&Entry<'_>>| e.map(|e| e.number);
+        assert_eq!(number(plan.resource("", "aws_instance", "web", Some("[1]"), None)), Some(1));
+        assert_eq!(number(plan.resource("", "aws_instance", "web", None, Some(&json!(0)))), Some(0));
+        assert_eq!(number(plan.resource("", "aws_instance", "web", None, None)), None, "two instances, neither named");
+        assert_eq!(number(plan.resource("", "aws_instance", "db", None, None)), Some(2));
+        assert_eq!(number(plan.resource("module.m", "aws_instance", "db", None, None)), Some(3));
+        assert_eq!(number(plan.resource("module.n", "aws_instance", "db", None, None)), None);
+        let data = plan.data_source("", "aws_instance", "db", None, None);
+        assert_eq!(data.map(|(e, read)| (e.number, read)), Some((4, false)));
     }
 }
