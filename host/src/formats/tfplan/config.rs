@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::address::{Reference, Step, reference};
 use super::entry::{pointer, walk};
+use super::named::Named;
 
 /// Pointer of the root module's configuration.
 const ROOT: &str = "/configuration/root_module";
@@ -36,15 +37,12 @@ pub struct Target {
 /// A configuration block and its pointer.
 pub type Block<'a> = (&'a Value, String);
 
-/// A module configuration's resources by `(mode, type, name)`: the index of the first block of each.
-type Blocks = HashMap<(String, String, String), usize>;
-
 /// The `configuration` of a plan (absent from states).
 pub struct Config<'a> {
     root: Option<&'a Value>,
     /// Each module's resource index, built on its first lookup (by the module's pointer): finding every workload's
     /// block by scanning its module's resources was a pass over the module per workload.
-    blocks: RefCell<HashMap<String, Blocks>>,
+    blocks: RefCell<HashMap<String, Named>>,
 }
 
 impl<'a> Config<'a> {
@@ -69,8 +67,9 @@ impl<'a> Config<'a> {
         let (module, at) = self.module(steps)?;
         let resources = module.get("resources")?.as_array()?;
         let mut blocks = self.blocks.borrow_mut();
-        let index = blocks.entry(at.clone()).or_insert_with(|| index(resources));
-        let i = *index.get(&(mode.to_owned(), ty.to_owned(), name.to_owned()))?;
+        let index = blocks.entry(at.clone()).or_insert_with(|| Named::of(resources.iter().map(block_name)));
+        let wanted = Some([mode, ty, name]);
+        let i = index.candidates([mode, ty, name]).find(|&i| block_name(&resources[i]) == wanted)?;
         Some((&resources[i], format!("{at}/resources/{i}")))
     }
 
@@ -146,18 +145,11 @@ impl<'a> Config<'a> {
     }
 }
 
-/// The first block of each `(mode, type, name)` in a module's resources; a block without a string type or name is
-/// never found, and one without a mode is managed.
-fn index(resources: &[Value]) -> Blocks {
-    let mut blocks = Blocks::with_capacity(resources.len());
-    for (i, r) in resources.iter().enumerate() {
-        let text = |k: &str| r.get(k).and_then(Value::as_str);
-        if let (Some(ty), Some(name)) = (text("type"), text("name")) {
-            let mode = text("mode").unwrap_or("managed");
-            blocks.entry((mode.to_owned(), ty.to_owned(), name.to_owned())).or_insert(i);
-        }
-    }
-    blocks
+/// A configuration block's `[mode, type, name]`: `None` without a string type or name, never found; without a mode,
+/// managed.
+fn block_name(block: &Value) -> Option<[&str; 3]> {
+    let text = |k: &str| block.get(k).and_then(Value::as_str);
+    Some([text("mode").unwrap_or("managed"), text("type")?, text("name")?])
 }
 
 /// A configuration expression as text for evidence: its literal, or what it refers to.

@@ -18,6 +18,7 @@ mod entry;
 mod gcp;
 mod image;
 mod links;
+mod named;
 mod plan;
 mod properties;
 mod wrapper;

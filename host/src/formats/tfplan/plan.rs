@@ -3,12 +3,12 @@
 //! read during planning (`prior_state`) or pending in the plan.
 
 use std::cell::OnceCell;
-use std::collections::HashMap;
 
 use serde_json::Value;
 
 use super::address::index_text;
 use super::entry::Entry;
+use super::named::Named;
 
 /// Where the instances come from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,25 +49,13 @@ pub struct Plan<'a> {
     named: OnceCell<(Named, Named)>,
 }
 
-/// Instances by the hash of their `(module, mode, type, name)`: their indices, in document order. A hash, not the
-/// names, so that a plan keeps no borrowed key of its own (it stays covariant in its document's lifetime); a lookup
-/// compares the names of the instances it finds, so a collision costs a comparison, never a wrong instance.
-type Named = HashMap<u64, Vec<usize>>;
-
-type Name<'n> = (&'n str, &'n str, &'n str, &'n str);
-
-fn hash(name: Name<'_>) -> u64 {
-    let mut hasher = std::hash::DefaultHasher::new();
-    std::hash::Hash::hash(&name, &mut hasher);
-    std::hash::Hasher::finish(&hasher)
+/// The index of `entries` by `[module, mode, type, name]`.
+fn named(entries: &[Entry<'_>]) -> Named {
+    Named::of(entries.iter().map(|e| Some(name(e))))
 }
 
-fn named(entries: &[Entry<'_>]) -> Named {
-    let mut named = Named::with_capacity(entries.len());
-    for (i, e) in entries.iter().enumerate() {
-        named.entry(hash((e.module, e.mode, e.ty, e.name))).or_default().push(i);
-    }
-    named
+fn name<'a>(e: &Entry<'a>) -> [&'a str; 4] {
+    [e.module, e.mode, e.ty, e.name]
 }
 
 impl<'a> Plan<'a> {
@@ -118,10 +106,10 @@ impl<'a> Plan<'a> {
         like: Option<&Value>,
     ) -> Option<(&Entry<'a>, bool)> {
         let (entries, read) = self.named();
-        if let Some(found) = pick(&self.read, read, (module, "data", ty, name), key, like) {
+        if let Some(found) = pick(&self.read, read, [module, "data", ty, name], key, like) {
             return Some((found, true));
         }
-        pick(&self.entries, entries, (module, "data", ty, name), key, like).map(|e| (e, false))
+        pick(&self.entries, entries, [module, "data", ty, name], key, like).map(|e| (e, false))
     }
 
     /// The managed resource instance `ty.name` of module `module` (narrowed by `key`, else by
@@ -134,7 +122,7 @@ impl<'a> Plan<'a> {
         key: Option<&str>,
         like: Option<&Value>,
     ) -> Option<&Entry<'a>> {
-        pick(&self.entries, &self.named().0, (module, "managed", ty, name), key, like)
+        pick(&self.entries, &self.named().0, [module, "managed", ty, name], key, like)
     }
 
     fn named(&self) -> &(Named, Named) {
@@ -233,13 +221,11 @@ fn tree_entries<'a>(module: &'a Value, at: &str, out: &mut Vec<Entry<'a>>) {
 fn pick<'e, 'a>(
     entries: &'e [Entry<'a>],
     named: &Named,
-    (module, mode, ty, name): Name<'_>,
+    wanted: [&str; 4],
     key: Option<&str>,
     like: Option<&Value>,
 ) -> Option<&'e Entry<'a>> {
-    let all: Vec<&Entry> = (named.get(&hash((module, mode, ty, name))).into_iter().flatten().map(|&i| &entries[i]))
-        .filter(|e| e.module == module && e.mode == mode && e.ty == ty && e.name == name)
-        .collect();
+    let all: Vec<&Entry> = named.candidates(wanted).map(|i| &entries[i]).filter(|e| name(e) == wanted).collect();
     if let Some(key) = key {
         return all.into_iter().find(|e| index_text(e.index) == key);
     }
