@@ -5,14 +5,13 @@
 //! costs a few KB instead of the tens of KB its model and text take, so a run's memory
 //! grows with its findings, not with its corpus.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
+mod placement;
 
-use entitle_sdk::model::Source;
-use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 use crate::input::LoadedInput;
 use crate::source_text::SourceText;
+use placement::{Placement, Where};
 
 /// A text this large is kept as it is: packing it would cost more time than its memory is
 /// worth (one large file is not the many-inputs case streaming is for).
@@ -43,20 +42,6 @@ pub(crate) struct Kept {
 pub(crate) enum Text {
     Packed(Vec<u8>),
     Whole(Arc<SourceText>),
-}
-
-/// Where the values of one workload, or of one of its alternatives, came from.
-#[derive(Serialize, Deserialize)]
-struct Where {
-    provenance: BTreeMap<String, Source>,
-    trail: BTreeMap<String, Vec<Source>>,
-}
-
-/// Where one workload's values and its alternatives' values came from.
-#[derive(Serialize, Deserialize)]
-struct Placement {
-    own: Where,
-    alternatives: Vec<Where>,
 }
 
 impl Kept {
@@ -95,9 +80,8 @@ impl Kept {
         let mut input = LoadedInput::empty(&self.input.path, &self.input.fs_path);
         (input.format, input.workloads) = (self.input.format, self.input.workloads.clone());
         if let Some(bytes) = &self.placement {
-            let json = lz4_flex::decompress_size_prepended(bytes).expect("packed by this process");
-            let placements: Vec<Placement> = serde_json::from_slice(&json).expect("serialised by this process");
-            for (w, p) in input.workloads.iter_mut().zip(placements) {
+            let encoded = lz4_flex::decompress_size_prepended(bytes).expect("packed by this process");
+            for (w, p) in input.workloads.iter_mut().zip(placement::decode(&encoded)) {
                 (w.provenance, w.trail) = (p.own.provenance, p.own.trail);
                 for (alt, at) in w.alternatives.iter_mut().zip(p.alternatives) {
                     (alt.provenance, alt.trail) = (at.provenance, at.trail);
@@ -142,8 +126,7 @@ fn pack(input: &mut LoadedInput) -> Vec<u8> {
                 .collect(),
         })
         .collect();
-    let json = serde_json::to_vec(&placements).expect("sources serialise");
-    lz4_flex::compress_prepend_size(&json)
+    lz4_flex::compress_prepend_size(&placement::encode(&placements))
 }
 
 /// What marking a file as read through another input leaves of it: it is only listed.
@@ -158,7 +141,7 @@ pub(crate) fn clear_included(input: &mut LoadedInput, reader: String) {
 #[cfg(test)]
 mod tests {
     use entitle_sdk::Workload;
-    use entitle_sdk::model::Alternative;
+    use entitle_sdk::model::{Alternative, Source};
 
     use super::*;
 
