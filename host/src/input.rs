@@ -408,12 +408,25 @@ pub fn load_documents(
     formats::body::start_input();
     let mut loaded = LoadedInput::empty(path, fs_path);
     let mut read = Vec::new();
+    // CloudFormation YAML is read with its short-form tags as long forms (`!Ref` → `Ref`).
+    let mut long_forms = formats::cfn::LongForms::default();
+    let mut long = None;
     for doc in docs {
         if let Some(format) = formats::detect(&doc) {
             loaded.format.get_or_insert(format);
             let doc = std::rc::Rc::new(doc);
             read.push(doc.clone());
-            let found = formats::workloads(format, path, fs_path, text, doc, catalog, options)?;
+            let modelled = match format {
+                Format::CloudFormation => long_forms
+                    .of(text, &doc)
+                    .map_err(|e| {
+                        Error::new(Phase::Parse, ErrorKind::Syntax(e.message.clone())).path(path).at(e.line, e.column)
+                    })?
+                    .inspect(|l| long = Some(l.clone()))
+                    .unwrap_or(doc),
+                _ => doc,
+            };
+            let found = formats::workloads(format, path, fs_path, modelled, catalog, options)?;
             loaded.workloads.extend(found.workloads);
             loaded.errors.extend(found.errors);
             loaded.includes.extend(found.includes);
@@ -429,11 +442,8 @@ pub fn load_documents(
         [doc] if file == path => doc.position(pointer).map(|at| (at.line, at.column)),
         _ => None,
     };
-    // CloudFormation YAML is read with its short-form tags as long forms (`!Ref` → `Ref`).
-    let long = match (loaded.format, read.as_slice()) {
-        (Some(Format::CloudFormation), [doc]) => formats::cfn::long_form(text, doc).ok().flatten(),
-        _ => None,
-    };
+    // The one document's long form when it is a CloudFormation template.
+    let long = long.filter(|_| read.len() == 1);
     let doc = match read.as_slice() {
         [doc] => Some(long.as_ref().map_or(&doc.value, |l| &l.value)),
         _ => None,

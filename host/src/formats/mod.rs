@@ -148,14 +148,12 @@ pub struct ReadOptions {
     pub plan_before: bool,
 }
 
-/// The workloads of a document in `format` (`path` as shown, `fs_path` on disk, `text`
-/// the file's text, which CloudFormation re-reads for YAML short-form tags).
-#[allow(clippy::too_many_arguments)]
+/// The workloads of a document in `format` (`path` as shown, `fs_path` on disk; a
+/// CloudFormation template in its long form, [`cfn::LongForms`]).
 pub fn workloads(
     format: Format,
     path: &str,
     fs_path: &Path,
-    text: &str,
     doc: Rc<Document>,
     catalog: &Catalog,
     options: &ReadOptions,
@@ -165,8 +163,7 @@ pub fn workloads(
         Format::ArmParameters | Format::TerraformHcl | Format::Bicep => Ok(Extracted::default()),
         Format::TerraformPlan => tfplan::workloads(path, &doc, catalog, options.amis.as_deref(), options.plan_before),
         Format::CloudFormation => {
-            let mut found =
-                cfn::workloads(path, text, &doc, catalog, options.params.as_deref(), options.amis.as_deref())?;
+            let mut found = cfn::workloads(path, &doc, catalog, options.params.as_deref(), options.amis.as_deref())?;
             if let Some(region) = &options.region {
                 found.workloads.iter_mut().for_each(|w| choose_region(w, region));
             }

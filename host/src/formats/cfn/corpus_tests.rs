@@ -24,7 +24,8 @@ pub fn run(rel: &str) -> Extracted {
     let text = crate::document::decode_text(&bytes).expect("utf-8");
     let doc = crate::document::parse_bytes(&bytes).expect("parses").remove(0);
     assert!(super::detect(&doc), "{rel} is detected");
-    super::workloads(rel, text, &doc, catalog(), None, None).expect("models")
+    let long = super::LongForms::default().of(text, &doc).expect("long form").map_or(doc, |l| (*l).clone());
+    super::workloads(rel, &long, catalog(), None, None).expect("models")
 }
 
 fn one<'a>(out: &'a Extracted, id: &str) -> &'a Workload {

@@ -20,6 +20,7 @@ mod template;
 mod value;
 
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use entitle_sdk::{Catalog, Workload};
 use serde_json::Value;
@@ -42,36 +43,38 @@ pub fn detect(doc: &Document) -> bool {
         })
 }
 
-/// A YAML template re-parsed with CloudFormation's short-form tags mapped to long forms
-/// (`!Ref X` → `{"Ref": "X"}`): the document the host passed, or the first template of the
-/// stream when none starts at the same place; `None` for JSON.
-pub fn long_form(text: &str, doc: &Document) -> Result<Option<Document>, crate::document::SyntaxError> {
-    match sniff(text) {
-        Syntax::Yaml => {
-            let docs = parse_yaml_cfn(text)?;
-            let start = doc.position("");
-            let (same, others): (Vec<Document>, Vec<Document>) =
-                docs.into_iter().filter(detect).partition(|d| d.position("") == start);
-            Ok(same.into_iter().next().or(others.into_iter().next()))
+/// A file's CloudFormation templates with their short-form tags mapped to long forms
+/// (`!Ref X` → `{"Ref": "X"}`): YAML is read again for that once per file, however many
+/// templates its stream holds (each asking for its own would read the whole stream again).
+#[derive(Default)]
+pub struct LongForms(Option<Vec<Rc<Document>>>);
+
+impl LongForms {
+    /// The long form of `doc`, one of the documents of `text`: the template of the re-read
+    /// stream that starts where `doc` does, or its first template when none does; `None`
+    /// for JSON, which has no tags.
+    pub fn of(&mut self, text: &str, doc: &Document) -> Result<Option<Rc<Document>>, crate::document::SyntaxError> {
+        if matches!(sniff(text), Syntax::Json) {
+            return Ok(None);
         }
-        Syntax::Json => Ok(None),
+        let docs = match &mut self.0 {
+            Some(docs) => docs,
+            none => none.insert(parse_yaml_cfn(text)?.into_iter().filter(detect).map(Rc::new).collect()),
+        };
+        let start = doc.position("");
+        Ok(docs.iter().find(|d| d.position("") == start).or(docs.first()).cloned())
     }
 }
 
-/// The workloads of a template. `text` is the file's text (YAML templates are re-parsed
-/// with CloudFormation's short-form tags mapped to long forms); `params` an optional CLI
-/// parameters file (`[{"ParameterKey","ParameterValue"}]`).
+/// The workloads of a template, read with its short-form tags as long forms ([`LongForms`]);
+/// `params` an optional CLI parameters file (`[{"ParameterKey","ParameterValue"}]`).
 pub fn workloads(
     path: &str,
-    text: &str,
     doc: &Document,
     catalog: &Catalog,
     params: Option<&Path>,
     amis: Option<&crate::formats::amis::AmiCatalog>,
 ) -> Result<Extracted, Error> {
-    let reparsed = long_form(text, doc)
-        .map_err(|e| Error::new(Phase::Parse, ErrorKind::Syntax(e.message.clone())).path(path).at(e.line, e.column))?;
-    let doc = reparsed.as_ref().unwrap_or(doc);
     let mut out = Extracted::default();
     let (given, params_display) = match params {
         Some(file) => {

@@ -17,7 +17,8 @@ fn model(text: &str, params: Option<&str>) -> Extracted {
         std::fs::write(&file, p).expect("write parameters");
         file
     });
-    let out = super::workloads("t.yaml", text, &doc, catalog(), file.as_deref(), None).expect("models");
+    let long = super::LongForms::default().of(text, &doc).expect("long form").map_or(doc, |l| (*l).clone());
+    let out = super::workloads("t.yaml", &long, catalog(), file.as_deref(), None).expect("models");
     if let Some(file) = file {
         std::fs::remove_file(file).ok();
     }
