@@ -61,7 +61,8 @@ fn load(runtime: &Runtime, builtin: bool, extra: &[PathBuf], catalog: Option<&Ca
                 .map(|((name, bytes), sha256)| {
                     let origin = format!("builtin:{name}");
                     let hints = LoadHints { sha256: Some(sha256), catalog };
-                    (scope.spawn(move || load_guarded(runtime, &origin, bytes, hints)), name)
+                    let load = move || Policy::load_static(runtime, &origin, bytes, hints);
+                    (scope.spawn(move || guarded(&format!("builtin:{name}"), load)), name)
                 })
                 .collect();
             loading
@@ -85,7 +86,10 @@ fn load(runtime: &Runtime, builtin: bool, extra: &[PathBuf], catalog: Option<&Ca
                     let origin = file.display().to_string();
                     let result = read_bounded(&file, runtime.options().compile.max_module_bytes)
                         .map_err(|e| Error::new(Phase::Load, ErrorKind::Io(e)).path(&origin))
-                        .and_then(|bytes| load_guarded(runtime, &origin, &bytes, LoadHints { sha256: None, catalog }));
+                        .and_then(|bytes| {
+                            let hints = LoadHints { sha256: None, catalog };
+                            guarded(&origin, || Policy::load_with(runtime, &origin, &bytes, hints))
+                        });
                     add(result, &mut loaded);
                 }
                 Err(e) => add(Err(e), &mut loaded),
@@ -95,11 +99,10 @@ fn load(runtime: &Runtime, builtin: bool, extra: &[PathBuf], catalog: Option<&Ca
     (loaded, errors)
 }
 
-/// [`Policy::load`] behind the panic boundary: a panic while loading one policy is an
+/// Loading a policy behind the panic boundary: a panic while loading one policy is an
 /// internal error of that policy, and the others still load.
-fn load_guarded(runtime: &Runtime, origin: &str, bytes: &[u8], hints: LoadHints) -> Result<Policy, Error> {
-    crate::guard::run(|| Policy::load_with(runtime, origin, bytes, hints))
-        .unwrap_or_else(|m| Err(Error::new(Phase::Load, ErrorKind::Internal(m)).path(origin)))
+fn guarded(origin: &str, load: impl FnOnce() -> Result<Policy, Error>) -> Result<Policy, Error> {
+    crate::guard::run(load).unwrap_or_else(|m| Err(Error::new(Phase::Load, ErrorKind::Internal(m)).path(origin)))
 }
 
 /// The file's bytes, reading at most one byte past `max` (so a larger module fails to

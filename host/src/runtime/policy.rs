@@ -26,7 +26,7 @@ pub struct Policy {
     pub origin: String,
     pub(super) pre: InstancePre<StoreState>,
     /// The module's wasm, for preparing a snapshot (`prepared.rs`).
-    pub(super) wasm: Arc<[u8]>,
+    pub(super) wasm: WasmBytes,
     /// The prepared snapshot the policy was loaded from, with the catalog tables (JSON) it
     /// parsed, when it was loaded for a catalog ([`LoadHints::catalog`]) and that snapshot
     /// was cached.
@@ -42,6 +42,24 @@ pub struct LoadHints<'a> {
     /// cached, that snapshot alone is loaded: it has every export the module has, and
     /// a request that carries a catalog is still answered from that catalog.
     pub catalog: Option<&'a Catalog>,
+}
+
+/// A policy's wasm: a built-in policy's bytes where the binary holds them, else a copy.
+#[derive(Clone)]
+pub(super) enum WasmBytes {
+    Static(&'static [u8]),
+    Loaded(Arc<[u8]>),
+}
+
+impl std::ops::Deref for WasmBytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            WasmBytes::Static(bytes) => bytes,
+            WasmBytes::Loaded(bytes) => bytes,
+        }
+    }
 }
 
 /// `(level, message)` lines a policy logged during one call.
@@ -66,6 +84,32 @@ impl Policy {
 
     /// [`Policy::load`], using what the caller knows (see [`LoadHints`]).
     pub fn load_with(runtime: &Runtime, origin: &str, bytes: &[u8], hints: LoadHints) -> Result<Policy, Error> {
+        Policy::load_keeping(runtime, origin, bytes, hints, |wasm| WasmBytes::Loaded(Arc::from(&*wasm)))
+    }
+
+    /// [`Policy::load_with`] for bytes that live as long as the process (a built-in
+    /// policy's, in the binary): they are kept as they are, not copied, so a run that loads
+    /// the policy from its cached snapshot never reads them past the metadata.
+    pub fn load_static(
+        runtime: &Runtime,
+        origin: &str,
+        bytes: &'static [u8],
+        hints: LoadHints,
+    ) -> Result<Policy, Error> {
+        Policy::load_keeping(runtime, origin, bytes, hints, |wasm| match wasm {
+            std::borrow::Cow::Borrowed(wasm) => WasmBytes::Static(wasm),
+            std::borrow::Cow::Owned(wasm) => WasmBytes::Loaded(Arc::from(wasm)),
+        })
+    }
+
+    /// Loads a policy; `keep` says how the policy holds on to its wasm.
+    fn load_keeping<'b>(
+        runtime: &Runtime,
+        origin: &str,
+        bytes: &'b [u8],
+        hints: LoadHints,
+        keep: impl FnOnce(std::borrow::Cow<'b, [u8]>) -> WasmBytes,
+    ) -> Result<Policy, Error> {
         let fail = |kind| Error::new(Phase::Load, kind).path(origin);
         let limits = &runtime.options.compile;
         if bytes.len() > limits.max_module_bytes {
@@ -95,7 +139,7 @@ impl Policy {
                 runtime.linker.instantiate_pre(&module).map_err(|e| fail(ErrorKind::Abi(format!("{e:#}"))))?
             }
         };
-        let policy = Policy { metadata, sha256, origin: origin.to_owned(), pre, wasm: Arc::from(&*wasm), snapshot };
+        let policy = Policy { metadata, sha256, origin: origin.to_owned(), pre, wasm: keep(wasm), snapshot };
         policy.check_live(runtime)?;
         Ok(policy)
     }
