@@ -167,29 +167,23 @@ impl ModuleCache {
 }
 
 /// Checks that `file` (`len` bytes) ends with our trailer and that the digest in it is
-/// `hasher` over the artifact before it. The file is read in chunks through one buffer,
-/// never held whole in memory.
+/// `hasher` over the artifact before it. The file is read through a read-only mapping
+/// (`secure::with_bytes`), never copied into memory.
 fn verify(file: &File, len: u64, mut hasher: blake3::Hasher) -> Result<(), String> {
     let Some(artifact) = len.checked_sub(TRAILER as u64) else {
         return Err("it is shorter than its trailer".into());
     };
-    let mut buffer = vec![0u8; 64 << 10];
-    let mut at = 0u64;
-    while at < artifact {
-        let n = (artifact - at).min(buffer.len() as u64) as usize;
-        secure::read_exact_at(file, &mut buffer[..n], at)?;
-        hasher.update(&buffer[..n]);
-        at += n as u64;
-    }
-    let mut trailer = [0u8; TRAILER];
-    secure::read_exact_at(file, &mut trailer, artifact)?;
-    if &trailer[32..] != MAGIC {
-        return Err("it was not written by this version of entitle".into());
-    }
-    if trailer[..32] != hasher.finalize().as_bytes()[..] {
-        return Err("its digest does not match this policy, wasmtime version and engine configuration".into());
-    }
-    Ok(())
+    secure::with_bytes(file, len, |bytes| {
+        let (body, trailer) = bytes.split_at(artifact as usize);
+        if &trailer[32..] != MAGIC {
+            return Err("it was not written by this version of entitle".into());
+        }
+        hasher.update(body);
+        if trailer[..32] != hasher.finalize().as_bytes()[..] {
+            return Err("its digest does not match this policy, wasmtime version and engine configuration".into());
+        }
+        Ok(())
+    })?
 }
 
 /// Loads precompiled code written by [`ModuleCache::module`] from its verified file.
@@ -285,10 +279,26 @@ mod secure {
         Ok(Some((file, meta.len())))
     }
 
-    /// Fills `buffer` from `file` at `offset`; a file that ends sooner is an error.
-    pub(super) fn read_exact_at(file: &File, buffer: &mut [u8], offset: u64) -> Result<(), String> {
-        std::os::unix::fs::FileExt::read_exact_at(file, buffer, offset)
-            .map_err(|e| format!("it could not be read whole (it changed while being read?): {e}"))
+    /// Runs `read` on the first `len` bytes of `file` (its length when it was opened),
+    /// mapped read-only: hashing a file this way reads it from the page cache with no copy.
+    #[allow(unsafe_code)]
+    pub(super) fn with_bytes<T>(file: &File, len: u64, read: impl FnOnce(&[u8]) -> T) -> Result<T, String> {
+        let len = usize::try_from(len).map_err(|_| "it is too large to map".to_owned())?;
+        // SAFETY: the mapping is private and read-only, and lives only for this call. The
+        // bytes could still change under it if the file were written in place, or the
+        // process get SIGBUS if it were truncated; the file is a regular file of the
+        // current user that no other user can write, in a directory of the current user
+        // (`open_own_file`, `prepare_dir`), and entitle never writes or truncates a cache
+        // file in place (`write_atomically` renames a new file over it, which leaves this
+        // mapping on the old one), so only the current user (or root) could, and they can
+        // already run code as this user. wasmtime maps the same file for as long as the
+        // module lives (`load`), under the same terms.
+        let map = unsafe { memmap2::MmapOptions::new().len(len).populate().map(file) }
+            .map_err(|e| format!("it could not be mapped: {e}"))?;
+        if map.len() != len {
+            return Err("it changed while being read".into());
+        }
+        Ok(read(&map))
     }
 
     /// Writes `bytes` to a new file (0600, never through a symlink) beside `path` and
@@ -327,8 +337,8 @@ mod secure {
         Ok(None)
     }
 
-    pub(super) fn read_exact_at(_: &File, _: &mut [u8], _: u64) -> Result<(), String> {
-        Err("unsupported".into())
+    pub(super) fn with_bytes<T>(_: &File, _: u64, _: impl FnOnce(&[u8]) -> T) -> Result<T, String> {
+        Err("file ownership cannot be checked on this platform".into())
     }
 
     pub(super) fn write_atomically(_: &Path, _: &[u8]) -> Result<(), String> {
