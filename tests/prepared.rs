@@ -63,3 +63,34 @@ fn a_guest_that_traps_while_preparing_or_cannot_prepare_or_a_run_without_cache_i
     let policy = Policy::load(&uncached, "prepared-counter.wat", FIXTURE.as_bytes()).expect("loads");
     assert!(policy.prepare(&uncached, b"{}").is_none(), "no cache, no snapshot");
 }
+
+/// A policy loaded for a catalog whose snapshot is cached answers for that catalog (by
+/// its files' sha256) without its tables being serialised again, and for no other.
+#[test]
+fn a_policy_loaded_from_its_snapshot_is_prepared_for_that_catalog_only() {
+    use entitle::{LoadHints, LoadedCatalog};
+    let runtime = engine(fresh_cache("for-catalog"));
+    let builtin = LoadedCatalog::builtin();
+    let load = |catalog: &LoadedCatalog| {
+        let hints = LoadHints { sha256: None, catalog: Some(catalog) };
+        Policy::load_with(&runtime, "prepared-counter.wat", FIXTURE.as_bytes(), hints).expect("the fixture loads")
+    };
+    let first = load(&builtin);
+    assert!(first.prepared_for(&builtin.sha256).is_none(), "nothing is cached yet");
+    let tables = serde_json::to_vec(&builtin.catalog.subset(&first.metadata.catalog)).unwrap();
+    first.prepare(&runtime, &tables).expect("the fixture prepares");
+
+    let again = load(&builtin);
+    let prepared = again.prepared_for(&builtin.sha256).expect("loaded from the snapshot just made");
+    let compared = again.prepare(&runtime, &tables).expect("the same snapshot, found by comparing the tables");
+    assert_eq!(state(&runtime, &again, Some(&prepared)), state(&runtime, &again, Some(&compared)));
+    assert!(state(&runtime, &again, Some(&prepared)).starts_with("prepared=1 "));
+    assert!(again.prepared_for(&"0".repeat(64)).is_none(), "another catalog's sha256");
+
+    // Other tables under another sha256: no snapshot of the first catalog serves them.
+    let mut other = builtin.clone();
+    other.catalog.lifecycle.clear();
+    other.sha256 = "1".repeat(64);
+    let for_other = load(&other);
+    assert!(for_other.prepared_for(&other.sha256).is_none() && for_other.prepared_for(&builtin.sha256).is_none());
+}

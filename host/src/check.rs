@@ -148,7 +148,7 @@ impl Checker {
     /// The start of every request to `policy`: its settings (JSON) and the catalog
     /// tables it reads, up to the comma before the shared part.
     pub(crate) fn request_prefix(&self, policy: &Policy, settings: &[u8]) -> Prefix {
-        Prefix::new(&self.runtime, policy, settings, &self.catalog.catalog.subset(&policy.metadata.catalog))
+        Prefix::new(&self.runtime, policy, settings, &self.catalog)
     }
 
     /// [`Checker::evaluate`] behind the panic boundary: a panic is an internal error

@@ -3,8 +3,7 @@
 
 use std::path::PathBuf;
 
-use entitle_sdk::Catalog;
-
+use crate::LoadedCatalog;
 use crate::runtime::{LoadHints, Policy, Runtime};
 use crate::{Error, ErrorKind, Phase};
 
@@ -22,12 +21,17 @@ pub fn load_policies_for(
     runtime: &Runtime,
     builtin: bool,
     extra: &[PathBuf],
-    catalog: &Catalog,
+    catalog: &LoadedCatalog,
 ) -> (Vec<Policy>, Vec<Error>) {
     load(runtime, builtin, extra, Some(catalog))
 }
 
-fn load(runtime: &Runtime, builtin: bool, extra: &[PathBuf], catalog: Option<&Catalog>) -> (Vec<Policy>, Vec<Error>) {
+fn load(
+    runtime: &Runtime,
+    builtin: bool,
+    extra: &[PathBuf],
+    catalog: Option<&LoadedCatalog>,
+) -> (Vec<Policy>, Vec<Error>) {
     let (mut loaded, mut errors): (Vec<Policy>, Vec<Error>) = (Vec::new(), Vec::new());
     let mut add = |result: Result<Policy, Error>, loaded: &mut Vec<Policy>| match result {
         Ok(policy) => {

@@ -101,7 +101,7 @@ fn check(args: &RunArgs) -> anyhow::Result<Report> {
     let catalog = common::catalog(args.engine.catalog.as_deref())
         .map_err(|e| anyhow::Error::new(e).context("cannot load the catalog"))?;
     let (policies, load_errors) =
-        entitle::load_policies_for(&runtime, !args.engine.no_builtin, &args.engine.policies, &catalog.catalog);
+        entitle::load_policies_for(&runtime, !args.engine.no_builtin, &args.engine.policies, &catalog);
     errors.extend(load_errors);
     if policies.is_empty() && errors.iter().all(|e| e.phase != entitle::Phase::Load) {
         // Checking with no rules at all would pass everything: never a silent allow.

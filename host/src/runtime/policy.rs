@@ -12,8 +12,9 @@ use super::compile;
 use super::prepared::Prepared;
 use super::reply::{self, Reply};
 use super::store::StoreState;
+use crate::LoadedCatalog;
 use crate::{Error, ErrorKind, Phase};
-use entitle_sdk::{ABI_VERSION, Catalog, Finding, METADATA_SECTION, PolicyMetadata, SettingsReply};
+use entitle_sdk::{ABI_VERSION, Finding, METADATA_SECTION, PolicyMetadata, SettingsReply};
 
 /// A loaded policy.
 #[derive(Clone)]
@@ -27,10 +28,9 @@ pub struct Policy {
     pub(super) pre: InstancePre<StoreState>,
     /// The module's wasm, for preparing a snapshot (`prepared.rs`).
     pub(super) wasm: WasmBytes,
-    /// The prepared snapshot the policy was loaded from, with the catalog tables (JSON) it
-    /// parsed, when it was loaded for a catalog ([`LoadHints::catalog`]) and that snapshot
-    /// was cached.
-    pub(super) snapshot: Option<(Vec<u8>, Prepared)>,
+    /// The prepared snapshot the policy was loaded from, when it was loaded for a catalog
+    /// ([`LoadHints::catalog`]) and that snapshot was cached.
+    pub(super) snapshot: Option<Snapshot>,
 }
 
 /// What the caller already knows about a policy it loads.
@@ -41,7 +41,17 @@ pub struct LoadHints<'a> {
     /// The catalog the run will prepare the policy with. When its prepared snapshot is
     /// cached, that snapshot alone is loaded: it has every export the module has, and
     /// a request that carries a catalog is still answered from that catalog.
-    pub catalog: Option<&'a Catalog>,
+    pub catalog: Option<&'a LoadedCatalog>,
+}
+
+/// A prepared snapshot a policy was loaded from.
+#[derive(Clone)]
+pub(super) struct Snapshot {
+    /// The catalog tables (JSON) the snapshot parsed.
+    pub tables: Vec<u8>,
+    /// The sha256 of the catalog those tables came from ([`LoadedCatalog::sha256`]).
+    pub catalog: String,
+    pub prepared: Prepared,
 }
 
 /// A policy's wasm: a built-in policy's bytes where the binary holds them, else a copy.
@@ -130,7 +140,7 @@ impl Policy {
         }
         let snapshot = hints.catalog.and_then(|catalog| Prepared::cached(runtime, &sha256, &metadata, catalog));
         let pre = match &snapshot {
-            Some((_, prepared)) => prepared.pre.clone(),
+            Some(snapshot) => snapshot.prepared.pre.clone(),
             None => {
                 let module = compile::check_shape(&wasm, limits)
                     .and_then(|()| compile::compile(&runtime.engine, runtime.cache.as_ref(), &sha256, &wasm, limits))

@@ -10,7 +10,7 @@ use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
-use entitle_sdk::{Catalog, PolicyMetadata};
+use entitle_sdk::PolicyMetadata;
 use sha2::{Digest, Sha256};
 use wasmtime::{InstancePre, Store};
 use wasmtime_wizer::{InstanceState, SnapshotVal, ValType, Wizer};
@@ -18,8 +18,9 @@ use wasmtime_wizer::{InstanceState, SnapshotVal, ValType, Wizer};
 use super::Runtime;
 use super::abi::{self, CallError};
 use super::compile;
-use super::policy::{Policy, hex};
+use super::policy::{Policy, Snapshot, hex};
 use super::store::StoreState;
+use crate::LoadedCatalog;
 
 /// The optional ABI-1 export that parses the catalog: `(ptr, len) -> 0 | 1`.
 pub(crate) const PREPARE: &str = "entitle_prepare";
@@ -34,16 +35,23 @@ pub struct Prepared {
 }
 
 impl Policy {
+    /// The snapshot the policy was loaded from, when it was loaded for the catalog whose
+    /// files hash to `catalog` ([`LoadedCatalog::sha256`]): the same files give the same
+    /// tables in one process, so they need not be serialised again to be compared.
+    pub fn prepared_for(&self, catalog: &str) -> Option<Prepared> {
+        self.snapshot.as_ref().filter(|s| s.catalog == catalog).map(|s| s.prepared.clone())
+    }
+
     /// Prepares the policy with `catalog` (the JSON of the tables it reads), from the
     /// cache or by snapshotting it now. `None` when the policy has no `entitle_prepare`
     /// (built with an older SDK), when there is no cache, or when preparing failed:
     /// the catalog is then sent with every request, as before, and any fault in it is
     /// reported by the evaluation that reads it.
     pub fn prepare(&self, runtime: &Runtime, catalog: &[u8]) -> Option<Prepared> {
-        if let Some((tables, prepared)) = &self.snapshot
-            && tables.as_slice() == catalog
+        if let Some(snapshot) = &self.snapshot
+            && snapshot.tables.as_slice() == catalog
         {
-            return Some(prepared.clone());
+            return Some(snapshot.prepared.clone());
         }
         let has_export = matches!(self.pre.module().get_export(PREPARE), Some(wasmtime::ExternType::Func(f))
             if f.params().len() == 2 && f.results().len() == 1);
@@ -101,20 +109,20 @@ impl Policy {
 
 impl Prepared {
     /// The snapshot of the policy `sha256` (with `metadata`) prepared with the tables of
-    /// `catalog` it reads, and those tables' JSON, when the cache holds one (see
-    /// [`Policy::prepare`], which then compares bytes instead of hashing them again).
+    /// `catalog` it reads, when the cache holds one (see [`Policy::prepare`], which then
+    /// compares bytes instead of hashing them again, and [`Policy::prepared_for`]).
     pub(super) fn cached(
         runtime: &Runtime,
         sha256: &str,
         metadata: &PolicyMetadata,
-        catalog: &Catalog,
-    ) -> Option<(Vec<u8>, Prepared)> {
+        catalog: &LoadedCatalog,
+    ) -> Option<Snapshot> {
         let cache = runtime.cache.as_ref()?;
-        let tables = serde_json::to_vec(&catalog.subset(&metadata.catalog)).ok()?;
+        let tables = serde_json::to_vec(&catalog.catalog.subset(&metadata.catalog)).ok()?;
         let module = cache.lookup(&runtime.engine, &key(sha256, &tables))?;
         abi::check_module(&module).ok()?;
         let pre = runtime.linker.instantiate_pre(&module).ok()?;
-        Some((tables, Prepared { pre }))
+        Some(Snapshot { tables, catalog: catalog.sha256.clone(), prepared: Prepared { pre } })
     }
 }
 

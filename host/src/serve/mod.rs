@@ -111,7 +111,7 @@ fn load(
     catalog: crate::LoadedCatalog,
 ) -> Result<Checker, Vec<crate::Error>> {
     let runtime = Runtime::new(options).map_err(|e| vec![e])?;
-    let (policies, errors) = crate::load_policies_for(&runtime, builtin, policies, &catalog.catalog);
+    let (policies, errors) = crate::load_policies_for(&runtime, builtin, policies, &catalog);
     if !errors.is_empty() {
         return Err(errors);
     }
