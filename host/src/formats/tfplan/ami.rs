@@ -42,11 +42,10 @@ pub fn identify(cx: &Context<'_, '_>, entry: &Entry<'_>, path: &[&str], w: &mut 
         }
     }
     if let Some(id) = &id {
-        let same = |e: &&Entry| {
-            e.ty == "aws_ami" && [&["image_id"][..], &["id"]].iter().any(|p| e.field(p).text() == Some(id))
-        };
-        if let Some(source) = cx.plan.read.iter().find(same) {
-            return classify(cx, w, source, None);
+        let first =
+            ["image_id", "id"].into_iter().filter_map(|key| cx.plan.first_with(true, "aws_ami", key, id, |_| true));
+        if let Some(i) = first.min() {
+            return classify(cx, w, &cx.plan.read[i], None);
         }
     }
     if let Some((id, info)) = id.as_ref().and_then(|id| cx.amis.and_then(|c| c.get(id)).map(|i| (id, i))) {

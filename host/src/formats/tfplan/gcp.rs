@@ -12,6 +12,9 @@ use super::image::{apply, unidentified};
 use crate::classify::{GcpImage, classify_gcp, parse_gcp_image};
 
 /// Why a template has no count of its own.
+/// How many of a boot disk reference's last path segments may name a disk of the plan (a self link has about
+/// ten): each is looked up by value, so a reference of a million `/` cannot cost a million lookups.
+const MAX_TAILS: usize = 32;
 const TEMPLATE_COUNT: &str = "a template runs no instance itself: its instances are counted where it is used";
 
 /// `google_compute_instance`.
@@ -63,14 +66,18 @@ fn attached(cx: &Context<'_, '_>, entry: &Entry<'_>, path: &[&str], w: &mut Work
     let field = entry.field(path);
     let by_reference =
         cx.follow(entry, path, &|data, ty| !data && ty == "google_compute_disk").and_then(|t| cx.resource(entry, &t));
+    // A disk named by its self link, name or id: the whole value, or what follows one of its last `/`.
     let by_value = || {
         let value = field.text()?;
-        let named = |e: &&Entry| {
-            let same =
-                |key: &str| e.field(&[key]).text().is_some_and(|v| v == value || value.ends_with(&format!("/{v}")));
-            e.mode == "managed" && e.ty == "google_compute_disk" && (same("self_link") || same("name") || same("id"))
-        };
-        cx.plan.entries.iter().find(named)
+        let tails = value.match_indices('/').map(|(i, _)| &value[i + 1..]).filter(|t| !t.is_empty());
+        let mut tails: Vec<&str> = tails.collect();
+        tails.drain(..tails.len().saturating_sub(MAX_TAILS));
+        let first = std::iter::once(value).chain(tails).flat_map(|name| {
+            ["self_link", "name", "id"].into_iter().filter_map(move |key| {
+                cx.plan.first_with(false, "google_compute_disk", key, name, |e| e.mode == "managed")
+            })
+        });
+        first.min().map(|i| &cx.plan.entries[i])
     };
     match by_reference.or_else(by_value) {
         Some(disk) => {

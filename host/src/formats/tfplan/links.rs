@@ -98,9 +98,8 @@ fn template_of<'e, 'a>(cx: &'e Context<'_, 'a>, entry: &Entry<'a>) -> Option<(&'
             return Some((found, field.at, format!("{attribute} refers to {}", target.chain.join(" → "))));
         }
         let Some(value) = field.text() else { continue };
-        let same = |e: &&Entry| e.mode == "managed" && e.ty == ty && e.field(&[key]).text() == Some(value);
-        if let Some(found) = cx.plan.entries.iter().find(same) {
-            return Some((found, field.at, format!("{attribute} {value} is its {key}")));
+        if let Some(i) = cx.plan.first_with(false, ty, key, value, |e| e.mode == "managed") {
+            return Some((&cx.plan.entries[i], field.at, format!("{attribute} {value} is its {key}")));
         }
     }
     None

@@ -2,7 +2,8 @@
 //! (`resource_changes`, else `planned_values`, else a state's `values`), and the data sources
 //! read during planning (`prior_state`) or pending in the plan.
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
+use std::collections::HashMap;
 
 use serde_json::Value;
 
@@ -47,6 +48,9 @@ pub struct Plan<'a> {
     /// `entries` and `read` by name, built on the first lookup: finding a workload's image source or template was
     /// a pass over every instance of the plan per workload.
     named: OnceCell<(Named, Named)>,
+    /// `entries` (`false`) or `read` (`true`) of one type by the text of one attribute, each built on its first
+    /// lookup ([`Plan::first_with`]): finding a template, image or disk by value was a pass over every instance.
+    by_value: RefCell<HashMap<(bool, &'static str, &'static str), Named>>,
 }
 
 /// The index of `entries` by `[module, mode, type, name]`.
@@ -67,8 +71,15 @@ impl<'a> Plan<'a> {
     /// Reads the document's parts, taking `side` of each change.
     pub fn read(path: &'a str, root: &'a Value, side: Side) -> Result<Plan<'a>, String> {
         check_version(root.get("format_version"))?;
-        let mut plan =
-            Plan { path, root, shape: Shape::Changes, entries: Vec::new(), read: Vec::new(), named: OnceCell::new() };
+        let mut plan = Plan {
+            path,
+            root,
+            shape: Shape::Changes,
+            entries: Vec::new(),
+            read: Vec::new(),
+            named: OnceCell::new(),
+            by_value: RefCell::default(),
+        };
         if let Some(changes) = root.get("resource_changes") {
             let changes = changes.as_array().ok_or("`resource_changes` is not an array")?;
             for (i, change) in changes.iter().enumerate() {
@@ -123,6 +134,27 @@ impl<'a> Plan<'a> {
         like: Option<&Value>,
     ) -> Option<&Entry<'a>> {
         pick(&self.entries, &self.named().0, [module, "managed", ty, name], key, like)
+    }
+
+    /// The index of the first of `entries` (`read`: of `read`) of type `ty` whose attribute `key` has the text
+    /// `value` (as [`super::entry::Field::text`] reads it) and that `keep` accepts.
+    pub fn first_with(
+        &self,
+        read: bool,
+        ty: &'static str,
+        key: &'static str,
+        value: &str,
+        keep: impl Fn(&Entry<'a>) -> bool,
+    ) -> Option<usize> {
+        let list = if read { &self.read } else { &self.entries };
+        let mut indices = self.by_value.borrow_mut();
+        let index = indices.entry((read, ty, key)).or_insert_with(|| {
+            Named::of(list.iter().map(|e| (e.ty == ty).then(|| e.field(&[key]).text().map(|t| [t])).flatten()))
+        });
+        index.candidates([value]).find(|&i| {
+            let e = &list[i];
+            e.ty == ty && e.field(&[key]).text() == Some(value) && keep(e)
+        })
     }
 
     fn named(&self) -> &(Named, Named) {
@@ -249,6 +281,26 @@ mod tests {
         }
         assert!(check_version(Some(&json!("2.0"))).unwrap_err().contains("2.0"));
         assert!(check_version(None).is_err());
+    }
+
+    #[test]
+    fn finds_the_first_instance_of_a_type_by_an_attribute_s_text() {
+        let state = json!({"format_version": "1.0", "values": {"root_module": {"resources": [
+            {"mode": "managed", "type": "aws_launch_template", "name": "a", "values": {"id": "lt-1"}},
+            {"mode": "managed", "type": "aws_instance", "name": "b", "values": {"id": "lt-2"}},
+            {"mode": "data", "type": "aws_launch_template", "name": "c", "values": {"id": "lt-2"}},
+            {"mode": "managed", "type": "aws_launch_template", "name": "d", "values": {"id": "lt-2"}},
+            {"mode": "managed", "type": "aws_launch_template", "name": "e", "values": {"id": "lt-2"}},
+            {"mode": "managed", "type": "aws_launch_template", "name": "f", "values": {"id": 7}}
+        ]}}});
+        let plan = Plan::new("s.json", &state).unwrap();
+        let find = |value, keep: fn(&Entry) -> bool| plan.first_with(false, "aws_launch_template", "id", value, keep);
+        assert_eq!(find("lt-1", |_| true), Some(0));
+        assert_eq!(find("lt-2", |_| true), Some(2), "the first of the type, in order");
+        assert_eq!(find("lt-2", |e| e.mode == "managed"), Some(3), "the first that `keep` accepts");
+        assert_eq!(find("lt-3", |_| true), None);
+        assert_eq!(find("7", |_| true), None, "a number is not the text");
+        assert_eq!(plan.first_with(false, "aws_instance", "id", "lt-2", |_| true), Some(1));
     }
 
     #[test]
