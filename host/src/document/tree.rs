@@ -2,6 +2,9 @@
 //! 12-byte mark per node, each container's children contiguous, found by walking a pointer's tokens through the value.
 
 use std::borrow::Cow;
+use std::sync::Mutex;
+use std::collections::HashMap;
+use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
 
 use serde_json::{Map, Value};
 
@@ -18,10 +21,27 @@ struct Mark {
     first: u32,
 }
 
+/// An object with more members than this finds a member's rank through an index ([`Tree::rank`]).
+const SCANNED: usize = 16;
+
+/// A key's hash; the same in every run, so that an index's ambiguities are too.
+type KeyHash = BuildHasherDefault<DefaultHasher>;
+
 /// The marks of one value; the root's mark is the last.
-#[derive(Clone, Debug, Default)]
+#[derive(Debug, Default)]
 pub(crate) struct Tree {
     marks: Vec<Mark>,
+    /// For each large object looked into (by its mark): each member's rank by the hash of its key, or `None` when
+    /// two of its keys share a hash. Built on the first lookup: finding a member's rank was a pass over the object's
+    /// keys, so locating every member of an object of n members cost n².
+    ranks: Mutex<HashMap<usize, HashMap<u64, Option<u32>>>>,
+}
+
+impl Clone for Tree {
+    /// The marks; the clone builds its own indices.
+    fn clone(&self) -> Tree {
+        Tree { marks: self.marks.clone(), ranks: Mutex::default() }
+    }
 }
 
 impl Tree {
@@ -90,7 +110,7 @@ impl Tree {
         for token in rest.split('/') {
             let Some(token) = unescape(token) else { return false };
             let (rank, child) = match node {
-                Value::Object(map) => match rank(map, &token) {
+                Value::Object(map) => match self.rank(mark, map, &token) {
                     Some(found) => found,
                     None => return false,
                 },
@@ -124,6 +144,33 @@ fn children(value: &Value) -> Box<dyn Iterator<Item = &Value> + '_> {
 /// A member's place in its object's (sorted) iteration order, and its value.
 fn rank<'v>(map: &'v Map<String, Value>, key: &str) -> Option<(usize, &'v Value)> {
     map.iter().enumerate().find(|(_, (name, _))| name.as_str() == key).map(|(i, (_, child))| (i, child))
+}
+
+impl Tree {
+    /// The rank of member `key` among the members of `map` (the object marked `mark`) in iteration order, and its
+    /// value. A small object is scanned; a large one is indexed once, by the hashes of its keys.
+    fn rank<'v>(&self, mark: usize, map: &'v Map<String, Value>, key: &str) -> Option<(usize, &'v Value)> {
+        let child = map.get(key)?;
+        if map.len() <= SCANNED {
+            return rank(map, key);
+        }
+        let found = {
+            let mut ranks = self.ranks.lock().unwrap_or_else(|e| e.into_inner());
+            let index = ranks.entry(mark).or_insert_with(|| {
+                let mut index = HashMap::with_capacity(map.len());
+                for (i, name) in map.keys().enumerate() {
+                    index.entry(KeyHash::default().hash_one(name)).and_modify(|r| *r = None).or_insert(Some(i as u32));
+                }
+                index
+            });
+            // The key is a member, so its hash is in the index; `None`: another key shares it.
+            index.get(&KeyHash::default().hash_one(key)).copied().flatten()
+        };
+        match found {
+            Some(i) => Some((i as usize, child)),
+            None => rank(map, key),
+        }
+    }
 }
 
 /// An RFC 6901 array index: digits, no leading zero.
@@ -209,7 +256,7 @@ impl Builder {
     pub(crate) fn finish(mut self) -> Tree {
         self.marks.append(&mut self.pending);
         self.marks.shrink_to_fit();
-        Tree { marks: self.marks }
+        Tree { marks: self.marks, ranks: Mutex::default() }
     }
 }
 
@@ -240,6 +287,34 @@ mod tests {
         ];
         let value = builder.object(object, at(1, 1), members);
         (value, builder.finish())
+    }
+
+    #[test]
+    fn a_large_object_s_members_are_found_through_its_index_where_the_scan_finds_them() {
+        // One member per line, in an order that is not the sorted one, with a nested large object.
+        let keys: Vec<String> = (0..300).map(|i| format!("k{}", (i * 7919) % 300)).collect();
+        let mut text = String::from("{\n");
+        for (n, key) in keys.iter().enumerate() {
+            text.push_str(&format!("  \"{key}\": {{\"x\": {n}}},\n"));
+        }
+        text.push_str("  \"inner\": {\n");
+        text.push_str(&(0..40).map(|i| format!("    \"m{i}\": {i}")).collect::<Vec<_>>().join(",\n"));
+        text.push_str("\n  }\n}\n");
+        let doc = crate::document::parse_json(&text).unwrap();
+        let super::super::Positions::Tree(tree) = &doc.positions else { panic!("a JSON document has a tree") };
+        for (n, key) in keys.iter().enumerate() {
+            let line = n as u32 + 2;
+            assert_eq!(tree.position(&doc.value, &format!("/{key}")).map(|p| p.line), Some(line), "{key}");
+            assert_eq!(tree.position(&doc.value, &format!("/{key}/x")).map(|p| p.line), Some(line), "{key}/x");
+        }
+        for i in 0..40 {
+            let at = tree.position(&doc.value, &format!("/inner/m{i}")).map(|p| p.line);
+            assert_eq!(at, Some(keys.len() as u32 + 3 + i), "m{i}");
+        }
+        assert_eq!(tree.position(&doc.value, "/k1000"), None);
+        assert_eq!(tree.nearest(&doc.value, "/inner/none").map(|p| p.line), Some(keys.len() as u32 + 2));
+        let ranks = tree.ranks.lock().unwrap();
+        assert_eq!(ranks.len(), 2, "the root and `inner` are indexed, the small objects are scanned");
     }
 
     #[test]
