@@ -56,6 +56,9 @@ pub struct Template {
     copy: RefCell<Vec<CopyFrame>>,
     /// Nested deployments' outputs, by lower-case deployment name (see `outputs.rs`).
     pub(super) outputs: RefCell<HashMap<String, Val>>,
+    /// Per section (`parameters`, `variables`), each lower-case name to the first key that spells it in some case,
+    /// built on the first lookup that is not exact: a name in another case was a pass over the section.
+    folded: RefCell<HashMap<String, HashMap<String, String>>>,
 }
 
 impl Template {
@@ -86,6 +89,7 @@ impl Template {
             in_progress: RefCell::default(),
             copy: RefCell::default(),
             outputs: RefCell::default(),
+            folded: RefCell::default(),
         })
     }
 
@@ -215,9 +219,19 @@ impl Template {
     /// The declaration of a parameter or variable, by case-insensitive name.
     fn declared<'a>(&'a self, section: &str, name: &str) -> Option<(&'a str, &'a Value)> {
         let map = self.node(&format!("{}/{section}", self.base))?.as_object()?;
-        map.get_key_value(name)
-            .or_else(|| map.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)))
-            .map(|(k, v)| (k.as_str(), v))
+        if let Some((k, v)) = map.get_key_value(name) {
+            return Some((k.as_str(), v));
+        }
+        let mut folded = self.folded.borrow_mut();
+        let keys = folded.entry(section.to_owned()).or_insert_with(|| {
+            let mut keys = HashMap::with_capacity(map.len());
+            for k in map.keys() {
+                keys.entry(k.to_ascii_lowercase()).or_insert_with(|| k.clone());
+            }
+            keys
+        });
+        let key = keys.get(&name.to_ascii_lowercase())?;
+        map.get_key_value(key).map(|(k, v)| (k.as_str(), v))
     }
 
     /// Memoised evaluation with dependency recording and cycle detection.
