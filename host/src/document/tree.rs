@@ -2,9 +2,9 @@
 //! 12-byte mark per node, each container's children contiguous, found by walking a pointer's tokens through the value.
 
 use std::borrow::Cow;
-use std::sync::Mutex;
 use std::collections::HashMap;
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+use std::sync::Mutex;
 
 use serde_json::{Map, Value};
 

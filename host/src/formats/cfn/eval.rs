@@ -5,8 +5,8 @@
 //! in `strings.rs`. It records which parameters a value read, so alternatives vary
 //! only those, and which mappings were looked up by an unknown region.
 
-use std::cell::{Cell as Counter, RefCell};
-use std::collections::{BTreeMap, BTreeSet};
+use std::cell::{Cell as Counter, OnceCell, RefCell};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
 
 use serde_json::Value;
@@ -35,13 +35,15 @@ pub struct Eval<'t> {
     deps: RefCell<BTreeSet<String>>,
     region_maps: RefCell<BTreeSet<String>>,
     depth: Counter<usize>,
+    /// [`Eval::launch_template_names`], evaluated on first use.
+    template_names: OnceCell<HashMap<String, String>>,
 }
 
 impl<'t> Eval<'t> {
     /// An evaluator of `t` in `scope`.
     pub fn new(t: &'t Template, scope: &'t Scope) -> Eval<'t> {
         let (deps, region_maps) = (RefCell::default(), RefCell::default());
-        Eval { t, scope, deps, region_maps, depth: Counter::new(0) }
+        Eval { t, scope, deps, region_maps, depth: Counter::new(0), template_names: OnceCell::new() }
     }
 
     /// The parameters (and `AWS::Region`) read so far.
@@ -55,6 +57,26 @@ impl<'t> Eval<'t> {
     }
 
     /// The node at `pointer`, evaluated; `None` when absent.
+    /// Each `AWS::EC2::LaunchTemplate`'s `LaunchTemplateName`, as text, to the first such resource in the section's
+    /// order: every name evaluated once (by a probe of its own, so nothing is recorded here), where finding one by
+    /// name was a pass over every resource, evaluating each name again, per launch template specification.
+    pub fn launch_template_names(&self) -> &HashMap<String, String> {
+        self.template_names.get_or_init(|| {
+            let probe = Eval::new(self.t, self.scope);
+            let mut names = HashMap::new();
+            for (id, r) in self.t.section("Resources") {
+                if r.get("Type").and_then(Value::as_str) != Some("AWS::EC2::LaunchTemplate") {
+                    continue;
+                }
+                let at = format!("/Resources/{}/Properties/LaunchTemplateName", escape_token(id));
+                if let Some(name) = probe.at(&at).and_then(|v| v.text()) {
+                    names.entry(name).or_insert_with(|| id.clone());
+                }
+            }
+            names
+        })
+    }
+
     pub fn at(&self, pointer: &str) -> Option<Val> {
         self.t.node(pointer).map(|node| self.eval(node, pointer))
     }

@@ -19,6 +19,7 @@ mod strings;
 mod template;
 mod value;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -96,10 +97,16 @@ pub fn workloads(
     let scope = Scope::default();
     let eval = Eval::new(&t, &scope);
     let found = resources::walk(&eval);
+    // Each resource's launchers, in order, found once rather than by a pass over them all per resource.
+    let mut launching: HashMap<&str, Vec<&Launcher>> = HashMap::new();
+    for l in &found.launchers {
+        if let Target::Resource(id) = &l.target {
+            launching.entry(id.as_str()).or_default().push(l);
+        }
+    }
     let mut workloads = Vec::new();
     for compute in &found.computes {
-        let launchers: Vec<&Launcher> =
-            found.launchers.iter().filter(|l| l.target == Target::Resource(compute.logical.clone())).collect();
+        let launchers = launching.get(compute.logical.as_str()).cloned().unwrap_or_default();
         let (w, fail) = build(&t, &eval, compute, &launchers, catalog);
         if let Some(reason) = fail {
             let message = format!("{} {}: the template cannot deploy it: {reason}", compute.ty, compute.id);

@@ -273,16 +273,9 @@ fn launch_template(eval: &Eval<'_>, at: &str) -> Target {
             return Target::Resource(id.to_owned());
         }
         let name = eval.eval(node, &here).text();
-        let by_name = eval.t.section("Resources").iter().find(|(id, r)| {
-            r.get("Type").and_then(Value::as_str) == Some("AWS::EC2::LaunchTemplate")
-                && name.is_some()
-                && eval
-                    .at(&format!("/Resources/{}/Properties/LaunchTemplateName", escape_token(id)))
-                    .and_then(|v| v.text())
-                    == name
-        });
+        let by_name = name.and_then(|name| eval.launch_template_names().get(&name));
         return match by_name {
-            Some((id, _)) => Target::Resource(id.clone()),
+            Some(id) => Target::Resource(id.clone()),
             None => Target::External(format!("launch template {}", eval.render(node, &here).display())),
         };
     }
