@@ -95,9 +95,9 @@ fn outputs(t: &Template, pointer: &str) -> Result<Val, EvalError> {
                 None => Val::unknown(format!("output {name} has no literal value")),
             };
             let ty = output.get("type").and_then(Value::as_str).unwrap_or("object");
-            let wrapped = Val::new(Kind::Object(vec![("type".into(), Val::str(ty)), ("value".into(), value)]));
+            let wrapped = Val::new(Kind::Object(vec![("type".into(), Val::str(ty)), ("value".into(), value)].into()));
             entries.push((name.clone(), wrapped));
         }
     }
-    Ok(Val::new(Kind::Object(vec![("outputs".into(), Val::new(Kind::Object(entries)))])))
+    Ok(Val::new(Kind::Object(vec![("outputs".into(), Val::new(Kind::Object(entries.into())))].into())))
 }

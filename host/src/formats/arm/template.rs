@@ -159,7 +159,7 @@ impl Template {
                 for (i, item) in items.iter().enumerate() {
                     out.push(self.eval_node(item, &format!("{pointer}/{i}"))?);
                 }
-                Ok(Val { kind: Kind::Array(out), origin: Some(self.origin(pointer)), partial: None })
+                Ok(Val { kind: Kind::Array(out.into()), origin: Some(self.origin(pointer)), partial: None })
             }
             Value::Object(map) => {
                 let mut out = Vec::with_capacity(map.len());
@@ -175,7 +175,7 @@ impl Template {
                         out.push((key.clone(), v));
                     }
                 }
-                Ok(Val { kind: Kind::Object(out), origin: Some(self.origin(pointer)), partial: None })
+                Ok(Val { kind: Kind::Object(out.into()), origin: Some(self.origin(pointer)), partial: None })
             }
             _ => Ok(Val::from_json(node, &self.file.display, pointer)),
         }
@@ -197,7 +197,7 @@ impl Template {
                         self.copy.borrow_mut().pop();
                         items.push(item?);
                     }
-                    Val { kind: Kind::Array(items), origin: Some(self.origin(&at)), partial: None }
+                    Val { kind: Kind::Array(items.into()), origin: Some(self.origin(&at)), partial: None }
                 }
                 Kind::Int(n) => return Err(EvalError(format!("copy `{name}` count {n} is outside 0..800"))),
                 Kind::Unknown(reason) => Val::unknown(format!("copy `{name}` count is unknown: {reason}")),

@@ -51,9 +51,9 @@ pub enum Kind {
     /// A string.
     Str(String),
     /// An array.
-    Array(Vec<Val>),
+    Array(Rc<[Val]>),
     /// An object, keys in template order; lookups are case-insensitive as in ARM.
-    Object(Vec<(String, Val)>),
+    Object(Rc<[(String, Val)]>),
     /// Not known before deployment; the reason says why.
     Unknown(Rc<str>),
 }

@@ -70,7 +70,7 @@ pub(super) fn index(target: Val, index: Val, offset: usize) -> Result<Val, EvalE
         (Kind::Array(items), Kind::Int(i)) => {
             let len = items.len();
             match usize::try_from(*i).ok().filter(|&i| i < len) {
-                Some(at) => Ok(items.into_iter().nth(at).unwrap_or_else(Val::null)),
+                Some(at) => Ok(items.get(at).cloned().unwrap_or_else(Val::null)),
                 None => Err(located(format_args!("index {i} is out of range for an array of length {len}"), offset)),
             }
         }
@@ -81,8 +81,8 @@ pub(super) fn index(target: Val, index: Val, offset: usize) -> Result<Val, EvalE
     }
 }
 
-fn take_entry(entries: Vec<(String, Val)>, i: usize) -> Val {
-    entries.into_iter().nth(i).map_or_else(Val::null, |(_, v)| v)
+fn take_entry(entries: std::rc::Rc<[(String, Val)]>, i: usize) -> Val {
+    entries.get(i).map_or_else(Val::null, |(_, v)| v.clone())
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ const MAX_RANGE: i64 = 10_000;
 pub(super) fn lookup(name: &str) -> Option<Def> {
     match name {
         "array" => eager("array", array),
-        "createarray" => sees_unknowns("createArray", |a, _| Ok(Val::new(Kind::Array(a.take_all())))),
+        "createarray" => sees_unknowns("createArray", |a, _| Ok(Val::new(Kind::Array(a.take_all().into())))),
         "length" => eager("length", length),
         "empty" => eager("empty", empty),
         "contains" => eager("contains", contains),
@@ -32,7 +32,7 @@ pub(super) fn lookup(name: &str) -> Option<Def> {
 fn array(args: &mut Args<'_>, _: &dyn Context) -> Result<Val, EvalError> {
     args.arity(1, 1)?;
     let v = args.take(0)?;
-    Ok(if matches!(v.kind, Kind::Array(_)) { v } else { Val::new(Kind::Array(vec![v])) })
+    Ok(if matches!(v.kind, Kind::Array(_)) { v } else { Val::new(Kind::Array(vec![v].into())) })
 }
 
 fn count(n: usize) -> Val {
@@ -90,8 +90,8 @@ fn end(args: &mut Args<'_>, last: bool) -> Result<Val, EvalError> {
     let type_name = v.type_name();
     match v.kind {
         Kind::Array(items) => {
-            let picked = if last { items.into_iter().next_back() } else { items.into_iter().next() };
-            Ok(picked.unwrap_or_else(Val::null))
+            let picked = if last { items.last() } else { items.first() };
+            Ok(picked.cloned().unwrap_or_else(Val::null))
         }
         Kind::Str(s) => {
             let c = if last { s.chars().next_back() } else { s.chars().next() };
@@ -110,8 +110,8 @@ fn take_skip(args: &mut Args<'_>, take: bool) -> Result<Val, EvalError> {
     match v.kind {
         Kind::Array(items) => {
             let kept: Vec<Val> =
-                if take { items.into_iter().take(n).collect() } else { items.into_iter().skip(n).collect() };
-            Ok(Val::new(Kind::Array(kept)))
+                if take { items.iter().take(n).cloned().collect() } else { items.iter().skip(n).cloned().collect() };
+            Ok(Val::new(Kind::Array(kept.into())))
         }
         Kind::Str(s) => {
             let kept: String = if take { s.chars().take(n).collect() } else { s.chars().skip(n).collect() };
@@ -144,15 +144,15 @@ fn flatten(args: &mut Args<'_>, _: &dyn Context) -> Result<Val, EvalError> {
     let mut out = Vec::with_capacity(total);
     let v = args.take(0)?;
     if let Kind::Array(items) = v.kind {
-        for item in items {
-            match item.kind {
-                Kind::Array(elements) => out.extend(elements),
+        for item in items.iter() {
+            match &item.kind {
+                Kind::Array(elements) => out.extend(elements.iter().cloned()),
                 Kind::Null => {}
                 _ => return Err(args.err(format_args!("elements must be Arrays, found {}", item.type_name()))),
             }
         }
     }
-    Ok(Val::new(Kind::Array(out)))
+    Ok(Val::new(Kind::Array(out.into())))
 }
 
 #[cfg(test)]

@@ -47,7 +47,7 @@ fn create_object(args: &mut Args<'_>, _: &dyn Context) -> Result<Val, EvalError>
         };
         set(&mut entries, key, value);
     }
-    Ok(Val::new(Kind::Object(entries)))
+    Ok(Val::new(Kind::Object(entries.into())))
 }
 
 /// Sets `key` (case-insensitively), keeping the first spelling of the key.
@@ -64,13 +64,13 @@ fn merge_into(entries: &mut Vec<(String, Val)>, key: String, value: Val) {
     match (existing, value.kind) {
         (Some(slot), Kind::Object(later)) if matches!(slot.1.kind, Kind::Object(_)) => {
             let mut merged = match std::mem::replace(&mut slot.1, Val::null()).kind {
-                Kind::Object(earlier) => earlier,
+                Kind::Object(earlier) => earlier.to_vec(),
                 _ => Vec::new(),
             };
-            for (k, v) in later {
-                merge_into(&mut merged, k, v);
+            for (k, v) in later.iter() {
+                merge_into(&mut merged, k.clone(), v.clone());
             }
-            slot.1 = Val::new(Kind::Object(merged));
+            slot.1 = Val::new(Kind::Object(merged.into()));
         }
         (_, kind) => set(entries, key, Val { kind, origin: value.origin, partial: None }),
     }
@@ -87,13 +87,13 @@ fn union(args: &mut Args<'_>, _: &dyn Context) -> Result<Val, EvalError> {
     for (i, v) in all.into_iter().enumerate() {
         match (objects, v.kind) {
             (true, Kind::Object(members)) => {
-                for (k, member) in members {
-                    merge_into(&mut entries, k, member);
+                for (k, member) in members.iter() {
+                    merge_into(&mut entries, k.clone(), member.clone());
                 }
             }
             (false, Kind::Array(elements)) => {
                 check_items(args, items.len().saturating_add(elements.len()))?;
-                elements.into_iter().for_each(|e| items.push(e));
+                elements.iter().for_each(|e| items.push(e.clone()));
             }
             (_, kind) => {
                 let got = Val::new(kind).type_name();
@@ -102,7 +102,7 @@ fn union(args: &mut Args<'_>, _: &dyn Context) -> Result<Val, EvalError> {
             }
         }
     }
-    Ok(Val::new(if objects { Kind::Object(entries) } else { Kind::Array(items.into_vec()) }))
+    Ok(Val::new(if objects { Kind::Object(entries.into()) } else { Kind::Array(items.into_vec().into()) }))
 }
 
 fn intersection(args: &mut Args<'_>, _: &dyn Context) -> Result<Val, EvalError> {
@@ -144,7 +144,7 @@ fn intersection(args: &mut Args<'_>, _: &dyn Context) -> Result<Val, EvalError> 
         ),
         Kind::Array(elements) => {
             let mut out = Distinct::default();
-            for e in elements {
+            for e in elements.iter() {
                 let in_all = others.iter().all(|o| match &o.kind {
                     Kind::Array(items) => keep(contains_item(items, e)),
                     _ => false,
@@ -153,7 +153,7 @@ fn intersection(args: &mut Args<'_>, _: &dyn Context) -> Result<Val, EvalError> 
                     out.push(e.clone());
                 }
             }
-            Kind::Array(out.into_vec())
+            Kind::Array(out.into_vec().into())
         }
         _ => Kind::Null,
     };
@@ -181,14 +181,15 @@ fn coalesce(args: &[Expr], ctx: &dyn Context, offset: usize) -> Result<Val, Eval
 fn items(args: &mut Args<'_>, _: &dyn Context) -> Result<Val, EvalError> {
     args.arity(1, 1)?;
     args.object(0)?;
-    let Kind::Object(mut entries) = args.take(0)?.kind else { return Ok(Val::null()) };
+    let Kind::Object(entries) = args.take(0)?.kind else { return Ok(Val::null()) };
+    let mut entries = entries.to_vec();
     entries.sort_by(|(a, _), (b, _)| {
         let folded = a.chars().map(|c| c.to_ascii_lowercase()).cmp(b.chars().map(|c| c.to_ascii_lowercase()));
         if folded == Ordering::Equal { a.cmp(b) } else { folded }
     });
     let out = entries
         .into_iter()
-        .map(|(k, v)| Val::new(Kind::Object(vec![("key".to_owned(), Val::str(k)), ("value".to_owned(), v)])))
+        .map(|(k, v)| Val::new(Kind::Object(vec![("key".to_owned(), Val::str(k)), ("value".to_owned(), v)].into())))
         .collect();
     Ok(Val::new(Kind::Array(out)))
 }
@@ -209,9 +210,9 @@ fn try_get(args: &mut Args<'_>, _: &dyn Context) -> Result<Val, EvalError> {
             (Kind::Unknown(reason), _) => return Ok(Val::new(Kind::Unknown(reason))),
             (Kind::Null, _) => return Ok(Val::null()),
             (Kind::Object(entries), Kind::Str(k)) => {
-                find_key(&entries, k).and_then(|j| entries.into_iter().nth(j)).map(|e| e.1)
+                find_key(&entries, k).and_then(|j| entries.get(j)).map(|e| e.1.clone())
             }
-            (Kind::Array(items), Kind::Int(n)) => usize::try_from(*n).ok().and_then(|j| items.into_iter().nth(j)),
+            (Kind::Array(items), Kind::Int(n)) => usize::try_from(*n).ok().and_then(|j| items.get(j).cloned()),
             (Kind::Object(_) | Kind::Array(_), _) => {
                 return Err(args.err(format_args!("key {} must be a String for objects or an Int for arrays", i + 1)));
             }
@@ -232,15 +233,15 @@ fn shallow_merge(args: &mut Args<'_>, _: &dyn Context) -> Result<Val, EvalError>
     }
     let mut entries = Vec::new();
     if let Kind::Array(objects) = args.take(0)?.kind {
-        for o in objects {
-            match o.kind {
-                Kind::Object(members) => members.into_iter().for_each(|(k, v)| set(&mut entries, k, v)),
+        for o in objects.iter() {
+            match &o.kind {
+                Kind::Object(members) => members.iter().for_each(|(k, v)| set(&mut entries, k.clone(), v.clone())),
                 Kind::Null => {}
                 _ => return Err(args.err(format_args!("elements must be Objects, found {}", o.type_name()))),
             }
         }
     }
-    Ok(Val::new(Kind::Object(entries)))
+    Ok(Val::new(Kind::Object(entries.into())))
 }
 
 #[cfg(test)]

@@ -42,12 +42,12 @@ fn concat(args: &mut Args<'_>, _: &dyn Context) -> Result<Val, EvalError> {
         let mut out = Vec::with_capacity(total);
         for (i, v) in arrays.into_iter().enumerate() {
             match v.kind {
-                Kind::Array(items) => out.extend(items),
+                Kind::Array(items) => out.extend(items.iter().cloned()),
                 Kind::Null => {}
                 _ => return Err(args.err(format_args!("argument {} must be an Array, got {}", i + 1, v.type_name()))),
             }
         }
-        return Ok(Val::new(Kind::Array(out)));
+        return Ok(Val::new(Kind::Array(out.into())));
     }
     let mut parts = Vec::with_capacity(arrays.len());
     for (i, v) in arrays.iter().enumerate() {
@@ -114,7 +114,7 @@ fn split(args: &mut Args<'_>, _: &dyn Context) -> Result<Val, EvalError> {
         }
     }
     parts.push(Val::str(text.get(start..).unwrap_or_default()));
-    Ok(Val::new(Kind::Array(parts)))
+    Ok(Val::new(Kind::Array(parts.into())))
 }
 
 fn join(args: &mut Args<'_>, _: &dyn Context) -> Result<Val, EvalError> {

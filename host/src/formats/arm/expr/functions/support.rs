@@ -290,10 +290,10 @@ mod tests {
         let b = from_json(serde_json::json!({"B": null, "A": [1, "x"]}));
         assert_eq!(deep_eq(&a, &b), Ok(true));
         assert_eq!(deep_eq(&Val::int(1), &Val::str("1")), Ok(false));
-        let u = Val::new(Kind::Array(vec![Val::unknown("why"), Val::int(1)]));
-        let v = Val::new(Kind::Array(vec![Val::int(1), Val::int(2)]));
+        let u = Val::new(Kind::Array(vec![Val::unknown("why"), Val::int(1)].into()));
+        let v = Val::new(Kind::Array(vec![Val::int(1), Val::int(2)].into()));
         assert_eq!(deep_eq(&u, &v), Ok(false));
-        let w = Val::new(Kind::Array(vec![Val::int(0), Val::int(1)]));
+        let w = Val::new(Kind::Array(vec![Val::int(0), Val::int(1)].into()));
         assert_eq!(deep_eq(&u, &w), Err(Rc::from("why")));
     }
 
