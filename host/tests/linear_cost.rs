@@ -8,11 +8,13 @@ use std::alloc::System;
 use std::path::{Path, PathBuf};
 
 use entitle::gate::GateOptions;
-use entitle::{CacheMode, CheckOptions, Checker, LoadedCatalog, Runtime, RuntimeOptions};
+use entitle::{CheckOptions, Checker};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 
 mod generated;
+mod setup;
 use generated::{arm, plan};
+use setup::{builtin_checker, fresh_dir};
 
 /// The system allocator, counting allocations and the bytes asked for (a maintained wrapper, so this test needs
 /// no `unsafe` of its own).
@@ -42,22 +44,10 @@ fn cost_any(checker: &Checker, file: &Path) -> (u64, u64, usize) {
     ((stats.allocations + stats.reallocations) as u64, stats.bytes_allocated as u64, found)
 }
 
-/// A checker of the built-in policies, with the tests' shared cache.
-fn checker() -> Checker {
-    let cache = std::env::temp_dir().join("entitle-tests-cache");
-    let runtime = Runtime::new(RuntimeOptions { cache: CacheMode::Dir(cache), ..RuntimeOptions::default() }).unwrap();
-    let (policies, load_errors) = entitle::load_policies(&runtime, true, &[]);
-    assert!(load_errors.is_empty(), "{load_errors:?}");
-    Checker { runtime, policies, catalog: LoadedCatalog::builtin() }
-}
-
 #[test]
 fn four_times_the_input_costs_at_most_four_point_four_times_the_allocations() {
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let dir = std::env::temp_dir().join(format!("entitle-linear-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let checker = checker();
+    let (dir, checker) = (fresh_dir("linear"), builtin_checker());
     let write = |name: &str, text: String| -> PathBuf {
         let path = dir.join(name);
         std::fs::write(&path, text).unwrap();
@@ -167,10 +157,7 @@ fn member_reads(n: usize) -> String {
 #[test]
 fn references_by_value_cost_linear_work() {
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let dir = std::env::temp_dir().join(format!("entitle-linear-by-value-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let checker = checker();
+    let (dir, checker) = (fresh_dir("linear-by-value"), builtin_checker());
     let kinds = [
         ("plan", by_value as fn(usize) -> String),
         ("CloudFormation template", launched),

@@ -4,8 +4,11 @@
 use std::path::PathBuf;
 
 use entitle::gate::GateOptions;
-use entitle::{CacheMode, CheckOptions, Checker, LoadedCatalog, Runtime, RuntimeOptions};
+use entitle::{CheckOptions, LoadedCatalog};
 use serde_json::{Value, json};
+
+mod setup;
+use setup::{builtin_checker, fresh_dir};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
@@ -28,9 +31,7 @@ static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 #[test]
 fn each_input_is_parsed_once_and_inline_waivers_come_from_that_parse() {
     let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let dir = std::env::temp_dir().join(format!("entitle-parse-once-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = fresh_dir("parse-once");
     let arm = std::fs::read_to_string(root().join("examples/azure-rhel7-payg.json")).unwrap();
     // A JSONC comment on the line above the finding's `sku`.
     let mut lines: Vec<String> = arm.lines().map(str::to_owned).collect();
@@ -47,11 +48,7 @@ fn each_input_is_parsed_once_and_inline_waivers_come_from_that_parse() {
         format!("entitle: 1\nworkloads:\n  - id: a\n    # {IGNORE}\n    os: {{product: rhel, version: \"6.10\"}}\n");
     std::fs::write(dir.join("fleet.yaml"), fleet).unwrap();
 
-    let cache = std::env::temp_dir().join("entitle-tests-cache");
-    let runtime = Runtime::new(RuntimeOptions { cache: CacheMode::Dir(cache), ..RuntimeOptions::default() }).unwrap();
-    let (policies, load_errors) = entitle::load_policies(&runtime, true, &[]);
-    assert!(load_errors.is_empty(), "{load_errors:?}");
-    let checker = Checker { runtime, policies, catalog: LoadedCatalog::builtin() };
+    let checker = builtin_checker();
     let (files, errors) = entitle::discover(std::slice::from_ref(&dir));
     assert_eq!(files.len(), 4);
     let options = CheckOptions { jobs: 2, ..CheckOptions::new("2026-11-25".parse().unwrap()) };

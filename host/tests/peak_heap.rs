@@ -7,11 +7,13 @@
 use std::path::{Path, PathBuf};
 
 use entitle::gate::GateOptions;
-use entitle::{CacheMode, CheckOptions, Checker, LoadedCatalog, Runtime, RuntimeOptions};
+use entitle::{CheckOptions, Checker};
 use peak_alloc::PeakAlloc;
 
 mod generated;
+mod setup;
 use generated::{arm, plan};
+use setup::{builtin_checker, fresh_dir};
 
 /// The system allocator, keeping the current and the highest live heap bytes (a maintained wrapper, so this test
 /// needs no `unsafe` of its own).
@@ -58,14 +60,7 @@ fn parsing_a_large_plan_or_arm_template_holds_the_value_and_little_else() {
 #[test]
 fn a_large_plan_or_arm_template_peaks_at_a_few_times_its_size() {
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let dir = std::env::temp_dir().join(format!("entitle-peak-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let cache = std::env::temp_dir().join("entitle-tests-cache");
-    let runtime = Runtime::new(RuntimeOptions { cache: CacheMode::Dir(cache), ..RuntimeOptions::default() }).unwrap();
-    let (policies, load_errors) = entitle::load_policies(&runtime, true, &[]);
-    assert!(load_errors.is_empty(), "{load_errors:?}");
-    let checker = Checker { runtime, policies, catalog: LoadedCatalog::builtin() };
+    let (dir, checker) = (fresh_dir("peak"), builtin_checker());
     let write = |name: &str, text: String| -> PathBuf {
         let path = dir.join(name);
         std::fs::write(&path, text).unwrap();

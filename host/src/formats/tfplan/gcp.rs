@@ -69,9 +69,7 @@ fn attached(cx: &Context<'_, '_>, entry: &Entry<'_>, path: &[&str], w: &mut Work
     // A disk named by its self link, name or id: the whole value, or what follows one of its last `/`.
     let by_value = || {
         let value = field.text()?;
-        let tails = value.match_indices('/').map(|(i, _)| &value[i + 1..]).filter(|t| !t.is_empty());
-        let mut tails: Vec<&str> = tails.collect();
-        tails.drain(..tails.len().saturating_sub(MAX_TAILS));
+        let tails = value.rmatch_indices('/').map(|(i, _)| &value[i + 1..]).filter(|t| !t.is_empty()).take(MAX_TAILS);
         let first = std::iter::once(value).chain(tails).flat_map(|name| {
             ["self_link", "name", "id"].into_iter().filter_map(move |key| {
                 cx.plan.first_with(false, "google_compute_disk", key, name, |e| e.mode == "managed")
