@@ -334,12 +334,15 @@ pub fn load(file: &InputFile, catalog: &Catalog, options: &ReadOptions) -> Resul
     let ((docs, comments), text) = match formats::tfplan::unwrap_setup_terraform(text) {
         // Output captured through hashicorp/setup-terraform's wrapper: the plan inside.
         Some(Ok(clean)) => {
-            let (doc, comments) = document::parse_json_with_comments(&clean).map_err(syntax)?;
+            let (doc, comments) = document::parse_json_eliding(&clean, formats::tfplan::ELIDE).map_err(syntax)?;
             ((vec![doc], comments), std::borrow::Cow::Owned(clean))
         }
         Some(Err(why)) => return Err(Error::new(Phase::Parse, ErrorKind::Shape(why)).path(&file.display)),
         // Borrowed: a copy of a large file's text was a second file's worth of memory.
-        None => (document::parse_text_with_comments(text).map_err(syntax)?, std::borrow::Cow::Borrowed(text)),
+        None => (
+            document::parse_text_eliding(text, formats::tfplan::ELIDE).map_err(syntax)?,
+            std::borrow::Cow::Borrowed(text),
+        ),
     };
     // Inline waivers come from this parse; strict JSON carries them in resource metadata too.
     let json = match (document::sniff(&text), docs.as_slice()) {

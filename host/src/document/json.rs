@@ -9,7 +9,7 @@ use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions, pars
 use serde_json::{Number, Value};
 
 use super::text::LineIndex;
-use super::{Builder, Comment, Document, SyntaxError, reader};
+use super::{Builder, Comment, Document, Elide, SyntaxError, reader};
 
 /// JSON with comments (`//`, `/* */`) and trailing commas (ARM templates allow comments). CRLF and tabs are fine.
 /// Duplicate keys: the last wins.
@@ -17,19 +17,26 @@ use super::{Builder, Comment, Document, SyntaxError, reader};
 /// Positions are recorded for every value, keyed by pointer; an object member's position is the position of its
 /// VALUE's first character. A leading UTF-8 BOM is ignored and not counted in columns.
 pub fn parse_json(text: &str) -> Result<Document, SyntaxError> {
-    parse(text, false).map(|(doc, _)| doc)
+    parse(text, false, None).map(|(doc, _)| doc)
 }
 
 /// [`parse_json`], also returning the text's `//` and `/* */` comments in order, collected by the same parse (what
 /// [`super::comments`] finds in a JSON text, without a second pass over it).
 pub fn parse_json_with_comments(text: &str) -> Result<(Document, Vec<Comment>), SyntaxError> {
-    parse(text, true)
+    parse(text, true, None)
 }
 
-fn parse(text: &str, with_comments: bool) -> Result<(Document, Vec<Comment>), SyntaxError> {
+/// [`parse_json_with_comments`], leaving the root's member `elide.member` out of the document when the root also has
+/// `elide.when` (its syntax is still checked and its comments collected). A text the one-pass reader leaves to
+/// jsonc-parser is read whole.
+pub fn parse_json_eliding(text: &str, elide: Elide) -> Result<(Document, Vec<Comment>), SyntaxError> {
+    parse(text, true, Some(elide))
+}
+
+fn parse(text: &str, with_comments: bool, elide: Option<Elide>) -> Result<(Document, Vec<Comment>), SyntaxError> {
     super::count_parse();
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    if let Some((value, tree, comments)) = reader::read(text, with_comments) {
+    if let Some((value, tree, comments)) = reader::read(text, with_comments, elide) {
         return Ok((Document::from_tree(value, tree), comments));
     }
     parse_jsonc(text, with_comments)

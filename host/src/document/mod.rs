@@ -19,7 +19,7 @@ use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 
 pub use comments::{Comment, comments};
-pub use json::{parse_json, parse_json_with_comments};
+pub use json::{parse_json, parse_json_eliding, parse_json_with_comments};
 pub(crate) use text::LineIndex;
 pub use text::{decode_text, sniff};
 pub use yaml::{parse_yaml, parse_yaml_cfn};
@@ -175,6 +175,25 @@ pub fn parse_text_with_comments(text: &str) -> Result<(Vec<Document>, Vec<Commen
         Syntax::Json => parse_json_with_comments(text).map(|(doc, found)| (vec![doc], found)),
         Syntax::Yaml => Ok((parse_yaml(text)?, comments(text).unwrap_or_default())),
     }
+}
+
+/// [`parse_text_with_comments`], a JSON text read with [`parse_json_eliding`].
+pub fn parse_text_eliding(text: &str, elide: Elide) -> Result<(Vec<Document>, Vec<Comment>), SyntaxError> {
+    match sniff(text) {
+        Syntax::Json => parse_json_eliding(text, elide).map(|(doc, found)| (vec![doc], found)),
+        Syntax::Yaml => parse_text_with_comments(text),
+    }
+}
+
+/// A member of a JSON text's root object that is not read into its document when the root has another member: one
+/// that repeats what the other says, so that only one of them is held in memory. A Terraform plan's
+/// `planned_values` repeats its `resource_changes` (`crate::formats::tfplan::ELIDE`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Elide {
+    /// The member left out.
+    pub member: &'static str,
+    /// Left out only when the root has this member too.
+    pub when: &'static str,
 }
 
 /// Texts parsed into documents by this process (JSON or YAML, whole files or embedded texts), so a test can hold the

@@ -6,7 +6,7 @@ use serde_json::{Number, Value};
 
 use super::text::LineIndex;
 use super::tree::{Builder, Tree};
-use super::{Comment, Position};
+use super::{Comment, Elide, Position};
 
 /// Deeper nesting is left to jsonc-parser, which refuses more than 512 levels with its own message; the reader's
 /// recursion stops here.
@@ -14,8 +14,10 @@ const MAX_DEPTH: usize = 500;
 
 /// `text` (without a BOM) read into its value, its marks and, when asked, its comments; `None` when the text is not
 /// plain JSON with comments and trailing commas (a syntax error, an escape or number form the reader leaves to
-/// jsonc-parser, or nesting past [`MAX_DEPTH`]).
-pub(crate) fn read(text: &str, with_comments: bool) -> Option<(Value, Tree, Vec<Comment>)> {
+/// jsonc-parser, or nesting past [`MAX_DEPTH`]). The root object's member `elide.member` is read for its syntax and
+/// comments but not built when the root also has `elide.when` (then it is not in the value); without that member it is
+/// read again and built.
+pub(crate) fn read(text: &str, with_comments: bool, elide: Option<Elide>) -> Option<(Value, Tree, Vec<Comment>)> {
     let mut reader = Reader {
         text,
         bytes: text.as_bytes(),
@@ -25,6 +27,8 @@ pub(crate) fn read(text: &str, with_comments: bool) -> Option<(Value, Tree, Vec<
         comments: Vec::new(),
         with_comments,
         depth: 0,
+        elide,
+        eliding: false,
     };
     reader.skip()?;
     let value = reader.value()?;
@@ -44,6 +48,10 @@ struct Reader<'a> {
     comments: Vec<Comment>,
     with_comments: bool,
     depth: usize,
+    elide: Option<Elide>,
+    /// Reading a member that [`Reader::elide`] leaves unbuilt: its syntax is checked, but no value, mark or string
+    /// is made.
+    eliding: bool,
 }
 
 impl Reader<'_> {
@@ -88,7 +96,7 @@ impl Reader<'_> {
 
     /// The value that starts here (whitespace already skipped), its mark finished.
     fn value(&mut self) -> Option<Value> {
-        let at = self.lines.position(self.at);
+        let at = if self.eliding { Position::START } else { self.lines.position(self.at) };
         let value = match self.bytes.get(self.at)? {
             b'{' => return self.object(at),
             b'[' => return self.array(at),
@@ -99,7 +107,9 @@ impl Reader<'_> {
             b'n' => self.word("null", Value::Null)?,
             _ => return None,
         };
-        self.builder.scalar(at);
+        if !self.eliding {
+            self.builder.scalar(at);
+        }
         Some(value)
     }
 
@@ -113,6 +123,8 @@ impl Reader<'_> {
         self.descend()?;
         let start = self.builder.start();
         let mut members = Vec::new();
+        // Where each elided member's value starts.
+        let mut elided = Vec::new();
         loop {
             self.skip()?;
             match self.bytes.get(self.at)? {
@@ -127,7 +139,18 @@ impl Reader<'_> {
             }
             self.at += 1;
             self.skip()?;
-            members.push((key, self.value()?));
+            match self.elide {
+                Some(elide) if self.depth == 1 && key == elide.member => {
+                    elided.push(self.at);
+                    self.eliding = true;
+                    self.value()?;
+                    self.eliding = false;
+                }
+                _ if self.eliding => {
+                    self.value()?;
+                }
+                _ => members.push((key, self.value()?)),
+            }
             self.skip()?;
             match self.bytes.get(self.at)? {
                 b',' => self.at += 1,
@@ -135,8 +158,23 @@ impl Reader<'_> {
                 _ => return None,
             }
         }
+        if let Some(elide) = self.elide.filter(|_| !elided.is_empty())
+            && !members.iter().any(|(key, _)| key == elide.when)
+        {
+            // Read again and built, each after the members read so far (its marks follow theirs); its comments were
+            // collected the first time.
+            let (close, with_comments) = (self.at, std::mem::replace(&mut self.with_comments, false));
+            for from in elided {
+                self.at = from;
+                members.push((elide.member.to_owned(), self.value()?));
+            }
+            (self.at, self.with_comments) = (close, with_comments);
+        }
         self.at += 1;
         self.depth -= 1;
+        if self.eliding {
+            return Some(Value::Null);
+        }
         Some(self.builder.object(start, at, members))
     }
 
@@ -149,7 +187,10 @@ impl Reader<'_> {
             if *self.bytes.get(self.at)? == b']' {
                 break;
             }
-            items.push(self.value()?);
+            let item = self.value()?;
+            if !self.eliding {
+                items.push(item);
+            }
             self.skip()?;
             match self.bytes.get(self.at)? {
                 b',' => self.at += 1,
@@ -159,6 +200,9 @@ impl Reader<'_> {
         }
         self.at += 1;
         self.depth -= 1;
+        if self.eliding {
+            return Some(Value::Null);
+        }
         self.builder.close(start, at);
         Some(Value::Array(items))
     }
@@ -231,7 +275,9 @@ impl Reader<'_> {
         let mut out = String::new();
         loop {
             let run = self.bytes[self.at..].iter().position(|&b| b == b'"' || b == b'\\')?;
-            out.push_str(&self.text[self.at..self.at + run]);
+            if !self.eliding {
+                out.push_str(&self.text[self.at..self.at + run]);
+            }
             self.at += run;
             if self.bytes[self.at] == b'"' {
                 self.at += 1;
@@ -239,7 +285,7 @@ impl Reader<'_> {
             }
             let escaped = *self.bytes.get(self.at + 1)?;
             self.at += 2;
-            out.push(match escaped {
+            let c = match escaped {
                 b'"' => '"',
                 b'\\' => '\\',
                 b'/' => '/',
@@ -257,7 +303,10 @@ impl Reader<'_> {
                     char::from_u32(u32::from_str_radix(hex, 16).ok()?)?
                 }
                 _ => return None,
-            });
+            };
+            if !self.eliding {
+                out.push(c);
+            }
         }
     }
 }
@@ -267,17 +316,69 @@ mod tests {
     use super::*;
 
     fn reads(text: &str) -> bool {
-        read(text, false).is_some()
+        read(text, false, None).is_some()
     }
 
     #[test]
     fn reads_json_with_comments_and_trailing_commas() {
         let (value, tree, comments) =
-            read("// c\n{\"b\": [1, -2.5e3, true, null,], /* x */ \"a\": \"\\u00e9\\n\",}", true).expect("plain JSONC");
+            read("// c\n{\"b\": [1, -2.5e3, true, null,], /* x */ \"a\": \"\\u00e9\\n\",}", true, None)
+                .expect("plain JSONC");
         assert_eq!(value, serde_json::json!({"a": "é\n", "b": [1, -2500.0, true, null]}));
         assert_eq!(tree.position(&value, "/a"), Some(Position { line: 2, column: 46 }));
         assert_eq!(tree.position(&value, "/b/1"), Some(Position { line: 2, column: 11 }));
         assert_eq!(comments.iter().map(|c| c.text.as_str()).collect::<Vec<_>>(), [" c", " x "]);
+    }
+
+    const ELIDE: Elide = Elide { member: "p", when: "r" };
+
+    /// Every node's pointer in `value`, with its position in `tree`.
+    fn positions(value: &Value, tree: &Tree) -> Vec<(String, Option<Position>)> {
+        fn walk(value: &Value, pointer: String, out: &mut Vec<String>) {
+            match value {
+                Value::Object(map) => map.iter().for_each(|(k, v)| walk(v, format!("{pointer}/{k}"), out)),
+                Value::Array(items) => {
+                    items.iter().enumerate().for_each(|(i, v)| walk(v, format!("{pointer}/{i}"), out))
+                }
+                _ => {}
+            }
+            out.push(pointer);
+        }
+        let mut pointers = Vec::new();
+        walk(value, String::new(), &mut pointers);
+        pointers.into_iter().map(|p| (p.clone(), tree.position(value, &p))).collect()
+    }
+
+    #[test]
+    fn an_elided_member_is_checked_but_not_built_when_the_other_is_there() {
+        let text =
+            "{\"a\": 1,\n \"p\": {\"x\": [1, {\"y\": \"\\n\"}], /* in p */ \"z\": null},\n \"r\": [true, {\"p\": 2}]}";
+        let (value, tree, comments) = read(text, true, Some(ELIDE)).expect("plain JSON");
+        assert_eq!(value, serde_json::json!({"a": 1, "r": [true, {"p": 2}]}), "only the root's `p` is left out");
+        let (whole, whole_tree, _) = read(text, true, None).unwrap();
+        let kept: Vec<_> = positions(&whole, &whole_tree).into_iter().filter(|(p, _)| !p.starts_with("/p")).collect();
+        let mut elided = positions(&value, &tree);
+        elided.retain(|(p, _)| !p.is_empty());
+        assert_eq!(elided, kept.into_iter().filter(|(p, _)| !p.is_empty()).collect::<Vec<_>>());
+        assert_eq!(comments.iter().map(|c| c.text.as_str()).collect::<Vec<_>>(), [" in p "]);
+        for broken in ["{\"p\": {\"x\": [1 2]}, \"r\": 1}", "{\"p\": [01], \"r\": 1}", "{\"p\": \"\\x\", \"r\": 1}"] {
+            assert!(read(broken, false, Some(ELIDE)).is_none(), "{broken}: its syntax is still checked");
+        }
+    }
+
+    #[test]
+    fn an_elided_member_is_read_again_when_the_other_is_not_there() {
+        for text in [
+            "{\"p\": {\"x\": [1, {\"y\": \"\\u00e9\"}]}, // c\n \"a\": 1, \"q\": 2}",
+            "{\"b\": 0, \"p\": [1], \"a\": {\"p\": 3}, \"p\": {\"k\": /* c */ \"last wins\"}}",
+            "\n\n  {\"p\": 1}",
+        ] {
+            let (value, tree, comments) = read(text, true, Some(ELIDE)).expect("plain JSON");
+            let (whole, whole_tree, whole_comments) = read(text, true, None).unwrap();
+            assert_eq!(value, whole, "{text}");
+            assert_eq!(positions(&value, &tree), positions(&whole, &whole_tree), "{text}");
+            assert_eq!(comments, whole_comments, "{text}: each comment once");
+        }
     }
 
     #[test]

@@ -1,14 +1,17 @@
 //! Generated plans and ARM templates of any size, for the tests that hold large inputs to linear cost and bounded
 //! memory (`linear_cost.rs`, `peak_heap.rs`).
 
-/// A one-line plan of `n` groups: a RHEL VM (Azure, or AWS every third) and four other resources.
+/// A one-line plan of `n` groups: a RHEL VM (Azure, or AWS every third) and four other resources, each in
+/// `planned_values` and in `resource_changes`, as Terraform writes them.
 pub fn plan(n: usize) -> String {
-    let mut changes = Vec::new();
+    let (mut changes, mut planned) = (Vec::new(), Vec::new());
     for i in 0..n {
-        let change = |ty: &str, name: String, after: String| {
+        let mut change = |ty: &str, name: String, after: String| {
+            let head =
+                format!("\"address\":\"{ty}.{name}\",\"mode\":\"managed\",\"type\":\"{ty}\",\"name\":\"{name}\"");
+            planned.push(format!("{{{head},\"values\":{after}}}"));
             format!(
-                "{{\"address\":\"{ty}.{name}\",\"mode\":\"managed\",\"type\":\"{ty}\",\"name\":\"{name}\",\
-                 \"change\":{{\"actions\":[\"create\"],\"before\":null,\"after\":{after},\"after_unknown\":{{}}}}}}"
+                "{{{head},\"change\":{{\"actions\":[\"create\"],\"before\":null,\"after\":{after},\"after_unknown\":{{}}}}}}"
             )
         };
         if i % 3 == 2 {
@@ -38,7 +41,9 @@ pub fn plan(n: usize) -> String {
         }
     }
     format!(
-        "{{\"format_version\":\"1.2\",\"terraform_version\":\"1.10.5\",\"resource_changes\":[{}]}}",
+        "{{\"format_version\":\"1.2\",\"terraform_version\":\"1.10.5\",\
+         \"planned_values\":{{\"root_module\":{{\"resources\":[{}]}}}},\"resource_changes\":[{}]}}",
+        planned.join(","),
         changes.join(",")
     )
 }

@@ -37,7 +37,7 @@ use self::entry::Entry;
 use self::plan::{Plan, Shape};
 pub use self::wrapper::unwrap_setup_terraform;
 use super::{Extracted, locate};
-use crate::document::Document;
+use crate::document::{Document, Elide};
 use crate::{Error, ErrorKind, Phase};
 
 /// How a resource type becomes a workload: its kind and the function that fills it.
@@ -77,6 +77,11 @@ const NOT_MODELLED: &[&str] = &[
     "google_container_node_pool",
     "azurerm_kubernetes_cluster_node_pool",
 ];
+
+/// What an input's parse leaves out: a plan's `planned_values` when it has `resource_changes`, which
+/// lists the same instances (with their changes) and is the only one read then. Terraform writes
+/// both, so this is about a third of a plan's text that was parsed and held for nothing.
+pub const ELIDE: Elide = Elide { member: "planned_values", when: "resource_changes" };
 
 /// A Terraform (or OpenTofu) plan or state JSON document: `format_version` plus
 /// `resource_changes` or `planned_values`, or a state's `values.root_module`.
