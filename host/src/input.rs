@@ -279,7 +279,7 @@ pub struct LoadedInput {
 
 /// Reads, parses and models one file.
 pub fn load(file: &InputFile, catalog: &Catalog, options: &ReadOptions) -> Result<LoadedInput, Error> {
-    formats::body::start_input();
+    formats::body::start_input(!options.without_bodies);
     if let Some(why) = &file.unread {
         let mut loaded = LoadedInput::empty(&file.display, &file.path);
         loaded.skipped = Some(why.clone());
@@ -408,7 +408,7 @@ pub fn load_documents(
     catalog: &Catalog,
     options: &ReadOptions,
 ) -> Result<LoadedInput, Error> {
-    formats::body::start_input();
+    formats::body::start_input(!options.without_bodies);
     let mut loaded = LoadedInput::empty(path, fs_path);
     let mut read = Vec::new();
     // CloudFormation YAML is read with its short-form tags as long forms (`!Ref` → `Ref`).

@@ -47,6 +47,9 @@ pub(crate) fn check(checker: &Checker, files: &[InputFile], mut errors: Vec<Erro
     let run_scoped: Vec<&(usize, Prefix)> =
         runnable.iter().filter(|(i, _)| crate::run_scope::is_run_scoped(checker, *i)).collect();
     let properties = run_scoped.iter().any(|(i, _)| checker.policies[*i].metadata.reads_properties);
+    // Resource bodies are read only for the policies that read them (decision 155).
+    let bodies = runnable.iter().any(|(i, _)| checker.policies[*i].metadata.reads_properties);
+    let read = crate::formats::ReadOptions { without_bodies: !bodies, ..options.read.clone() };
     let per_input = runnable.len();
     let progress = &options.progress;
     progress.reading(files.len());
@@ -54,7 +57,7 @@ pub(crate) fn check(checker: &Checker, files: &[InputFile], mut errors: Vec<Erro
     let slots = parallel(files, options.jobs, |file| {
         let loaded = crate::guard::run(|| {
             crate::guard::fault::hit("read", &file.display);
-            input::load(file, &checker.catalog.catalog, &options.read)
+            input::load(file, &checker.catalog.catalog, &read)
         })
         .unwrap_or_else(|m| Err(Error::new(Phase::Parse, ErrorKind::Internal(m)).path(&file.display)));
         progress.read_one(loaded.as_ref().map_or(0, |l| l.workloads.len()));

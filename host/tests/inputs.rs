@@ -420,6 +420,65 @@ fn forging_guest(dir: &Path) -> PathBuf {
     path
 }
 
+/// A guest that reports one finding on a member of web1's body (its image's `sku`), declaring
+/// that it reads bodies (`reads_properties`) or not.
+fn body_guest(dir: &Path, reads_properties: bool) -> PathBuf {
+    let reply = serde_json::json!({"status": "ok", "findings": [{
+        "rule": "BODY-SAY",
+        "workload": "Microsoft.Compute/virtualMachines/web1",
+        "field": "properties.properties.storageProfile.imageReference.sku",
+        "message": "m",
+    }]})
+    .to_string();
+    let bytes = |s: &str| s.bytes().map(|b| format!("\\{b:02x}")).collect::<String>();
+    let metadata = serde_json::json!({"id": "body-say", "version": "0.1.0", "abi_version": 1, "description": "d",
+        "reads_properties": reads_properties,
+        "rules": [{"id": "BODY-SAY", "title": "t", "severity": "error", "description": "d"}]})
+    .to_string();
+    let wat = format!(
+        r#"(module
+  (@custom "entitle:metadata" "{metadata}")
+  (memory (export "memory") 1)
+  (func (export "entitle_abi_version") (result i32) (i32.const 1))
+  (func (export "entitle_alloc") (param $len i32) (result i32)
+    (i32.shl (memory.grow (i32.shr_u (i32.add (local.get $len) (i32.const 65535)) (i32.const 16))) (i32.const 16)))
+  (func (export "entitle_dealloc") (param i32 i32))
+  (func (export "entitle_metadata") (result i64) (i64.const 0))
+  (data (i32.const 0) "{{\"status\":\"valid\"}}")
+  (func (export "entitle_validate_settings") (param i32 i32) (result i64) (i64.const 18))
+  (data (i32.const 64) "{reply}")
+  (func (export "entitle_evaluate") (param i32 i32) (result i64)
+    (i64.or (i64.shl (i64.const 64) (i64.const 32)) (i64.const {reply_len}))))
+"#,
+        metadata = bytes(&metadata),
+        reply = bytes(&reply),
+        reply_len = reply.len(),
+    );
+    let path = dir.join(format!("body-{reads_properties}.wat"));
+    std::fs::write(&path, wat).unwrap();
+    path
+}
+
+/// Resource bodies are read only when a policy of the run reads them (decision 155): a
+/// finding on a body member is placed at the member's line then, and at its workload when
+/// no policy could have seen the body.
+#[test]
+fn bodies_are_read_for_the_policies_that_read_them() {
+    let dir = scratch("bodies");
+    std::fs::write(dir.join("vm.json"), arm_vm("web1", "9-lvm-gen2")).unwrap();
+    for (reads, line) in [(true, 12), (false, 5)] {
+        let policy = body_guest(&dir, reads).display().to_string();
+        let args =
+            ["check", "--no-builtin", "--policy", &policy, "--format", "json", "--as-of", "2026-11-25", "vm.json"];
+        let out = entitle(&dir, &args);
+        assert_eq!(out.status.code(), Some(1), "reads_properties {reads}: {}", text(&out));
+        let report = json(&out);
+        let finding = &report["findings"][0];
+        assert_eq!(finding["rule"], "BODY-SAY", "{report}");
+        assert_eq!(finding["location"]["line"], line, "reads_properties {reads}: {finding}");
+    }
+}
+
 #[test]
 fn a_guest_message_fix_and_log_cannot_forge_output_in_any_format() {
     let dir = scratch("guest");

@@ -114,6 +114,7 @@ pub fn read_options(args: &super::ReadArgs) -> anyhow::Result<entitle::ReadOptio
         confine: None,
         allow_unchecked: args.allow_unchecked,
         plan_before: false,
+        without_bodies: false,
     })
 }
 

@@ -24,11 +24,16 @@ pub(crate) const MAX_INPUT_COST: usize = 64 << 20;
 thread_local! {
     /// What is left of [`MAX_INPUT_COST`] for the input this thread is reading.
     static LEFT: std::cell::Cell<usize> = const { std::cell::Cell::new(MAX_INPUT_COST) };
+    /// Whether the input this thread is reading has its bodies recorded ([`start_input`]).
+    static RECORDED: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
 }
 
-/// Starts the budget of a new input (an input is read on one thread).
-pub fn start_input() {
+/// Starts the budget of a new input (an input is read on one thread); `recorded: false` when
+/// no one will read its bodies ([`super::ReadOptions::without_bodies`]): [`record`] then
+/// records nothing.
+pub fn start_input(recorded: bool) {
     LEFT.set(MAX_INPUT_COST);
+    RECORDED.set(recorded);
 }
 
 /// True when a body of this input did not fit: no later one is built or recorded.
@@ -180,6 +185,9 @@ pub fn source(path: &str, pointer: &str) -> Source {
 /// Sets `w.properties` from `body`, with the place of each member (up to [`MAX_LOCATED`],
 /// breadth-first) and the reasons of unknown members (up to [`MAX_UNKNOWN`]).
 pub fn record(w: &mut Workload, body: &Node) {
+    if !RECORDED.get() {
+        return;
+    }
     let cost = cost(body);
     if cost > LEFT.get() {
         return refuse(w, body.at.clone());

@@ -146,6 +146,10 @@ pub struct ReadOptions {
     /// Terraform plans are read from each change's `before` (what runs before apply)
     /// instead of its `after`: the other side of `entitle bom`'s plan delta.
     pub plan_before: bool,
+    /// No policy of the run reads resource bodies (`reads_properties`): workloads are read
+    /// without [`entitle_sdk::Workload::properties`] and the provenance and reasons of its
+    /// members, which are most of a model's memory. Tags are read as always.
+    pub without_bodies: bool,
 }
 
 /// The workloads of a document in `format` (`path` as shown, `fs_path` on disk; a
