@@ -135,7 +135,7 @@ fn azure_fence_role(n: &Node) -> bool {
     if !n.ty.eq_ignore_ascii_case("Microsoft.Authorization/roleDefinitions") && n.ty != "azurerm_role_definition" {
         return false;
     }
-    let actions = n.text.to_ascii_lowercase();
+    let actions = n.text().to_ascii_lowercase();
     actions.contains("/poweroff/action") && actions.contains("/start/action")
 }
 

@@ -30,8 +30,10 @@ pub struct Node<'a> {
     pub name: String,
     /// JSON pointer of the resource in the document.
     pub pointer: String,
-    /// The resource as JSON text (for searching names and actions).
-    pub text: String,
+    /// The resource as JSON text (for searching names and actions), made on first use ([`Node::text`]): an input
+    /// past [`MAX_NODES`] is not linked, and serialising each of its resources (a 50 MB plan's 24,000) only to say so
+    /// was a tenth of its check.
+    text: std::cell::OnceCell<String>,
     /// The resource itself (borrowed from the document: a copy doubled a large input's memory).
     pub value: &'a Value,
     /// Indices of the nodes it names.
@@ -48,8 +50,15 @@ pub fn nodes(format: Format, doc: &Value) -> (Vec<Node<'_>>, Option<String>) {
         Format::GcpDeploymentManager => dm(doc),
         _ => Vec::new(),
     };
-    let text: usize = out.iter().map(|n| n.text.len()).sum();
-    if out.len() > MAX_NODES || out.len().saturating_mul(text) > MAX_WORK {
+    if out.len() > MAX_NODES {
+        let why = format!(
+            "the input has {} resources; fence roles, IAM policies and load balancers are linked to machines in inputs of at most {MAX_NODES} resources and {MAX_WORK} bytes searched",
+            out.len(),
+        );
+        return (out, Some(why));
+    }
+    let text: usize = out.iter().map(|n| n.text().len()).sum();
+    if out.len().saturating_mul(text) > MAX_WORK {
         let why = format!(
             "the input has {} resources ({} bytes); fence roles, IAM policies and load balancers are linked to machines in inputs of at most {MAX_NODES} resources and {MAX_WORK} bytes searched",
             out.len(),
@@ -62,7 +71,14 @@ pub fn nodes(format: Format, doc: &Value) -> (Vec<Node<'_>>, Option<String>) {
 }
 
 fn node<'a>(ty: &str, name: &str, pointer: String, value: &'a Value) -> Node<'a> {
-    Node { ty: ty.to_owned(), name: name.to_owned(), pointer, text: value.to_string(), value, names: Vec::new() }
+    Node { ty: ty.to_owned(), name: name.to_owned(), pointer, text: Default::default(), value, names: Vec::new() }
+}
+
+impl Node<'_> {
+    /// The resource as JSON text.
+    pub fn text(&self) -> &str {
+        self.text.get_or_init(|| self.value.to_string())
+    }
 }
 
 fn arm(doc: &Value) -> Vec<Node<'_>> {
@@ -177,7 +193,7 @@ fn by_handles(nodes: &[Node], handles: &[Vec<String>]) -> Vec<Vec<usize>> {
         .iter()
         .enumerate()
         .map(|(i, n)| {
-            (0..nodes.len()).filter(|&j| j != i && handles[j].iter().any(|h| n.text.contains(h.as_str()))).collect()
+            (0..nodes.len()).filter(|&j| j != i && handles[j].iter().any(|h| n.text().contains(h.as_str()))).collect()
         })
         .collect()
 }
@@ -318,4 +334,33 @@ fn strings(value: &Value) -> impl Iterator<Item = &str> {
         }
         None
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::{MAX_NODES, nodes};
+    use crate::formats::Format;
+
+    /// An input past the node bound is said to be unlinked without serialising a resource; a smaller one is linked
+    /// through each resource's text.
+    #[test]
+    fn resources_are_serialised_only_to_be_searched() {
+        let vms = |n: usize| -> Value {
+            let list: Vec<Value> = (0..n)
+                .map(|i| json!({"type": "Microsoft.Compute/virtualMachines", "name": format!("vm{i}"), "dependsOn": ["vm0"]}))
+                .collect();
+            json!({ "resources": list })
+        };
+        let large = vms(MAX_NODES + 1);
+        let (found, why) = nodes(Format::Arm, &large);
+        assert!(why.is_some_and(|why| why.contains(&format!("{} resources", MAX_NODES + 1))));
+        assert!(found.iter().all(|n| n.text.get().is_none()), "no resource of an unlinked input is serialised");
+        let small = vms(3);
+        let (found, why) = nodes(Format::Arm, &small);
+        assert!(why.is_none());
+        assert!(found.iter().all(|n| n.text.get().is_some()));
+        assert_eq!(found[1].names, [0], "vm1 names vm0");
+    }
 }

@@ -216,7 +216,7 @@ fn sap_of(w: &mut Workload, node: Option<&graph::Node>, place: &dyn Fn(Source) -
     }
     let mut names = vec![w.resource.clone(), w.id.clone()];
     if let Some(n) = node {
-        names.extend(referenced_names(&n.text));
+        names.extend(referenced_names(n.text()));
         names.extend(tags(n.value));
     }
     if let Some((kind, word)) = names.iter().find_map(|n| sap::named(n)) {
