@@ -76,7 +76,7 @@ fn a_large_plan_or_arm_template_peaks_at_a_few_times_its_size() {
         path
     };
     for (kind, file, bound) in
-        [("plan", write("plan.json", plan(2700)), 19.0), ("ARM template", write("arm.json", arm(6000)), 43.5)]
+        [("plan", write("plan.json", plan(2700)), 15.0), ("ARM template", write("arm.json", arm(6000)), 34.0)]
     {
         let size = std::fs::metadata(&file).unwrap().len() as f64;
         assert!(size > 3.5e6, "{kind}: {size} bytes");
