@@ -366,6 +366,24 @@ mod tests {
         }
     }
 
+    /// Hostile: an elided member is still held to the nesting bound (left to jsonc-parser, which refuses it with its
+    /// message), and a root that repeats it a thousand times without the other member reads each repetition again
+    /// (once) and keeps the last, placed where it is written.
+    #[test]
+    fn an_elided_member_keeps_the_depth_bound_and_its_last_repetition_wins() {
+        let deep = |levels: usize| format!("{{\"p\": {}{}, \"r\": 1}}", "[".repeat(levels), "]".repeat(levels));
+        assert!(read(&deep(MAX_DEPTH + 1), false, Some(ELIDE)).is_none(), "past the bound while elided");
+        assert!(read(&deep(MAX_DEPTH - 1), false, Some(ELIDE)).is_some());
+        let repeated = format!("{{{}\"q\": 0}}", "\"p\": [1, [2]], ".repeat(1000));
+        let (value, tree, _) = read(&repeated, false, Some(ELIDE)).expect("plain JSON");
+        assert_eq!(value, serde_json::json!({"p": [1, [2]], "q": 0}), "the last of the repeated members wins");
+        assert_eq!(
+            tree.position(&value, "/p/1/0").map(|p| p.column),
+            Some(2 + 15 * 999 + 10),
+            "placed in the last repetition"
+        );
+    }
+
     #[test]
     fn an_elided_member_is_read_again_when_the_other_is_not_there() {
         for text in [
