@@ -33,7 +33,11 @@ pub fn parse_json_eliding(text: &str, elide: Elide) -> Result<(Document, Vec<Com
     parse(text, true, Some(elide))
 }
 
-fn parse(text: &str, with_comments: bool, elide: Option<Elide>) -> Result<(Document, Vec<Comment>), SyntaxError> {
+pub(super) fn parse(
+    text: &str,
+    with_comments: bool,
+    elide: Option<Elide>,
+) -> Result<(Document, Vec<Comment>), SyntaxError> {
     super::count_parse();
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     if let Some((value, tree, comments)) = reader::read(text, with_comments, elide) {

@@ -171,17 +171,18 @@ pub fn parse_text(text: &str) -> Result<Vec<Document>, SyntaxError> {
 /// parse; a YAML text's from a scan of the parser's events that builds no documents. Comments that cannot be read
 /// (the text parsed, but its comment scan failed) are none, as a waiver in them could not be read either.
 pub fn parse_text_with_comments(text: &str) -> Result<(Vec<Document>, Vec<Comment>), SyntaxError> {
-    match sniff(text) {
-        Syntax::Json => parse_json_with_comments(text).map(|(doc, found)| (vec![doc], found)),
-        Syntax::Yaml => Ok((parse_yaml(text)?, comments(text).unwrap_or_default())),
-    }
+    text_with_comments(text, None)
 }
 
 /// [`parse_text_with_comments`], a JSON text read with [`parse_json_eliding`].
 pub fn parse_text_eliding(text: &str, elide: Elide) -> Result<(Vec<Document>, Vec<Comment>), SyntaxError> {
+    text_with_comments(text, Some(elide))
+}
+
+fn text_with_comments(text: &str, elide: Option<Elide>) -> Result<(Vec<Document>, Vec<Comment>), SyntaxError> {
     match sniff(text) {
-        Syntax::Json => parse_json_eliding(text, elide).map(|(doc, found)| (vec![doc], found)),
-        Syntax::Yaml => parse_text_with_comments(text),
+        Syntax::Json => json::parse(text, true, elide).map(|(doc, found)| (vec![doc], found)),
+        Syntax::Yaml => Ok((parse_yaml(text)?, comments(text).unwrap_or_default())),
     }
 }
 
