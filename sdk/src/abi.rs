@@ -13,10 +13,15 @@ use serde::Serialize;
 use crate::{Evaluation, EvaluationReply, Finding, SettingsReply};
 
 /// Allocates `len` bytes for the host to write into; returns the guest address.
+///
+/// The bytes are not zeroed first: the host overwrites all of them before it calls an export
+/// that reads them (`write_parts` writes exactly `len`), and a buffer freed unread is never read.
+/// Zeroing a request only to overwrite it was a pass over every byte of it.
 pub fn alloc(len: i32) -> i32 {
     install_panic_logger();
     let len = usize::try_from(len).unwrap_or(0);
-    let buffer: Box<[u8]> = vec![0u8; len].into_boxed_slice();
+    let buffer: Box<[std::mem::MaybeUninit<u8>]> = Box::new_uninit_slice(len);
+    // `[MaybeUninit<u8>]` has the layout of `[u8]`, so `take` rebuilds and frees it as one.
     Box::into_raw(buffer).cast::<u8>() as usize as i32
 }
 
@@ -36,7 +41,8 @@ unsafe fn take(ptr: i32, len: i32) -> Box<[u8]> {
     let len = usize::try_from(len).unwrap_or(0);
     let slice = std::ptr::slice_from_raw_parts_mut(ptr as usize as *mut u8, len);
     // SAFETY: the caller promises the slice was produced by `Box::into_raw` on a
-    // `Box<[u8]>` of exactly this length and is not used again.
+    // `Box<[u8]>` (a reply) or a `Box<[MaybeUninit<u8>]>` (`alloc`, same layout) of exactly
+    // this length, not used again; an `alloc` buffer is read only after the host wrote it whole.
     unsafe { Box::from_raw(slice) }
 }
 

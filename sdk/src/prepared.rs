@@ -43,7 +43,10 @@ fn default_warn_within() -> u32 {
 /// The evaluation in `bytes`, and whether its catalog is the prepared one (then it
 /// goes back with [`restore`] after the evaluation).
 pub(crate) fn request(bytes: &[u8]) -> Result<(Evaluation, bool), String> {
-    let request: Request = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+    // One UTF-8 check of the whole request, then a `str` reader: `from_slice` checks each string on its own, a
+    // tenth of the decode on a typical request.
+    let text = std::str::from_utf8(bytes).map_err(|e| format!("the request is not UTF-8: {e}"))?;
+    let request: Request = serde_json::from_str(text).map_err(|e| e.to_string())?;
     let (catalog, prepared) = match request.catalog {
         Some(catalog) => (catalog, false),
         None => match PREPARED.lock().unwrap_or_else(|e| e.into_inner()).take() {
