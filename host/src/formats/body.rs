@@ -36,6 +36,12 @@ pub fn start_input(recorded: bool) {
     RECORDED.set(recorded);
 }
 
+/// True when this input's bodies are recorded ([`start_input`]); a front-end that builds a body
+/// only to record it can build just what else it reads from it (its tags) when not.
+pub fn recorded() -> bool {
+    RECORDED.get()
+}
+
 /// True when a body of this input did not fit: no later one is built or recorded.
 pub fn spent() -> bool {
     LEFT.get() == 0

@@ -7,12 +7,17 @@ use crate::classify::test_support::catalog;
 
 /// The workloads of `text`, written to a scratch file named `name` and read as `entitle check` reads it.
 fn load(name: &str, text: &str) -> Vec<Workload> {
+    load_with(name, text, &Default::default())
+}
+
+/// As [`load`], with these read options.
+fn load_with(name: &str, text: &str, options: &crate::formats::ReadOptions) -> Vec<Workload> {
     let dir = std::env::temp_dir().join(format!("entitle-body-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(name);
     std::fs::write(&path, text).unwrap();
     let file = crate::input::InputFile::named(name.to_owned(), path);
-    let loaded = crate::input::load(&file, catalog(), &Default::default()).expect("reads");
+    let loaded = crate::input::load(&file, catalog(), options).expect("reads");
     assert!(loaded.errors.is_empty(), "{:?}", loaded.errors.iter().map(|e| e.to_string()).collect::<Vec<_>>());
     std::fs::remove_dir_all(&dir).ok();
     loaded.workloads
@@ -283,4 +288,46 @@ fn terraform_plan_tags_all_not_known_leaves_absent_tags_unknown() {
     let ws = load("plan-unknown.json", text);
     assert_eq!(ws[0].tag("cost-center"), Tag::Present("cc-1"));
     assert!(unknown_why(&ws[0], "team").contains("default_tags"), "{}", unknown_why(&ws[0], "team"));
+}
+
+#[test]
+fn terraform_plan_tags_are_the_same_when_bodies_are_not_recorded() {
+    let text = r#"{"format_version": "1.2", "resource_changes": [
+  {"address": "aws_instance.web", "mode": "managed", "type": "aws_instance", "name": "web",
+   "change": {"actions": ["create"],
+     "after": {"ami": "ami-0abc", "user_data": "x", "tags": {"cost-center": "cc-1", "owner": null, "key": "k"},
+       "tags_all": {"cost-center": "cc-1", "owner": null, "key": "k", "env": "prod"}},
+     "after_unknown": {"id": true, "tags": {"owner": true}, "tags_all": {"owner": true}},
+     "after_sensitive": {"user_data": true, "tags": {"key": true}, "tags_all": {"key": true}}}},
+  {"address": "aws_instance.db", "mode": "managed", "type": "aws_instance", "name": "db",
+   "change": {"actions": ["create"], "after": {"ami": "ami-0abc", "tags": {"cost-center": "cc-1"}},
+     "after_unknown": {"tags_all": true}}},
+  {"address": "google_compute_instance.vm", "mode": "managed", "type": "google_compute_instance", "name": "vm",
+   "change": {"actions": ["create"], "after": {"machine_type": "n2-standard-2", "labels": {"team": "sap"},
+     "tags": ["not-a-label"]}, "after_unknown": {"labels": {"owner": true}}}}
+]}"#;
+    let tagged = |ws: &[Workload]| -> Vec<String> {
+        ws.iter()
+            .map(|w| {
+                let places: Vec<_> = w.provenance.iter().filter(|(k, _)| k.starts_with("tags")).collect();
+                let unknown: Vec<_> = w.unknown.iter().filter(|(k, _)| k.starts_with("tags")).collect();
+                format!("{} {:?} {places:?} {unknown:?}", w.id, w.tags)
+            })
+            .collect()
+    };
+    let recorded = load("plan-tags.json", text);
+    let options = crate::formats::ReadOptions { without_bodies: true, ..Default::default() };
+    let unrecorded = load_with("plan-tags.json", text, &options);
+    assert!(recorded.iter().all(|w| !w.properties.is_null()) && unrecorded.iter().all(|w| w.properties.is_null()));
+    assert_eq!(tagged(&recorded), tagged(&unrecorded));
+    assert!(
+        tagged(&recorded).iter().all(|t| t.contains("Some(")),
+        "every workload has a known tag: {:?}",
+        tagged(&recorded)
+    );
+    assert!(
+        recorded[0].tags.contains_key("env") && recorded[1].unknown.contains_key("tags"),
+        "{:?}",
+        tagged(&recorded)
+    );
 }
