@@ -151,23 +151,14 @@ impl Checker {
         Prefix::new(&self.runtime, policy, settings, &self.catalog)
     }
 
-    /// [`Checker::evaluate`] behind the panic boundary: a panic is an internal error
-    /// of this input, and the other inputs are still evaluated.
+    /// [`Checker::evaluate_batch`] of one input.
     pub(crate) fn evaluate_guarded(
         &self,
         loaded: &LoadedInput,
         runnable: &[(usize, Prefix)],
         options: &CheckOptions,
     ) -> InputOutcome {
-        crate::guard::run(|| {
-            crate::guard::fault::hit("evaluate", &loaded.path);
-            self.evaluate(loaded, runnable, options)
-        })
-        .unwrap_or_else(|m| InputOutcome {
-            findings: Vec::new(),
-            errors: vec![Error::new(Phase::Evaluate, ErrorKind::Internal(m)).path(&loaded.path)],
-            logs: Vec::new(),
-        })
+        self.evaluate_batch(&[loaded], runnable, options).pop().expect("one outcome per input")
     }
 
     /// The run-scoped policies behind the panic boundary; `unpack(n)` gives input `n` with
@@ -185,51 +176,107 @@ impl Checker {
         )
     }
 
-    /// Runs every runnable policy on one input: the input is serialised once and
-    /// joined to each policy's prepared prefix (settings and catalog tables). Each
-    /// alternative deployment is evaluated as a workload of its own and mapped back.
-    fn evaluate(&self, loaded: &LoadedInput, runnable: &[(usize, Prefix)], options: &CheckOptions) -> InputOutcome {
-        let mut outcome = InputOutcome { findings: Vec::new(), errors: Vec::new(), logs: Vec::new() };
-        if loaded.workloads.is_empty() {
-            return outcome;
-        }
-        let view = GuestView::new(loaded);
-        let serialise = |deployment: &Deployment| {
-            let shared = Shared {
-                as_of: options.as_of,
-                warn_within_days: options.warn_within_days,
-                context: &options.context,
-                deployment,
-            };
-            serde_json::to_vec(&shared).expect("the model serialises")
+    /// Runs every runnable policy that is not run-scoped on each input of a batch. An input is serialised once and
+    /// joined to each policy's prepared prefix (settings and catalog tables); each alternative deployment is evaluated
+    /// as a workload of its own and mapped back. Policy by policy: each runs on every input of the batch before the
+    /// next one starts, so its compiled code is still in the caches for the next input (decision 159); an input's
+    /// findings and logs still come in policy order. Each input is behind the panic boundary: a panic is an internal
+    /// error of that input (what its evaluation had found is dropped), and the batch's other inputs go on.
+    pub(crate) fn evaluate_batch(
+        &self,
+        inputs: &[&LoadedInput],
+        runnable: &[(usize, Prefix)],
+        options: &CheckOptions,
+    ) -> Vec<InputOutcome> {
+        let failed = |loaded: &LoadedInput, m: String| InputOutcome {
+            findings: Vec::new(),
+            errors: vec![Error::new(Phase::Evaluate, ErrorKind::Internal(m)).path(&loaded.path)],
+            logs: Vec::new(),
         };
-        let shared = serialise(&view.deployment);
-        // Properties are sent only to the policies that read them, serialised once.
-        let mut with_properties: Option<Vec<u8>> = None;
+        let mut outcomes: Vec<InputOutcome> = inputs.iter().map(|_| InputOutcome::default()).collect();
+        // What each input sends; `None` when it has nothing to evaluate or its evaluation panicked.
+        let mut sent: Vec<Option<Sent>> = Vec::with_capacity(inputs.len());
+        for (loaded, outcome) in inputs.iter().zip(&mut outcomes) {
+            let view = crate::guard::run(|| {
+                crate::guard::fault::hit("evaluate", &loaded.path);
+                (!loaded.workloads.is_empty()).then(|| Sent::new(loaded, options))
+            });
+            sent.push(view.unwrap_or_else(|m| {
+                *outcome = failed(loaded, m);
+                None
+            }));
+        }
         for (index, prefix) in runnable.iter().filter(|(i, _)| !crate::run_scope::is_run_scoped(self, *i)) {
-            let policy = &self.policies[*index];
-            let shared = match policy.metadata.reads_properties {
-                true => with_properties.get_or_insert_with(|| serialise(&view.with_properties(loaded))),
-                false => &shared,
-            };
-            let mut request = Vec::with_capacity(prefix.bytes.len() + shared.len());
-            request.extend_from_slice(&prefix.bytes);
-            request.extend_from_slice(&shared[1..]);
-            match policy.evaluate_prepared(&self.runtime, prefix.prepared.as_ref(), &request, &loaded.path) {
-                Ok(evaluated) => {
-                    let logs = evaluated.logs;
-                    crate::guest_log::collect(policy.id(), &loaded.path, logs, options.verbosity, &mut outcome.logs);
-                    match crate::place::place(policy, loaded, &view, evaluated.findings, options.context_file.as_ref())
-                    {
-                        Ok(found) => outcome.findings.extend(crate::choice_findings::fold_repeats(found)),
-                        Err(e) => outcome.errors.push(e),
-                    }
+            for ((loaded, outcome), sent) in inputs.iter().zip(&mut outcomes).zip(&mut sent) {
+                let Some(s) = sent.as_mut() else { continue };
+                if let Err(m) = crate::guard::run(|| self.evaluate_one(*index, prefix, loaded, s, options, outcome)) {
+                    (*outcome, *sent) = (failed(loaded, m), None);
                 }
-                Err(e) => outcome.errors.push(e),
             }
         }
-        outcome
+        outcomes
     }
+
+    /// Policy `index` on one input, its findings placed and its logs collected into `outcome`.
+    fn evaluate_one(
+        &self,
+        index: usize,
+        prefix: &Prefix,
+        loaded: &LoadedInput,
+        sent: &mut Sent,
+        options: &CheckOptions,
+        outcome: &mut InputOutcome,
+    ) {
+        crate::guard::fault::hit("evaluate-one", &loaded.path);
+        let policy = &self.policies[index];
+        // Properties are sent only to the policies that read them, serialised once.
+        let shared = match policy.metadata.reads_properties {
+            true => sent.with_properties.get_or_insert_with(|| serialise(&sent.view.with_properties(loaded), options)),
+            false => &sent.shared,
+        };
+        let mut request = Vec::with_capacity(prefix.bytes.len() + shared.len());
+        request.extend_from_slice(&prefix.bytes);
+        request.extend_from_slice(&shared[1..]);
+        match policy.evaluate_prepared(&self.runtime, prefix.prepared.as_ref(), &request, &loaded.path) {
+            Ok(evaluated) => {
+                let logs = evaluated.logs;
+                crate::guest_log::collect(policy.id(), &loaded.path, logs, options.verbosity, &mut outcome.logs);
+                match crate::place::place(policy, loaded, &sent.view, evaluated.findings, options.context_file.as_ref())
+                {
+                    Ok(found) => outcome.findings.extend(crate::choice_findings::fold_repeats(found)),
+                    Err(e) => outcome.errors.push(e),
+                }
+            }
+            Err(e) => outcome.errors.push(e),
+        }
+    }
+}
+
+/// What one input sends its policies: its guest view and the shared part of each request (serialised once), and
+/// the same with properties for the policies that read them (made on first use).
+struct Sent {
+    view: GuestView,
+    shared: Vec<u8>,
+    with_properties: Option<Vec<u8>>,
+}
+
+impl Sent {
+    fn new(loaded: &LoadedInput, options: &CheckOptions) -> Sent {
+        let view = GuestView::new(loaded);
+        let shared = serialise(&view.deployment, options);
+        Sent { view, shared, with_properties: None }
+    }
+}
+
+/// The part of a request every policy of the input gets: the run's date, context and the deployment.
+fn serialise(deployment: &Deployment, options: &CheckOptions) -> Vec<u8> {
+    let shared = Shared {
+        as_of: options.as_of,
+        warn_within_days: options.warn_within_days,
+        context: &options.context,
+        deployment,
+    };
+    serde_json::to_vec(&shared).expect("the model serialises")
 }
 
 /// What guests see of an input: workloads without provenance (the host's business) or

@@ -35,11 +35,10 @@ const ONE_FINDING: &str = r#"(module
   (func (export "entitle_evaluate") (param i32 i32) (result i64)
     (i64.or (i64.shl (i64.const 32) (i64.const 32)) (i64.const 122))))"#;
 
-#[test]
-fn a_panic_in_one_input_is_that_inputs_internal_error() {
-    let dir = std::env::temp_dir().join(format!("entitle-guard-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let files: Vec<InputFile> = ["a-fine.json", "b-read-boom.json", "c-eval-boom.json"]
+/// `names` written as copies of [`ARM`] in a fresh directory, as explicit inputs.
+fn inputs(dir: &std::path::Path, names: &[&str]) -> Vec<InputFile> {
+    std::fs::create_dir_all(dir).unwrap();
+    names
         .iter()
         .map(|name| {
             let path: PathBuf = dir.join(name);
@@ -54,15 +53,25 @@ fn a_panic_in_one_input_is_that_inputs_internal_error() {
                 unread: None,
             }
         })
-        .collect();
+        .collect()
+}
+
+/// A checker of the one-finding policy, without a cache.
+fn checker() -> Checker {
+    let runtime = Runtime::new(RuntimeOptions { cache: CacheMode::Disabled, ..RuntimeOptions::default() }).unwrap();
+    let policy = Policy::load(&runtime, "one-finding.wat", ONE_FINDING.as_bytes()).expect("the test policy loads");
+    Checker { runtime, policies: vec![policy], catalog: LoadedCatalog::builtin() }
+}
+
+#[test]
+fn a_panic_in_one_input_is_that_inputs_internal_error() {
+    let dir = std::env::temp_dir().join(format!("entitle-guard-{}", std::process::id()));
+    let files = inputs(&dir, &["a-fine.json", "b-read-boom.json", "c-eval-boom.json"]);
     fault::inject("read", "b-read-boom");
     fault::inject("evaluate", "c-eval-boom");
 
-    let runtime = Runtime::new(RuntimeOptions { cache: CacheMode::Disabled, ..RuntimeOptions::default() }).unwrap();
-    let policy = Policy::load(&runtime, "one-finding.wat", ONE_FINDING.as_bytes()).expect("the test policy loads");
-    let checker = Checker { runtime, policies: vec![policy], catalog: LoadedCatalog::builtin() };
     let options = CheckOptions { jobs: 2, ..CheckOptions::new("2026-11-25".parse().unwrap()) };
-    let report = checker.check(&files, Vec::new(), &options);
+    let report = checker().check(&files, Vec::new(), &options);
     let _ = std::fs::remove_dir_all(&dir);
 
     let found: Vec<&str> = report.findings.iter().map(|f| f.location.path.as_str()).collect();
@@ -79,4 +88,27 @@ fn a_panic_in_one_input_is_that_inputs_internal_error() {
     assert_eq!(report.exit_code(FailOn::Never), 2, "an internal error is exit 2, never a pass");
     let json: serde_json::Value = serde_json::from_str(&report.to_json()).expect("the report is still valid JSON");
     assert_eq!(json["summary"]["errors"], 2);
+}
+
+/// One worker evaluates its inputs as one batch, policy by policy: a panic while one input of the batch is prepared or
+/// evaluated is that input's internal error, and the inputs before and after it in the batch keep their findings.
+#[test]
+fn a_panic_in_a_batch_is_only_that_inputs_error() {
+    let dir = std::env::temp_dir().join(format!("entitle-guard-batch-{}", std::process::id()));
+    let names = ["a-fine.json", "b-fine.json", "c-batch-prepare-boom.json", "d-batch-policy-boom.json", "e-fine.json"];
+    let files = inputs(&dir, &names);
+    fault::inject("evaluate", "c-batch-prepare-boom");
+    fault::inject("evaluate-one", "d-batch-policy-boom");
+    let options = CheckOptions { jobs: 1, ..CheckOptions::new("2026-11-25".parse().unwrap()) };
+    let report = checker().check(&files, Vec::new(), &options);
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let found: Vec<&str> = report.findings.iter().map(|f| f.location.path.as_str()).collect();
+    let display = |i: usize| files[i].display.as_str();
+    assert_eq!(found, [display(0), display(1), display(4)]);
+    let errors: Vec<(Option<&str>, Phase)> = report.errors.iter().map(|e| (e.path.as_deref(), e.phase)).collect();
+    assert_eq!(errors, [(Some(display(2)), Phase::Evaluate), (Some(display(3)), Phase::Evaluate)]);
+    for (error, stage) in report.errors.iter().zip(["evaluate", "evaluate-one"]) {
+        assert!(error.message.contains(&format!("injected fault in {stage} ")), "{}", error.message);
+    }
 }

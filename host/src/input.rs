@@ -1,6 +1,6 @@
 //! Finding input files (walked in sorted order) and reading one into workloads.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use entitle_sdk::{Catalog, Workload};
@@ -92,7 +92,9 @@ fn walk(dir: &Path, files: &mut Vec<InputFile>, errors: &mut Vec<Error>) {
         }
     };
     let walked_from = dir.display().to_string();
-    let mut walker = Walker { root, walked_from, files, canonical: BTreeMap::new(), links: Vec::new() };
+    // A module directory is listed once, also when an earlier walk listed it.
+    let modules = files.iter().map(|f| f.path.clone()).collect();
+    let mut walker = Walker { root, walked_from, files, walked: Vec::new(), modules, links: Vec::new() };
     // Symbolic links are not followed by the walk itself (no loops, nothing outside):
     // each is resolved below and checked only when it stays inside the tree.
     // A policy crate (`policy.json` beside `Cargo.toml`) is a policy's source, like a hidden
@@ -133,8 +135,11 @@ struct Walker<'a> {
     root: Root,
     walked_from: String,
     files: &'a mut Vec<InputFile>,
-    /// Resolved path → index in `files`, of the regular files walked.
-    canonical: BTreeMap<PathBuf, usize>,
+    /// Indices in `files` of the regular files walked (resolved only when a link may name one: a `realpath` per
+    /// file was most of walking 10,000 files).
+    walked: Vec<usize>,
+    /// The paths listed before the walk, and the Terraform module directories it listed.
+    modules: HashSet<PathBuf>,
     /// Indices in `files` of links that were followed, with their resolved paths.
     links: Vec<(usize, PathBuf)>,
 }
@@ -156,7 +161,7 @@ impl Walker<'_> {
     /// entitle reads; a directory of `.tf` files is one module input.
     fn file(&mut self, path: PathBuf, linked: bool) {
         if let Some(dir) = terraform_module(&path) {
-            if !self.files.iter().any(|f| f.path == dir) {
+            if self.modules.insert(dir.clone()) {
                 self.files.push(self.input(dir));
             }
             return;
@@ -173,13 +178,12 @@ impl Walker<'_> {
                 return;
             }
         }
-        let resolved = path.canonicalize().unwrap_or_else(|_| path.clone());
+        let resolved = linked.then(|| path.canonicalize().unwrap_or_else(|_| path.clone()));
         self.files.push(self.input(path));
         let index = self.files.len() - 1;
-        if linked {
-            self.links.push((index, resolved));
-        } else {
-            self.canonical.insert(resolved, index);
+        match resolved {
+            Some(resolved) => self.links.push((index, resolved)),
+            None => self.walked.push(index),
         }
     }
 
@@ -222,8 +226,16 @@ impl Walker<'_> {
     /// A link to a file that the walk also met under its own name is listed, not
     /// checked twice.
     fn finish(self) {
+        if self.links.is_empty() {
+            return;
+        }
+        let canonical: HashMap<PathBuf, usize> = self
+            .walked
+            .iter()
+            .map(|&i| (self.files[i].path.canonicalize().unwrap_or_else(|_| self.files[i].path.clone()), i))
+            .collect();
         for (index, target) in self.links {
-            if let Some(&other) = self.canonical.get(&target) {
+            if let Some(&other) = canonical.get(&target) {
                 let why = format!("a symbolic link to {}, which is checked under that name", self.files[other].display);
                 self.files[index].unread = Some(why);
             }

@@ -1,6 +1,7 @@
-//! The run pipeline of [`Checker::check`], streaming: each worker reads and models an
-//! input and at once runs its policies on it, keeping only what the report and the end of
-//! the run need ([`Kept`]), so memory follows findings rather than the corpus. Two steps
+//! The run pipeline of [`Checker::check`], streaming: each worker reads and models inputs
+//! and runs their policies on them in small batches as it goes (policy by policy, so a
+//! policy's code is still warm for the next input), keeping only what the report and the
+//! end of the run need ([`Kept`]), so memory follows findings rather than the corpus. Two steps
 //! look across inputs and are kept right as follows. A file another input reads (a linked
 //! template, a parameters file) is only known once every input is read: it is evaluated
 //! like any other, and when it turns out to be included its outcome is dropped, as if it
@@ -10,7 +11,8 @@
 //! evaluated before every input is read, so an included file never logs.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use crate::check::{CheckOptions, Checker, parallel};
 use crate::input::{self, InputFile, LoadedInput};
@@ -54,19 +56,17 @@ pub(crate) fn check(checker: &Checker, files: &[InputFile], mut errors: Vec<Erro
     let progress = &options.progress;
     progress.reading(files.len());
     let stream = options.verbosity == 0;
-    let slots = parallel(files, options.jobs, |file| {
+    let read_one = |file: &InputFile| -> Result<LoadedInput, Error> {
         let loaded = crate::guard::run(|| {
             crate::guard::fault::hit("read", &file.display);
             input::load(file, &checker.catalog.catalog, &read)
         })
         .unwrap_or_else(|m| Err(Error::new(Phase::Parse, ErrorKind::Internal(m)).path(&file.display)));
         progress.read_one(loaded.as_ref().map_or(0, |l| l.workloads.len()));
-        let loaded = loaded?;
-        if !stream || held(&loaded) {
-            return Ok(Slot::Held(Box::new(loaded)));
-        }
-        Ok(Slot::Done(Box::new(evaluate(checker, loaded, &runnable, options, properties, per_input))))
-    });
+        loaded
+    };
+    let run = |inputs: Vec<LoadedInput>| evaluate(checker, inputs, &runnable, options, properties, per_input);
+    let slots = batched(files, options.jobs, read_one, |loaded| stream && !held(loaded), run);
     let mut slots: Vec<Slot> = slots.into_iter().filter_map(|r| r.map_err(|e| errors.push(e)).ok()).collect();
     mark_included(&mut slots);
     // The held inputs, in input order, resolved together and then evaluated.
@@ -83,12 +83,18 @@ pub(crate) fn check(checker: &Checker, files: &[InputFile], mut errors: Vec<Erro
         errors
             .push(Error::new(Phase::Model, ErrorKind::Internal(format!("resolving image streams across inputs: {m}"))));
     }
-    let held: Vec<std::sync::Mutex<Option<LoadedInput>>> =
-        held.into_iter().map(|l| std::sync::Mutex::new(Some(l))).collect();
-    let evaluated = parallel(&held, options.jobs, |cell| {
-        let input = cell.lock().expect("one worker per input").take().expect("taken once");
-        evaluate(checker, input, &runnable, options, properties, per_input)
+    let chunks: Vec<Mutex<Vec<LoadedInput>>> = {
+        let mut held = held.into_iter();
+        let size = held.len().div_ceil(options.jobs.max(1) * 4).clamp(1, MAX_BATCH);
+        std::iter::from_fn(|| Some(held.by_ref().take(size).collect::<Vec<_>>()).filter(|c| !c.is_empty()))
+            .map(Mutex::new)
+            .collect()
+    };
+    let evaluated = parallel(&chunks, options.jobs, |cell| {
+        let inputs = std::mem::take(&mut *cell.lock().expect("one worker per chunk"));
+        evaluate(checker, inputs, &runnable, options, properties, per_input)
     });
+    let evaluated = evaluated.into_iter().flatten();
     for (n, kept) in at.into_iter().zip(evaluated) {
         slots[n] = Slot::Done(Box::new(kept));
     }
@@ -110,20 +116,89 @@ fn held(input: &LoadedInput) -> bool {
         || !input.k8s.tags.is_empty()
 }
 
-/// Runs the input's own policies and keeps what the rest of the run needs.
+/// Runs the inputs' own policies, as one batch, and keeps what the rest of the run needs.
 fn evaluate(
     checker: &Checker,
-    input: LoadedInput,
+    inputs: Vec<LoadedInput>,
     runnable: &[(usize, Prefix)],
     options: &CheckOptions,
     properties: bool,
     per_input: usize,
-) -> Kept {
-    let evaluations = if input.workloads.is_empty() { 0 } else { per_input };
+) -> Vec<Kept> {
+    let evaluations: usize = inputs.iter().map(|i| if i.workloads.is_empty() { 0 } else { per_input }).sum();
     options.progress.evaluating(evaluations);
-    let outcome = checker.evaluate_guarded(&input, runnable, options);
+    let outcomes = checker.evaluate_batch(&inputs.iter().collect::<Vec<_>>(), runnable, options);
     options.progress.evaluated(evaluations);
-    Kept::new(input, outcome, properties)
+    inputs.into_iter().zip(outcomes).map(|(input, outcome)| Kept::new(input, outcome, properties)).collect()
+}
+
+/// Inputs evaluated together at most (decision 159): a policy runs on each of them in turn while its code is warm.
+const MAX_BATCH: usize = 16;
+
+/// Text of the inputs a worker holds for its next batch, at most: a batch ends early past it, so large inputs are
+/// not held for one another.
+const MAX_BATCH_BYTES: usize = 1 << 20;
+
+/// Reads `files` on `jobs` workers, each taking the next file when it is free, and evaluates the ones `streamed`
+/// accepts in batches of up to [`MAX_BATCH`] inputs (or [`MAX_BATCH_BYTES`] of their text) as each worker reads them;
+/// the others are held. In the files' order.
+fn batched(
+    files: &[InputFile],
+    jobs: usize,
+    read: impl Fn(&InputFile) -> Result<LoadedInput, Error> + Sync,
+    streamed: impl Fn(&LoadedInput) -> bool + Sync,
+    evaluate: impl Fn(Vec<LoadedInput>) -> Vec<Kept> + Sync,
+) -> Vec<Result<Slot, Error>> {
+    let next = AtomicUsize::new(0);
+    let results = Mutex::new(Vec::with_capacity(files.len()));
+    let work = || {
+        let mut done = Vec::new();
+        let (mut batch, mut at, mut bytes) = (Vec::new(), Vec::new(), 0);
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(file) = files.get(i) else { break };
+            match read(file) {
+                Ok(loaded) if streamed(&loaded) => {
+                    bytes += loaded.sources.iter().map(|s| s.text().len()).sum::<usize>();
+                    batch.push(loaded);
+                    at.push(i);
+                    if batch.len() >= MAX_BATCH || bytes >= MAX_BATCH_BYTES {
+                        flush(&evaluate, &mut batch, &mut at, &mut done);
+                        bytes = 0;
+                    }
+                }
+                Ok(loaded) => done.push((i, Ok(Slot::Held(Box::new(loaded))))),
+                Err(e) => done.push((i, Err(e))),
+            }
+        }
+        flush(&evaluate, &mut batch, &mut at, &mut done);
+        results.lock().expect("no worker panics while holding the lock").append(&mut done);
+    };
+    match jobs.max(1).min(files.len()) {
+        0 | 1 => work(),
+        workers => std::thread::scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(work);
+            }
+        }),
+    }
+    let mut results = results.into_inner().expect("workers finished");
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Evaluates a worker's batch and records its inputs (`at`: their places in the run) as done.
+fn flush(
+    evaluate: &impl Fn(Vec<LoadedInput>) -> Vec<Kept>,
+    batch: &mut Vec<LoadedInput>,
+    at: &mut Vec<usize>,
+    done: &mut Vec<(usize, Result<Slot, Error>)>,
+) {
+    if batch.is_empty() {
+        return;
+    }
+    let kept = evaluate(std::mem::take(batch));
+    done.extend(at.drain(..).zip(kept).map(|(i, k)| (i, Ok(Slot::Done(Box::new(k))))));
 }
 
 /// A file that another input reads (a linked template, a parameters file) is modelled
