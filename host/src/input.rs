@@ -352,7 +352,7 @@ pub fn load(file: &InputFile, catalog: &Catalog, options: &ReadOptions) -> Resul
         Some(Err(why)) => return Err(Error::new(Phase::Parse, ErrorKind::Shape(why)).path(&file.display)),
         // Borrowed: a copy of a large file's text was a second file's worth of memory.
         None => (
-            document::parse_text_eliding(text, formats::tfplan::ELIDE).map_err(syntax)?,
+            document::parse_text_eliding(text, formats::tfplan::ELIDE, crate::gate::INLINE_MARKER).map_err(syntax)?,
             std::borrow::Cow::Borrowed(text),
         ),
     };

@@ -171,17 +171,29 @@ pub fn parse_text(text: &str) -> Result<Vec<Document>, SyntaxError> {
 /// parse; a YAML text's from a scan of the parser's events that builds no documents. Comments that cannot be read
 /// (the text parsed, but its comment scan failed) are none, as a waiver in them could not be read either.
 pub fn parse_text_with_comments(text: &str) -> Result<(Vec<Document>, Vec<Comment>), SyntaxError> {
-    text_with_comments(text, None)
+    text_with_comments(text, None, None)
 }
 
-/// [`parse_text_with_comments`], a JSON text read with [`parse_json_eliding`].
-pub fn parse_text_eliding(text: &str, elide: Elide) -> Result<(Vec<Document>, Vec<Comment>), SyntaxError> {
-    text_with_comments(text, Some(elide))
+/// [`parse_text_with_comments`] for a reader that wants only the comments holding `marker` (an inline waiver's): a
+/// JSON text read with [`parse_json_eliding`], and a YAML text not scanned for comments at all when `marker` is
+/// nowhere in it (that scan is a second pass of the YAML parser, a sixth of reading a generated corpus). Other
+/// comments may or may not be returned.
+pub fn parse_text_eliding(
+    text: &str,
+    elide: Elide,
+    marker: &str,
+) -> Result<(Vec<Document>, Vec<Comment>), SyntaxError> {
+    text_with_comments(text, Some(elide), Some(marker))
 }
 
-fn text_with_comments(text: &str, elide: Option<Elide>) -> Result<(Vec<Document>, Vec<Comment>), SyntaxError> {
+fn text_with_comments(
+    text: &str,
+    elide: Option<Elide>,
+    marker: Option<&str>,
+) -> Result<(Vec<Document>, Vec<Comment>), SyntaxError> {
     match sniff(text) {
         Syntax::Json => json::parse(text, true, elide).map(|(doc, found)| (vec![doc], found)),
+        Syntax::Yaml if marker.is_some_and(|m| !text.contains(m)) => Ok((parse_yaml(text)?, Vec::new())),
         Syntax::Yaml => Ok((parse_yaml(text)?, comments(text).unwrap_or_default())),
     }
 }

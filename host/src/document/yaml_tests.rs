@@ -182,3 +182,33 @@ fn alias_bombs_are_refused() {
     }
     assert!(parse_yaml(&text).expect_err("bomb").message.contains("too many"));
 }
+
+/// A reader that wants only comments holding a marker gets every one of those; a YAML text without the marker is not
+/// scanned for comments (a second parse), and one that holds it only inside a string has none.
+#[test]
+fn comments_are_scanned_only_where_the_marker_is() {
+    use crate::document::{Comment, Elide, parse_text_eliding, parse_text_with_comments};
+    const MARKER: &str = "entitle:ignore";
+    let elide = Elide { member: "planned_values", when: "resource_changes" };
+    let texts = [
+        "# a plain comment\nkind: Pod # another\n",
+        "kind: Pod # entitle:ignore RULE-1 until 2027-01-01\nmetadata: {name: a} # plain\n",
+        "kind: Pod\nnote: 'entitle:ignore RULE-1'\n",
+        "kind: Pod\nblock: |\n  # entitle:ignore RULE-1, block text\n# entitle:ignore RULE-2 after it\n",
+    ];
+    for text in texts {
+        let (docs, wanted) = parse_text_eliding(text, elide, MARKER).expect("parses");
+        let (all_docs, all) = parse_text_with_comments(text).expect("parses");
+        assert_eq!(
+            docs.iter().map(|d| &d.value).collect::<Vec<_>>(),
+            all_docs.iter().map(|d| &d.value).collect::<Vec<_>>()
+        );
+        let marked = |c: &[Comment]| c.iter().filter(|c| c.text.contains(MARKER)).cloned().collect::<Vec<_>>();
+        assert_eq!(marked(&wanted), marked(&all), "{text:?}");
+        if !text.contains(MARKER) {
+            assert!(wanted.is_empty() && !all.is_empty(), "{text:?}: {all:?}");
+        }
+    }
+    let (_, found) = parse_text_eliding(texts[3], elide, MARKER).expect("parses");
+    assert_eq!(found.iter().map(|c| c.position.line).collect::<Vec<_>>(), [4], "the block scalar's line is text");
+}

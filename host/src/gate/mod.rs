@@ -13,6 +13,7 @@ pub use baseline::Baseline;
 pub use config::GateConfig;
 pub use inline::apply_inline;
 pub use inline_source::InlineSource;
+pub(crate) use inline_source::MARKER as INLINE_MARKER;
 pub use waivers::Waivers;
 
 use std::path::PathBuf;
