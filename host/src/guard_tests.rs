@@ -63,6 +63,12 @@ fn checker() -> Checker {
     Checker { runtime, policies: vec![policy], catalog: LoadedCatalog::builtin() }
 }
 
+/// The paths of a report's findings, and the path and phase of each of its errors.
+fn outcome(report: &crate::Report) -> (Vec<&str>, Vec<(Option<&str>, Phase)>) {
+    let found = report.findings.iter().map(|f| f.location.path.as_str()).collect();
+    (found, report.errors.iter().map(|e| (e.path.as_deref(), e.phase)).collect())
+}
+
 #[test]
 fn a_panic_in_one_input_is_that_inputs_internal_error() {
     let dir = std::env::temp_dir().join(format!("entitle-guard-{}", std::process::id()));
@@ -74,9 +80,8 @@ fn a_panic_in_one_input_is_that_inputs_internal_error() {
     let report = checker().check(&files, Vec::new(), &options);
     let _ = std::fs::remove_dir_all(&dir);
 
-    let found: Vec<&str> = report.findings.iter().map(|f| f.location.path.as_str()).collect();
+    let (found, errors) = outcome(&report);
     assert_eq!(found, [files[0].display.as_str()], "the unharmed input is still checked");
-    let errors: Vec<(Option<&str>, Phase)> = report.errors.iter().map(|e| (e.path.as_deref(), e.phase)).collect();
     assert_eq!(
         errors,
         [(Some(files[1].display.as_str()), Phase::Parse), (Some(files[2].display.as_str()), Phase::Evaluate)]
@@ -103,10 +108,9 @@ fn a_panic_in_a_batch_is_only_that_inputs_error() {
     let report = checker().check(&files, Vec::new(), &options);
     let _ = std::fs::remove_dir_all(&dir);
 
-    let found: Vec<&str> = report.findings.iter().map(|f| f.location.path.as_str()).collect();
+    let (found, errors) = outcome(&report);
     let display = |i: usize| files[i].display.as_str();
     assert_eq!(found, [display(0), display(1), display(4)]);
-    let errors: Vec<(Option<&str>, Phase)> = report.errors.iter().map(|e| (e.path.as_deref(), e.phase)).collect();
     assert_eq!(errors, [(Some(display(2)), Phase::Evaluate), (Some(display(3)), Phase::Evaluate)]);
     for (error, stage) in report.errors.iter().zip(["evaluate", "evaluate-one"]) {
         assert!(error.message.contains(&format!("injected fault in {stage} ")), "{}", error.message);
