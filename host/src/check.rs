@@ -17,6 +17,7 @@ use crate::kept::InputOutcome;
 use crate::report::{self, Report};
 use crate::request_prefix::Prefix;
 use crate::runtime::{Policy, Runtime};
+use crate::sent_fields::SentFields;
 use crate::{Error, ErrorKind, Phase};
 
 /// What a run evaluates against.
@@ -229,11 +230,7 @@ impl Checker {
     ) {
         crate::guard::fault::hit("evaluate-one", &loaded.path);
         let policy = &self.policies[index];
-        // Properties are sent only to the policies that read them, serialised once.
-        let shared = match policy.metadata.reads_properties {
-            true => sent.with_properties.get_or_insert_with(|| serialise(&sent.view.with_properties(loaded), options)),
-            false => &sent.shared,
-        };
+        let shared = sent.part(SentFields::of(&policy.metadata), loaded, options);
         let mut request = Vec::with_capacity(prefix.bytes.len() + shared.len());
         request.extend_from_slice(&prefix.bytes);
         request.extend_from_slice(&shared[1..]);
@@ -252,19 +249,39 @@ impl Checker {
     }
 }
 
-/// What one input sends its policies: its guest view and the shared part of each request (serialised once), and
-/// the same with properties for the policies that read them (made on first use).
+/// What one input sends its policies: its guest view and the shared part of each request, serialised once for every
+/// policy sent all fields without bodies, and once (on first use) for each other [`SentFields`] a policy asks for.
 struct Sent {
     view: GuestView,
     shared: Vec<u8>,
-    with_properties: Option<Vec<u8>>,
+    /// The parts made for the policies sent bodies or fewer fields, by what they are sent.
+    others: Vec<(bool, Vec<String>, Vec<u8>)>,
 }
 
 impl Sent {
     fn new(loaded: &LoadedInput, options: &CheckOptions) -> Sent {
         let view = GuestView::new(loaded);
         let shared = serialise(&view.deployment, options);
-        Sent { view, shared, with_properties: None }
+        Sent { view, shared, others: Vec::new() }
+    }
+
+    /// The shared part of the request for a policy sent `fields`.
+    fn part(&mut self, fields: SentFields<'_>, loaded: &LoadedInput, options: &CheckOptions) -> &[u8] {
+        if fields.same(&SentFields::PLAIN) {
+            return &self.shared;
+        }
+        let found =
+            self.others.iter().position(|(properties, only, _)| fields.same(&SentFields::new(*properties, only)));
+        let at = found.unwrap_or_else(|| {
+            let mut deployment = match fields.properties {
+                true => self.view.with_properties(loaded),
+                false => self.view.deployment.clone(),
+            };
+            fields.trim_all(&mut deployment);
+            self.others.push((fields.properties, fields.only().to_vec(), serialise(&deployment, options)));
+            self.others.len() - 1
+        });
+        &self.others[at].2
     }
 }
 

@@ -93,6 +93,11 @@ fn reads(out: &mut String, p: &Policy, catalog: &LoadedCatalog, rows: bool) {
         "  the deployment model ({scope}){}",
         if m.reads_properties { ", with resource bodies" } else { "" }
     );
+    if !m.workload_fields.is_empty() {
+        let fields: Vec<String> = m.workload_fields.iter().map(|f| esc(f).into_owned()).collect();
+        let _ =
+            writeln!(out, "  workload fields: {} (besides id, kind, provider, resource, source)", fields.join(", "));
+    }
     let tables: Vec<String> = if m.catalog.is_empty() {
         entitle_sdk::catalog::CATALOG_TABLES.iter().map(|t| (*t).to_owned()).collect()
     } else {

@@ -51,6 +51,7 @@ pub mod report;
 mod request_prefix;
 mod run_scope;
 mod runtime;
+mod sent_fields;
 pub mod serve;
 pub mod source_text;
 mod stream;

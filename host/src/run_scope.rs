@@ -12,6 +12,7 @@ use crate::check::{CheckOptions, Checker, GuestView, Shared};
 use crate::input::LoadedInput;
 use crate::place::place;
 use crate::request_prefix::Prefix;
+use crate::sent_fields::SentFields;
 use crate::{Error, report};
 
 /// True when the policy at `index` is evaluated once per run.
@@ -20,29 +21,30 @@ pub fn is_run_scoped(checker: &Checker, index: usize) -> bool {
 }
 
 /// What a run-scoped policy sees: every input's guest view, and one deployment of all
-/// their workloads, each id prefixed with its input's number (with their `properties` when
-/// the policy reads them).
-pub(crate) fn run_deployment(loaded: &[&LoadedInput], properties: bool) -> (Vec<GuestView>, Deployment) {
+/// their workloads, each id prefixed with its input's number (with the fields the policy
+/// is sent: [`SentFields`]).
+pub(crate) fn run_deployment(loaded: &[&LoadedInput], fields: SentFields<'_>) -> (Vec<GuestView>, Deployment) {
     let views: Vec<GuestView> = loaded.iter().map(|l| GuestView::new(l)).collect();
-    (views, merged(loaded, properties))
+    (views, merged(loaded, fields))
 }
 
 /// One deployment of the workloads of every input's guest view, ids prefixed with the
 /// input's number. Each view is built, moved in and dropped in turn: the run never holds
 /// every view besides the deployment.
-fn merged(loaded: &[&LoadedInput], properties: bool) -> Deployment {
+fn merged(loaded: &[&LoadedInput], fields: SentFields<'_>) -> Deployment {
     let mut workloads = Vec::new();
-    each_workload(loaded, properties, |w| workloads.push(w));
+    each_workload(loaded, fields, |w| workloads.push(w));
     Deployment { path: String::new(), format: "run".into(), workloads }
 }
 
 /// Calls `each` with every workload of every input's guest view, in order, its id
-/// prefixed with the input's number; one input's view is held at a time.
-fn each_workload(loaded: &[&LoadedInput], properties: bool, mut each: impl FnMut(Workload)) {
+/// prefixed with the input's number and only `fields` kept; one input's view is held at a time.
+fn each_workload(loaded: &[&LoadedInput], fields: SentFields<'_>, mut each: impl FnMut(Workload)) {
     for (n, input) in loaded.iter().enumerate() {
         let view = GuestView::new(input);
-        let deployment = if properties { view.with_properties(input) } else { view.deployment };
+        let deployment = if fields.properties { view.with_properties(input) } else { view.deployment };
         for mut w in deployment.workloads {
+            fields.trim(&mut w);
             w.id = format!("{n}:{}", w.id);
             each(w);
         }
@@ -50,10 +52,10 @@ fn each_workload(loaded: &[&LoadedInput], properties: bool, mut each: impl FnMut
 }
 
 /// [`merged`] as it serialises, without holding it: the run's request is written one
-/// input's workloads at a time (the same JSON as `merged(loaded, properties)`).
+/// input's workloads at a time (the same JSON as `merged(loaded, fields)`).
 struct RunDeployment<'a> {
     loaded: &'a [&'a LoadedInput],
-    properties: bool,
+    fields: SentFields<'a>,
 }
 
 impl Serialize for RunDeployment<'_> {
@@ -73,7 +75,7 @@ impl Serialize for RunWorkloads<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut seq = serializer.serialize_seq(None)?;
         let mut failed = None;
-        each_workload(self.0.loaded, self.0.properties, |w| {
+        each_workload(self.0.loaded, self.0.fields, |w| {
             if failed.is_none() {
                 failed = seq.serialize_element(&w).err();
             }
@@ -83,6 +85,19 @@ impl Serialize for RunWorkloads<'_> {
             None => seq.end(),
         }
     }
+}
+
+/// The part of a run-scoped request after the policy's prefix: date, context and every input's workloads, with
+/// `fields` kept.
+fn shared_part(loaded: &[&LoadedInput], fields: SentFields<'_>, options: &CheckOptions) -> Vec<u8> {
+    let deployment = RunDeployment { loaded, fields };
+    let shared = Shared {
+        as_of: options.as_of,
+        warn_within_days: options.warn_within_days,
+        context: &options.context,
+        deployment: &deployment,
+    };
+    serde_json::to_vec(&shared).expect("the model serialises")
 }
 
 /// Evaluates the run-scoped policies among `runnable` over all of `loaded`; a finding on
@@ -100,29 +115,19 @@ pub fn evaluate(
     if run.is_empty() || loaded.iter().all(|l| l.workloads.is_empty()) {
         return (findings, errors);
     }
-    // Properties are sent only to the policies that read them, serialised once.
-    let serialise = |properties: bool| {
-        let deployment = RunDeployment { loaded, properties };
-        let shared = Shared {
-            as_of: options.as_of,
-            warn_within_days: options.warn_within_days,
-            context: &options.context,
-            deployment: &deployment,
-        };
-        serde_json::to_vec(&shared).expect("the model serialises")
-    };
-    let reads =
-        |properties: bool| run.iter().any(|(i, _)| checker.policies[*i].metadata.reads_properties == properties);
-    let plain = reads(false).then(|| serialise(false));
-    let with_properties = reads(true).then(|| serialise(true));
+    // Each policy is sent the fields it reads: one serialisation for each different set.
+    let serialise = |fields: SentFields<'_>| shared_part(loaded, fields, options);
+    let fields = |index: usize| SentFields::of(&checker.policies[index].metadata);
+    // Each policy's part: the index of the first policy sent the same fields (whose part it shares).
+    let part_of: Vec<usize> =
+        run.iter().map(|(i, _)| run.iter().position(|(j, _)| fields(*j).same(&fields(*i))).unwrap_or(0)).collect();
+    let parts: Vec<Option<Vec<u8>>> =
+        run.iter().enumerate().map(|(k, (i, _))| (part_of[k] == k).then(|| serialise(fields(*i)))).collect();
     // The policies run side by side (the tail of a run is otherwise one thread); replies are then read in order.
-    let replies = crate::check::parallel(&run, options.jobs, |(index, prefix)| {
+    let numbered: Vec<(usize, &&(usize, Prefix))> = run.iter().enumerate().collect();
+    let replies = crate::check::parallel(&numbered, options.jobs, |(k, (index, prefix))| {
         let policy = &checker.policies[*index];
-        let shared = match policy.metadata.reads_properties {
-            true => with_properties.as_deref(),
-            false => plain.as_deref(),
-        };
-        let shared = shared.expect("serialised for every policy that runs");
+        let shared = parts[part_of[*k]].as_deref().expect("serialised for the first policy sent these fields");
         // The request is the prefix and the shared part after its `{`, written into the
         // guest one after the other (never joined: the shared part can be tens of MB).
         let request: [&[u8]; 2] = [&prefix.bytes, &shared[1..]];
@@ -170,4 +175,30 @@ pub fn evaluate(
         }
     }
     (findings, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_request_carries_only_the_fields_its_policy_reads() {
+        let mut input = LoadedInput::empty("a.json", std::path::Path::new("a.json"));
+        let mut w = Workload { id: "vm".into(), count: Some(2), ..Default::default() };
+        w.evidence.push("offer rhel-byos".into());
+        w.unknown.insert("region".into(), "a parameter".into());
+        input.workloads.push(w);
+        let options = CheckOptions::new("2026-11-25".parse().unwrap());
+        let only = vec!["count".to_owned()];
+        let workload = |fields| {
+            let part: serde_json::Value = serde_json::from_slice(&shared_part(&[&input], fields, &options)).unwrap();
+            part["deployment"]["workloads"][0].clone()
+        };
+        let all = workload(SentFields::PLAIN);
+        assert_eq!((&all["id"], &all["count"]), (&"0:vm".into(), &2.into()));
+        assert!(all.get("evidence").is_some() && all.get("unknown").is_some(), "{all}");
+        let trimmed = workload(SentFields::new(false, &only));
+        assert_eq!((&trimmed["id"], &trimmed["count"]), (&"0:vm".into(), &2.into()));
+        assert!(trimmed.get("evidence").is_none() && trimmed.get("unknown").is_none(), "{trimmed}");
+    }
 }

@@ -178,6 +178,10 @@ fn explain_tells_a_rule_from_its_policy_and_the_catalog() {
     let unknown = entitle(&dir, &["explain", "NO-SUCH-RULE"]);
     assert_eq!(unknown.status.code(), Some(2));
     assert!(text(&unknown.stderr).contains("no loaded policy declares rule `NO-SUCH-RULE`"));
+    // A policy that lists its workload fields says which.
+    let count = text(&entitle(&dir, &["explain", "BYOS-SUBSCRIPTION-COUNT"]).stdout);
+    assert!(count.contains("(every input of the run at once)"), "{count}");
+    assert!(count.contains("workload fields: addons, billing, count, ha, image, instance, os (besides id,"), "{count}");
 }
 
 #[test]

@@ -68,6 +68,13 @@ pub struct PolicyMetadata {
     /// model's bytes, and most rules need none of them.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub reads_properties: bool,
+    /// The workload fields the policy reads ([`crate::model::WORKLOAD_FIELDS`]) besides the
+    /// ones every workload carries (`id`, `kind`, `provider`, `resource`, `source`); the host
+    /// sends only these, and any other reads as its default (empty, `None`). Empty means all.
+    /// A run-scoped policy sees every workload of the run, so a short list keeps its request
+    /// a fraction of the run's model.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub workload_fields: Vec<String>,
 }
 
 /// What one evaluation of a policy covers.
@@ -131,6 +138,15 @@ impl PolicyMetadata {
             if !crate::catalog::CATALOG_TABLES.contains(&table.as_str()) {
                 let known = crate::catalog::CATALOG_TABLES.join(", ");
                 return Err(format!("catalog table `{table}` does not exist (known: {known})"));
+            }
+        }
+        for field in &self.workload_fields {
+            if field == "properties" {
+                return Err("workload field `properties` is asked for with `\"reads_properties\": true`".into());
+            }
+            if !crate::model::WORKLOAD_FIELDS.contains(&field.as_str()) {
+                let known = crate::model::WORKLOAD_FIELDS.join(", ");
+                return Err(format!("workload field `{field}` does not exist or is always sent (known: {known})"));
             }
         }
         let mut seen = std::collections::BTreeSet::new();

@@ -229,6 +229,32 @@ pub struct Cluster {
     pub hybrid_overlay: Option<bool>,
 }
 
+/// The fields of a [`Workload`] a policy can name in its metadata's `workload_fields`: every
+/// field but the ones each workload carries (`id`, `kind`, `provider`, `resource`, `source`),
+/// `properties` (`reads_properties`) and what stays with the host (`alternatives`, which
+/// reach a policy as workloads of their own, `provenance` and `trail`).
+pub const WORKLOAD_FIELDS: [&str; 19] = [
+    "count",
+    "region",
+    "image",
+    "os",
+    "billing",
+    "addons",
+    "unknown",
+    "evidence",
+    "boot",
+    "registration",
+    "cluster",
+    "ha",
+    "sap",
+    "instance",
+    "kernel",
+    "network",
+    "products",
+    "windows",
+    "tags",
+];
+
 /// One compute thing: a VM, scale set, launch template, instance template, pod template, …
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Workload {
@@ -348,6 +374,101 @@ impl Tag<'_> {
 }
 
 impl Workload {
+    /// Resets to its default every field of [`WORKLOAD_FIELDS`] that `keep` does not name: what
+    /// the host does before sending a workload to a policy that lists its `workload_fields`.
+    /// Every field is named here, so a new one is a compile error rather than one never sent.
+    pub fn keep_fields(&mut self, keep: impl Fn(&str) -> bool) {
+        let Workload {
+            id: _,
+            kind: _,
+            provider: _,
+            resource: _,
+            source: _,
+            count,
+            region,
+            image,
+            os,
+            billing,
+            addons,
+            alternatives: _,
+            unknown,
+            evidence,
+            boot,
+            registration,
+            cluster,
+            ha,
+            sap,
+            instance,
+            kernel,
+            network,
+            products,
+            windows,
+            tags,
+            properties: _,
+            provenance: _,
+            trail: _,
+        } = self;
+        if !keep("count") {
+            *count = Default::default();
+        }
+        if !keep("region") {
+            *region = Default::default();
+        }
+        if !keep("image") {
+            *image = Default::default();
+        }
+        if !keep("os") {
+            *os = Default::default();
+        }
+        if !keep("billing") {
+            *billing = Default::default();
+        }
+        if !keep("addons") {
+            *addons = Default::default();
+        }
+        if !keep("unknown") {
+            *unknown = Default::default();
+        }
+        if !keep("evidence") {
+            *evidence = Default::default();
+        }
+        if !keep("boot") {
+            *boot = Default::default();
+        }
+        if !keep("registration") {
+            *registration = Default::default();
+        }
+        if !keep("cluster") {
+            *cluster = Default::default();
+        }
+        if !keep("ha") {
+            *ha = Default::default();
+        }
+        if !keep("sap") {
+            *sap = Default::default();
+        }
+        if !keep("instance") {
+            *instance = Default::default();
+        }
+        if !keep("kernel") {
+            *kernel = Default::default();
+        }
+        if !keep("network") {
+            *network = Default::default();
+        }
+        if !keep("products") {
+            *products = Default::default();
+        }
+        if !keep("windows") {
+            *windows = Default::default();
+        }
+        if !keep("tags") {
+            *tags = Default::default();
+        }
+    }
+}
+
+impl Workload {
     /// The tag `key` (exact key): present with its value, absent, or unknown with why. A
     /// finding about it names the field `tags.<key>`; the host places a present or unknown
     /// tag at its value and an absent one at the resource.
@@ -389,5 +510,62 @@ impl Workload {
             .clone()
             .or_else(|| self.image.id.clone())
             .unwrap_or_else(|| "an image of unknown identity".to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A workload with every field of [`WORKLOAD_FIELDS`] set to something other than its default.
+    fn full() -> Workload {
+        Workload {
+            id: "vm".into(),
+            count: Some(2),
+            region: Some("eastus".into()),
+            image: Image { publisher: Some("RedHat".into()), ..Default::default() },
+            os: Os { product: Some("rhel".into()), ..Default::default() },
+            billing: Billing { model: BillingModel::Byos, ..Default::default() },
+            addons: vec!["ha".into()],
+            unknown: [("count".to_owned(), "a parameter".to_owned())].into(),
+            evidence: vec!["offer rhel-byos".into()],
+            boot: vec![BootConfig::default()],
+            registration: vec![Registration::default()],
+            cluster: Some(Cluster::default()),
+            ha: Some(HaMembership::default()),
+            sap: Some(SapWorkload::default()),
+            instance: Some(Instance::default()),
+            kernel: vec![KernelChange::default()],
+            network: Some(NetworkPlacement::default()),
+            products: vec![Product::default()],
+            windows: Some(WindowsNode::default()),
+            tags: [("team".to_owned(), None)].into(),
+            ..Default::default()
+        }
+    }
+
+    fn json(w: &Workload) -> serde_json::Map<String, serde_json::Value> {
+        match serde_json::to_value(w).expect("serialises") {
+            serde_json::Value::Object(map) => map,
+            _ => unreachable!("a workload is an object"),
+        }
+    }
+
+    #[test]
+    fn each_field_named_is_the_member_it_resets() {
+        let full = json(&full());
+        for name in WORKLOAD_FIELDS {
+            let mut w = self::full();
+            w.keep_fields(|f| f != name);
+            let kept = json(&w);
+            let changed: Vec<&String> = full.keys().filter(|k| kept.get(*k) != full.get(*k)).collect();
+            assert_eq!(changed, [name], "resetting `{name}`");
+        }
+        let mut w = self::full();
+        w.keep_fields(|_| true);
+        assert_eq!(json(&w), full);
+        w.keep_fields(|_| false);
+        let default = Workload { id: "vm".into(), ..Default::default() };
+        assert_eq!(w, default);
     }
 }

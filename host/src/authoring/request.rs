@@ -5,6 +5,7 @@
 use crate::check::{GuestView, Shared};
 use crate::input::LoadedInput;
 use crate::runtime::{Policy, Prepared};
+use crate::sent_fields::SentFields;
 use crate::{CheckOptions, Checker};
 
 /// The request for `policy` with `settings` (JSON) over `inputs`: the one input's
@@ -18,11 +19,16 @@ pub fn request(
     inputs: &[&LoadedInput],
     options: &CheckOptions,
 ) -> (Vec<u8>, Option<Prepared>) {
+    let fields = SentFields::of(&policy.metadata);
     let deployment = match policy.metadata.scope {
-        entitle_sdk::Scope::Run => crate::run_scope::run_deployment(inputs, policy.metadata.reads_properties).1,
+        entitle_sdk::Scope::Run => crate::run_scope::run_deployment(inputs, fields).1,
         entitle_sdk::Scope::Input => match inputs.first() {
-            Some(input) if policy.metadata.reads_properties => GuestView::new(input).with_properties(input),
-            Some(input) => GuestView::new(input).deployment,
+            Some(input) => {
+                let view = GuestView::new(input);
+                let mut deployment = if fields.properties { view.with_properties(input) } else { view.deployment };
+                fields.trim_all(&mut deployment);
+                deployment
+            }
             None => entitle_sdk::Deployment::default(),
         },
     };
