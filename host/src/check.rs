@@ -535,4 +535,28 @@ mod tests {
         let body = json!({"secret_sauce": 1});
         assert_eq!(ids, [("a", &body), ("a#alternative-1", &body), ("b", &Value::Null)]);
     }
+
+    #[test]
+    fn an_input_policy_is_sent_the_fields_it_lists_and_bodies_only_when_it_reads_them() {
+        let mut loaded = LoadedInput::empty("f.json", std::path::Path::new("f.json"));
+        let mut w = Workload { id: "a".into(), count: Some(2), properties: json!({"body": 1}), ..Workload::default() };
+        w.evidence.push("why".into());
+        loaded.workloads.push(w);
+        let options = CheckOptions::new("2026-11-25".parse().unwrap());
+        let mut sent = Sent::new(&loaded, &options);
+        let only = ["count".to_owned()];
+        let mut workload = |fields| {
+            let part: Value = serde_json::from_slice(sent.part(fields, &loaded, &options)).unwrap();
+            part["deployment"]["workloads"][0].clone()
+        };
+        let plain = workload(SentFields::PLAIN);
+        assert!(plain.get("evidence").is_some() && plain.get("properties").is_none(), "{plain}");
+        let trimmed = workload(SentFields::new(false, &only));
+        assert_eq!(trimmed["count"], 2);
+        assert!(trimmed.get("evidence").is_none() && trimmed.get("properties").is_none(), "{trimmed}");
+        let bodies = workload(SentFields::new(true, &only));
+        assert_eq!((&bodies["properties"], bodies.get("evidence")), (&json!({"body": 1}), None), "{bodies}");
+        assert_eq!(workload(SentFields::new(false, &only)), trimmed, "made once, then shared");
+        assert_eq!(sent.others.len(), 2);
+    }
 }
