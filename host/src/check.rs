@@ -105,7 +105,8 @@ impl Checker {
         report.findings.extend(outcome.findings);
         errors.extend(outcome.errors);
         report.logs.extend(outcome.logs);
-        let (found, failed) = self.evaluate_run(&[&loaded], &|_| None, &runnable, options, &mut report.logs);
+        let inputs: &[&LoadedInput] = &[&loaded];
+        let (found, failed) = self.evaluate_run(inputs, &runnable, options, &mut report.logs);
         report.findings.extend(found);
         errors.extend(failed);
         report.add_errors(errors);
@@ -162,19 +163,17 @@ impl Checker {
         self.evaluate_batch(&[loaded], runnable, options).pop().expect("one outcome per input")
     }
 
-    /// The run-scoped policies behind the panic boundary; `unpack(n)` gives input `n` with
-    /// its provenance when `loaded` holds it without (see [`crate::kept`]).
-    pub(crate) fn evaluate_run(
+    /// The run-scoped policies behind the panic boundary.
+    pub(crate) fn evaluate_run<I: crate::run_scope::RunInputs + ?Sized>(
         &self,
-        loaded: &[&LoadedInput],
-        unpack: &dyn Fn(usize) -> Option<LoadedInput>,
+        loaded: &I,
         runnable: &[(usize, Prefix)],
         options: &CheckOptions,
         logs: &mut Vec<crate::guest_log::GuestLog>,
     ) -> (Vec<report::Finding>, Vec<Error>) {
-        crate::guard::run(|| crate::run_scope::evaluate(self, loaded, unpack, runnable, options, logs)).unwrap_or_else(
-            |m| (Vec::new(), vec![Error::new(Phase::Evaluate, ErrorKind::Internal(m)).path("(all inputs)")]),
-        )
+        crate::guard::run(|| crate::run_scope::evaluate(self, loaded, runnable, options, logs)).unwrap_or_else(|m| {
+            (Vec::new(), vec![Error::new(Phase::Evaluate, ErrorKind::Internal(m)).path("(all inputs)")])
+        })
     }
 
     /// Runs every runnable policy that is not run-scoped on each input of a batch. An input is serialised once and

@@ -20,29 +20,66 @@ pub fn is_run_scoped(checker: &Checker, index: usize) -> bool {
     checker.policies[index].metadata.scope == Scope::Run
 }
 
+/// The inputs of a run as the run-scoped policies read them: one at a time, each with its
+/// workloads and their provenance (a streaming run keeps them packed: [`crate::kept`]).
+pub(crate) trait RunInputs {
+    /// How many inputs.
+    fn count(&self) -> usize;
+    /// Input `n`, its workloads' provenance and trail in place.
+    fn input(&self, n: usize) -> RunInput<'_>;
+    /// True when some input has a workload.
+    fn any_workloads(&self) -> bool;
+}
+
+/// One input as [`RunInputs::input`] gives it: held by the run, or unpacked for the caller.
+pub(crate) enum RunInput<'a> {
+    Borrowed(&'a LoadedInput),
+    Unpacked(Box<LoadedInput>),
+}
+
+impl std::ops::Deref for RunInput<'_> {
+    type Target = LoadedInput;
+
+    fn deref(&self) -> &LoadedInput {
+        match self {
+            RunInput::Borrowed(input) => input,
+            RunInput::Unpacked(input) => input,
+        }
+    }
+}
+
+impl RunInputs for [&LoadedInput] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn input(&self, n: usize) -> RunInput<'_> {
+        RunInput::Borrowed(self[n])
+    }
+
+    fn any_workloads(&self) -> bool {
+        self.iter().any(|l| !l.workloads.is_empty())
+    }
+}
+
 /// What a run-scoped policy sees: every input's guest view, and one deployment of all
 /// their workloads, each id prefixed with its input's number (with the fields the policy
 /// is sent: [`SentFields`]).
 pub(crate) fn run_deployment(loaded: &[&LoadedInput], fields: SentFields<'_>) -> (Vec<GuestView>, Deployment) {
     let views: Vec<GuestView> = loaded.iter().map(|l| GuestView::new(l)).collect();
-    (views, merged(loaded, fields))
-}
-
-/// One deployment of the workloads of every input's guest view, ids prefixed with the
-/// input's number. Each view is built, moved in and dropped in turn: the run never holds
-/// every view besides the deployment.
-fn merged(loaded: &[&LoadedInput], fields: SentFields<'_>) -> Deployment {
     let mut workloads = Vec::new();
     each_workload(loaded, fields, |w| workloads.push(w));
-    Deployment { path: String::new(), format: "run".into(), workloads }
+    (views, Deployment { path: String::new(), format: "run".into(), workloads })
 }
 
 /// Calls `each` with every workload of every input's guest view, in order, its id
-/// prefixed with the input's number and only `fields` kept; one input's view is held at a time.
-fn each_workload(loaded: &[&LoadedInput], fields: SentFields<'_>, mut each: impl FnMut(Workload)) {
-    for (n, input) in loaded.iter().enumerate() {
-        let view = GuestView::new(input);
-        let deployment = if fields.properties { view.with_properties(input) } else { view.deployment };
+/// prefixed with the input's number and only `fields` kept; one input (and its view) is
+/// held at a time.
+fn each_workload<I: RunInputs + ?Sized>(loaded: &I, fields: SentFields<'_>, mut each: impl FnMut(Workload)) {
+    for n in 0..loaded.count() {
+        let input = loaded.input(n);
+        let view = GuestView::new(&input);
+        let deployment = if fields.properties { view.with_properties(&input) } else { view.deployment };
         for mut w in deployment.workloads {
             fields.trim(&mut w);
             w.id = format!("{n}:{}", w.id);
@@ -51,14 +88,14 @@ fn each_workload(loaded: &[&LoadedInput], fields: SentFields<'_>, mut each: impl
     }
 }
 
-/// [`merged`] as it serialises, without holding it: the run's request is written one
-/// input's workloads at a time (the same JSON as `merged(loaded, fields)`).
-struct RunDeployment<'a> {
-    loaded: &'a [&'a LoadedInput],
+/// [`run_deployment`]'s deployment as it serialises, without holding it: the run's request
+/// is written one input's workloads at a time.
+struct RunDeployment<'a, I: ?Sized> {
+    loaded: &'a I,
     fields: SentFields<'a>,
 }
 
-impl Serialize for RunDeployment<'_> {
+impl<I: RunInputs + ?Sized> Serialize for RunDeployment<'_, I> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_struct("Deployment", 3)?;
         map.serialize_field("path", "")?;
@@ -69,9 +106,9 @@ impl Serialize for RunDeployment<'_> {
 }
 
 /// The `workloads` of a [`RunDeployment`].
-struct RunWorkloads<'a>(&'a RunDeployment<'a>);
+struct RunWorkloads<'a, I: ?Sized>(&'a RunDeployment<'a, I>);
 
-impl Serialize for RunWorkloads<'_> {
+impl<I: RunInputs + ?Sized> Serialize for RunWorkloads<'_, I> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut seq = serializer.serialize_seq(None)?;
         let mut failed = None;
@@ -89,7 +126,7 @@ impl Serialize for RunWorkloads<'_> {
 
 /// The part of a run-scoped request after the policy's prefix: date, context and every input's workloads, with
 /// `fields` kept.
-fn shared_part(loaded: &[&LoadedInput], fields: SentFields<'_>, options: &CheckOptions) -> Vec<u8> {
+fn shared_part<I: RunInputs + ?Sized>(loaded: &I, fields: SentFields<'_>, options: &CheckOptions) -> Vec<u8> {
     let deployment = RunDeployment { loaded, fields };
     let shared = Shared {
         as_of: options.as_of,
@@ -100,19 +137,17 @@ fn shared_part(loaded: &[&LoadedInput], fields: SentFields<'_>, options: &CheckO
     serde_json::to_vec(&shared).expect("the model serialises")
 }
 
-/// Evaluates the run-scoped policies among `runnable` over all of `loaded`; a finding on
-/// input `n` is placed on `unpack(n)` when that gives its provenance (see [`crate::kept`]).
-pub fn evaluate(
+/// Evaluates the run-scoped policies among `runnable` over all of `loaded`.
+pub(crate) fn evaluate<I: RunInputs + ?Sized>(
     checker: &Checker,
-    loaded: &[&LoadedInput],
-    unpack: &dyn Fn(usize) -> Option<LoadedInput>,
+    loaded: &I,
     runnable: &[(usize, Prefix)],
     options: &CheckOptions,
     logs: &mut Vec<crate::guest_log::GuestLog>,
 ) -> (Vec<report::Finding>, Vec<Error>) {
     let (mut findings, mut errors) = (Vec::new(), Vec::new());
     let run: Vec<&(usize, Prefix)> = runnable.iter().filter(|(i, _)| is_run_scoped(checker, *i)).collect();
-    if run.is_empty() || loaded.iter().all(|l| l.workloads.is_empty()) {
+    if run.is_empty() || !loaded.any_workloads() {
         return (findings, errors);
     }
     // Each policy is sent the fields it reads: one serialisation for each different set.
@@ -143,7 +178,7 @@ pub fn evaluate(
             }
         };
         crate::guest_log::collect(policy.id(), "(all inputs)", evaluated.logs, options.verbosity, logs);
-        let mut per_input: Vec<Vec<entitle_sdk::Finding>> = vec![Vec::new(); loaded.len()];
+        let mut per_input: Vec<Vec<entitle_sdk::Finding>> = vec![Vec::new(); loaded.count()];
         let (on_context, evaluated): (Vec<_>, Vec<_>) =
             evaluated.findings.into_iter().partition(|f| f.workload == entitle_sdk::CONTEXT_WORKLOAD);
         match on_context.into_iter().map(|f| crate::context_finding::place(policy, options, f)).collect() {
@@ -157,7 +192,7 @@ pub fn evaluate(
                 errors.push(Error::new(crate::Phase::Evaluate, crate::ErrorKind::Reply(why)).policy(policy.id()));
                 continue;
             };
-            if n >= loaded.len() {
+            if n >= loaded.count() {
                 let why = format!("finding for workload `{}`, which is not in the run", f.workload);
                 errors.push(Error::new(crate::Phase::Evaluate, crate::ErrorKind::Reply(why)).policy(policy.id()));
                 continue;
@@ -167,8 +202,9 @@ pub fn evaluate(
         }
         for (n, found) in per_input.into_iter().enumerate().filter(|(_, f)| !f.is_empty()) {
             // The view of an input is built again only when a finding lands in it.
-            let (unpacked, view) = (unpack(n), GuestView::new(loaded[n]));
-            match place(policy, unpacked.as_ref().unwrap_or(loaded[n]), &view, found, options.context_file.as_ref()) {
+            let input = loaded.input(n);
+            let view = GuestView::new(&input);
+            match place(policy, &input, &view, found, options.context_file.as_ref()) {
                 Ok(placed) => findings.extend(placed),
                 Err(e) => errors.push(e),
             }
@@ -191,7 +227,8 @@ mod tests {
         let options = CheckOptions::new("2026-11-25".parse().unwrap());
         let only = vec!["count".to_owned()];
         let workload = |fields| {
-            let part: serde_json::Value = serde_json::from_slice(&shared_part(&[&input], fields, &options)).unwrap();
+            let part: serde_json::Value =
+                serde_json::from_slice(&shared_part(&[&input][..], fields, &options)).unwrap();
             part["deployment"]["workloads"][0].clone()
         };
         let all = workload(SentFields::PLAIN);

@@ -234,7 +234,7 @@ fn report(
     // buffer at once, the run's high-water mark with many findings.
     report.findings.reserve(kept.iter().map(|k| k.input.findings.len() + k.outcome.findings.len()).sum());
     for k in kept.iter_mut() {
-        report.add_input(&k.input);
+        report.add_input_counted(&k.input, k.workload_count());
         report.findings.extend(k.input.findings.iter().map(InputFinding::to_report));
         errors.extend(k.input.errors.iter().map(Error::copy));
         let outcome = std::mem::take(&mut k.outcome);
@@ -242,9 +242,7 @@ fn report(
         errors.extend(outcome.errors);
         report.logs.extend(outcome.logs);
     }
-    let inputs: Vec<&LoadedInput> = kept.iter().map(|k| &k.input).collect();
-    let unpack = |n: usize| Some(kept[n].unpacked());
-    let (found, failed) = checker.evaluate_run(&inputs, &unpack, runnable, options, &mut report.logs);
+    let (found, failed) = checker.evaluate_run(kept.as_slice(), runnable, options, &mut report.logs);
     report.findings.extend(found);
     errors.extend(failed);
     report.add_errors(errors);

@@ -1,9 +1,11 @@
 //! What a streaming run keeps of one input once its own policies have run: its findings,
 //! errors and logs, the report's line about it, and — packed small — what only the end of
-//! the run may still need: each workload's provenance and trail (to place a run-scoped
-//! policy's finding) and the file's text (to quote the lines findings cite). A packed input
-//! costs a few KB instead of the tens of KB its model and text take, so a run's memory
-//! grows with its findings, not with its corpus.
+//! the run may still need: its workloads (for the run-scoped policies), with each one's
+//! provenance and trail (to place their findings), and the file's text (to quote the lines
+//! findings cite). A packed input costs a few KB instead of the tens of KB its model and
+//! text take, in a few allocations rather than hundreds of small ones scattered among the
+//! pages the next inputs' parsing frees, so a run's memory grows with its findings, not
+//! with its corpus.
 
 mod placement;
 
@@ -36,6 +38,8 @@ pub(crate) struct Kept {
     pub texts: Vec<(String, Text)>,
     /// Each workload's provenance and trail, packed (`None`: left in `input`).
     placement: Option<Vec<u8>>,
+    /// How many workloads, and the rest of them as compressed JSON (`None`: left in `input`).
+    workloads: Option<(usize, Vec<u8>)>,
 }
 
 /// A file's text, packed or as it was read.
@@ -65,20 +69,36 @@ impl Kept {
             }
         }
         let placement = (!large && !input.workloads.is_empty()).then(|| pack(&mut input));
-        Kept { input, outcome, texts, placement }
+        let workloads = placement.is_some().then(|| {
+            let json = serde_json::to_vec(&input.workloads).expect("a model serialises");
+            (std::mem::take(&mut input.workloads).len(), lz4_flex::compress_prepend_size(&json))
+        });
+        Kept { input, outcome, texts, placement, workloads }
+    }
+
+    /// How many workloads the input has.
+    pub fn workload_count(&self) -> usize {
+        self.workloads.as_ref().map_or(self.input.workloads.len(), |(n, _)| *n)
     }
 
     /// Drops what the input's own reading produced (it is modelled through `reader`).
     pub fn read_with(&mut self, reader: String) {
         clear_included(&mut self.input, reader);
         self.outcome = InputOutcome::default();
-        self.placement = None;
+        (self.placement, self.workloads) = (None, None);
     }
 
-    /// The input with every workload's provenance and trail back in place.
+    /// The input with its workloads, and their provenance and trail, back in place.
     pub fn unpacked(&self) -> LoadedInput {
         let mut input = LoadedInput::empty(&self.input.path, &self.input.fs_path);
-        (input.format, input.workloads) = (self.input.format, self.input.workloads.clone());
+        input.format = self.input.format;
+        input.workloads = match &self.workloads {
+            Some((_, bytes)) => {
+                let json = lz4_flex::decompress_size_prepended(bytes).expect("packed by this process");
+                serde_json::from_slice(&json).expect("serialised by this process")
+            }
+            None => self.input.workloads.clone(),
+        };
         if let Some(bytes) = &self.placement {
             let encoded = lz4_flex::decompress_size_prepended(bytes).expect("packed by this process");
             for (w, p) in input.workloads.iter_mut().zip(placement::decode(&encoded)) {
@@ -91,10 +111,28 @@ impl Kept {
         input
     }
 
-    /// True when the input's placement is packed (its workloads have no provenance now).
+    /// True when the input's workloads and placement are packed.
     #[cfg(test)]
     fn packed(&self) -> bool {
-        self.placement.is_some()
+        self.placement.is_some() && self.workloads.is_some()
+    }
+}
+
+/// Kept inputs as the run-scoped policies read them: one unpacked at a time.
+impl crate::run_scope::RunInputs for [Kept] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn input(&self, n: usize) -> crate::run_scope::RunInput<'_> {
+        match self[n].placement.is_some() || self[n].workloads.is_some() {
+            true => crate::run_scope::RunInput::Unpacked(Box::new(self[n].unpacked())),
+            false => crate::run_scope::RunInput::Borrowed(&self[n].input),
+        }
+    }
+
+    fn any_workloads(&self) -> bool {
+        self.iter().any(|k| k.workload_count() > 0)
     }
 }
 
@@ -163,7 +201,8 @@ mod tests {
         input.sources.push(Arc::new(SourceText::new("f.json", "{\n  \"x\": 1\n}\n".into())));
         let kept = Kept::new(input, InputOutcome::default(), false);
         assert!(kept.packed());
-        assert!(kept.input.workloads[0].provenance.is_empty() && kept.input.sources.is_empty());
+        assert!(kept.input.workloads.is_empty() && kept.input.sources.is_empty());
+        assert_eq!(kept.workload_count(), 1);
         let back = kept.unpacked();
         w.properties = serde_json::Value::Null;
         assert_eq!(back.workloads, vec![w]);

@@ -386,13 +386,18 @@ impl Report {
 
     /// Records an input.
     pub fn add_input(&mut self, loaded: &LoadedInput) {
+        self.add_input_counted(loaded, loaded.workloads.len());
+    }
+
+    /// Records an input that has `workloads` workloads (kept apart from it).
+    pub(crate) fn add_input_counted(&mut self, loaded: &LoadedInput, workloads: usize) {
         if let Some(source) = &loaded.inline {
             self.inline.entry(loaded.path.clone()).or_insert_with(|| source.clone());
         }
         self.inputs.push(InputInfo {
             path: loaded.path.clone(),
             format: loaded.format.map(|f| f.name()),
-            workloads: loaded.workloads.len(),
+            workloads,
             skipped: loaded.skipped.clone(),
             read_with: loaded.read_with.clone(),
             notes: loaded.notes.clone(),
