@@ -364,8 +364,17 @@ pub fn load(file: &InputFile, catalog: &Catalog, options: &ReadOptions) -> Resul
     let inline = crate::gate::InlineSource::new(comments, json);
     let mut loaded = load_documents(&file.display, &file.path, &text, docs, file.explicit, catalog, options)?;
     loaded.inline = Some(inline);
-    // Kept for the human report's quotes (a copy only when the text was borrowed from the bytes read).
-    loaded.sources.push(std::sync::Arc::new(crate::source_text::SourceText::new(&file.display, text.into_owned())));
+    // Kept for the human report's quotes: the bytes read become the text, without a copy of a large file.
+    let text = match text {
+        std::borrow::Cow::Owned(clean) => clean,
+        std::borrow::Cow::Borrowed(borrowed) => {
+            let bom = bytes.len() - borrowed.len();
+            let mut bytes = bytes;
+            bytes.drain(..bom);
+            String::from_utf8(bytes).expect("decoded as UTF-8 above")
+        }
+    };
+    loaded.sources.push(std::sync::Arc::new(crate::source_text::SourceText::new(&file.display, text)));
     Ok(loaded)
 }
 

@@ -40,15 +40,9 @@ impl SourceText {
     /// Keeps `text` (already decoded, BOM stripped) and indexes its lines once.
     pub fn new(path: &str, text: String) -> SourceText {
         let bytes = text.as_bytes();
-        let (mut starts, mut ascii) = (vec![0], vec![true]);
-        for (i, &byte) in bytes.iter().enumerate() {
-            if byte == b'\n' || (byte == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
-                starts.push(i + 1);
-                ascii.push(true);
-            } else if byte >= 0x80 {
-                *ascii.last_mut().expect("one entry per line") = false;
-            }
-        }
+        let starts = crate::document::line_starts(bytes);
+        let ends = starts.iter().skip(1).copied().chain([bytes.len()]);
+        let ascii = starts.iter().zip(ends).map(|(&start, end)| bytes[start..end].is_ascii()).collect();
         SourceText { path: path.to_owned(), text, starts, ascii }
     }
 

@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 
 pub use comments::{Comment, comments};
 pub use json::{parse_json, parse_json_eliding, parse_json_with_comments};
-pub(crate) use text::LineIndex;
+pub(crate) use text::{LineIndex, line_starts};
 pub use text::{decode_text, sniff};
 pub use yaml::{parse_yaml, parse_yaml_cfn};
 

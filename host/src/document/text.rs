@@ -57,14 +57,7 @@ pub(crate) struct LineIndex<'a> {
 
 impl<'a> LineIndex<'a> {
     pub(crate) fn new(text: &'a str) -> LineIndex<'a> {
-        let bytes = text.as_bytes();
-        let mut starts = vec![0];
-        for (i, &byte) in bytes.iter().enumerate() {
-            if byte == b'\n' || (byte == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
-                starts.push(i + 1);
-            }
-        }
-        LineIndex { text, starts, cursor: (0, 0, 1) }
+        LineIndex { text, starts: line_starts(text.as_bytes()), cursor: (0, 0, 1) }
     }
 
     /// The position of the character at byte `offset` (clamped to the text, rounded down to a char boundary).
@@ -88,6 +81,18 @@ impl<'a> LineIndex<'a> {
 
 fn chars(text: &str) -> u32 {
     u32::try_from(text.chars().count()).unwrap_or(u32::MAX)
+}
+
+/// Where each line of `bytes` starts: 0, then after every `\n`, and after every `\r` not followed by `\n`. Only the
+/// line breaks are visited (`memchr`), not every byte.
+pub(crate) fn line_starts(bytes: &[u8]) -> Vec<usize> {
+    let mut starts = vec![0];
+    for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+        if bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n') {
+            starts.push(i + 1);
+        }
+    }
+    starts
 }
 
 #[cfg(test)]
@@ -146,5 +151,14 @@ mod tests {
         // Backwards and mid-character offsets still work.
         assert_eq!(index.position(text.find('é').expect("é") + 1), at(2, 2));
         assert_eq!(index.position(1), at(1, 2));
+    }
+
+    #[test]
+    fn lines_start_after_each_kind_of_line_end() {
+        assert_eq!(line_starts(b""), [0]);
+        assert_eq!(line_starts(b"a\r"), [0, 2]);
+        assert_eq!(line_starts(b"a\r\n"), [0, 3]);
+        assert_eq!(line_starts(b"\r\r\n\n"), [0, 1, 3, 4]);
+        assert_eq!(line_starts("é\nx\ry".as_bytes()), [0, 3, 5]);
     }
 }

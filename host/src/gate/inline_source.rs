@@ -31,16 +31,16 @@ impl InlineSource {
         }
         let mut metadata = HashMap::new();
         if let Some(doc) = json {
-            let mut pointer = String::new();
-            collect(doc, &doc.value, &mut pointer, (false, false), &mut metadata);
+            collect(doc, &doc.value, &mut Vec::new(), (false, false), &mut metadata);
         }
         InlineSource { by_line, metadata }
     }
 
     /// Reads and parses a file that is not an input (a `.tf` file of a module, a linked template) for its waivers;
-    /// `None` when it cannot be read or parsed (its findings stay unwaived).
+    /// `None` when it cannot be read or parsed (its findings stay unwaived). Only a regular file within the input
+    /// size limit is read.
     pub(crate) fn read(path: &str) -> Option<InlineSource> {
-        let bytes = std::fs::read(path).ok()?;
+        let bytes = crate::confined::read_regular(std::path::Path::new(path), crate::confined::INPUT_LIMIT).ok()?;
         let text = document::decode_text(&bytes).ok()?;
         if path.ends_with(".tf") {
             return Some(InlineSource::new(crate::formats::tfhcl::hcl_comments(text).unwrap_or_default(), None));
@@ -55,13 +55,35 @@ impl InlineSource {
     }
 }
 
-/// Records the waiver lists of every resource under `value`, which is at `pointer`: a resource is a member or element
-/// of a value keyed `resources` or `Resources` (`holds_resources` says `value` is one). One walk of the tree; the
-/// pointer is grown and cut back in place.
-fn collect(
+/// One step of the way from the root to a value: a member's key or an element's index.
+enum Step<'v> {
+    Key(&'v str),
+    Index(usize),
+}
+
+/// The JSON pointer of `steps`.
+fn pointer(steps: &[Step<'_>]) -> String {
+    let mut pointer = String::new();
+    for step in steps {
+        pointer.push('/');
+        match step {
+            Step::Key(key) => document::push_escaped(&mut pointer, key),
+            Step::Index(i) => {
+                // Writing to a `String` cannot fail.
+                let _ = write!(pointer, "{i}");
+            }
+        }
+    }
+    pointer
+}
+
+/// Records the waiver lists of every resource under `value`, which `steps` lead to: a resource is a member or element
+/// of a value keyed `resources` or `Resources` (`holds_resources` says `value` is one). One walk of the tree; a
+/// pointer is written only for a list found.
+fn collect<'v>(
     doc: &Document,
-    value: &Value,
-    pointer: &mut String,
+    value: &'v Value,
+    steps: &mut Vec<Step<'v>>,
     (resource, holds_resources): (bool, bool),
     out: &mut HashMap<String, Vec<(Value, Position)>>,
 ) {
@@ -69,30 +91,27 @@ fn collect(
         for key in ["metadata", "Metadata"] {
             let list = value.get(key).and_then(|m| m.get("entitle")).and_then(|e| e.get("ignore"));
             if let Some(Value::Array(items)) = list {
-                let base = format!("{pointer}/{key}/entitle/ignore");
+                let base = format!("{}/{key}/entitle/ignore", pointer(steps));
                 let at = |i: usize| doc.nearest_position(&format!("{base}/{i}"));
                 let listed = items.iter().enumerate().map(|(i, item)| (item.clone(), at(i))).collect();
                 out.insert(base, listed);
             }
         }
     }
-    let mark = pointer.len();
     match value {
         Value::Object(members) => {
             for (key, child) in members.iter().filter(|(_, c)| c.is_object() || c.is_array()) {
-                pointer.push('/');
-                document::push_escaped(pointer, key);
                 let holds = matches!(key.as_str(), "resources" | "Resources");
-                collect(doc, child, pointer, (holds_resources, holds), out);
-                pointer.truncate(mark);
+                steps.push(Step::Key(key));
+                collect(doc, child, steps, (holds_resources, holds), out);
+                steps.pop();
             }
         }
         Value::Array(items) => {
             for (i, child) in items.iter().enumerate().filter(|(_, c)| c.is_object() || c.is_array()) {
-                // Writing to a `String` cannot fail.
-                let _ = write!(pointer, "/{i}");
-                collect(doc, child, pointer, (holds_resources, false), out);
-                pointer.truncate(mark);
+                steps.push(Step::Index(i));
+                collect(doc, child, steps, (holds_resources, false), out);
+                steps.pop();
             }
         }
         _ => {}
