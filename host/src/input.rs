@@ -356,9 +356,10 @@ pub fn load(file: &InputFile, catalog: &Catalog, options: &ReadOptions) -> Resul
             std::borrow::Cow::Borrowed(text),
         ),
     };
-    // Inline waivers come from this parse; strict JSON carries them in resource metadata too.
+    // Inline waivers come from this parse; strict JSON carries them in resource metadata too (not a Terraform plan or
+    // state, whose resources have no such member: its tree is not walked for them).
     let json = match (document::sniff(&text), docs.as_slice()) {
-        (document::Syntax::Json, [doc]) => Some(doc),
+        (document::Syntax::Json, [doc]) if !formats::tfplan::detect(doc) => Some(doc),
         _ => None,
     };
     let inline = crate::gate::InlineSource::new(comments, json);
@@ -482,7 +483,23 @@ pub fn load_documents(
         }
         loaded.skipped = Some(why.to_owned());
     }
+    if loaded.format == Some(Format::TerraformPlan) && text.len() >= DROP_APART {
+        drop_apart(read.into_iter().chain(long).filter_map(|doc| std::rc::Rc::try_unwrap(doc).ok()).collect());
+    }
     Ok(loaded)
+}
+
+/// A Terraform plan at least this large has its document freed on a thread of its own.
+const DROP_APART: usize = 4 << 20;
+
+/// Frees `docs` on a thread of their own, while this one goes on to evaluate the input: freeing the tree of a 50 MB
+/// plan took 6 % of its run. Only for a plan, whose model is small beside its document: an ARM template's model and
+/// requests are large, and with its document freed from another thread the allocator did not reuse those pages for
+/// them in time (50 MB template: 766 → 828 MB peak, no faster). One such thread per large plan, done long before the
+/// next one is parsed.
+fn drop_apart(docs: Vec<Document>) {
+    // Not spawned (no thread to be had): freed here instead.
+    let _ = std::thread::Builder::new().name("entitle-free".into()).spawn(move || drop(docs));
 }
 
 /// What every front-end's workloads get alike: registration and kernel changes found in
