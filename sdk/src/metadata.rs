@@ -140,7 +140,10 @@ impl PolicyMetadata {
                 return Err(format!("catalog table `{table}` does not exist (known: {known})"));
             }
         }
-        for field in &self.workload_fields {
+        for (i, field) in self.workload_fields.iter().enumerate() {
+            if self.workload_fields[..i].contains(field) {
+                return Err(format!("workload field `{field}` is listed twice"));
+            }
             if field == "properties" {
                 return Err("workload field `properties` is asked for with `\"reads_properties\": true`".into());
             }
