@@ -117,3 +117,23 @@ fn collect<'v>(
         _ => {}
     }
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_read_again_for_its_waivers_must_be_a_regular_file() {
+        let dir = tempfile::tempdir().expect("a scratch directory");
+        let template = dir.path().join("linked.json");
+        let waiver = r#"{"resources": [{"metadata": {"entitle": {"ignore": [{"rule": "R", "reason": "r"}]}}}]}"#;
+        std::fs::write(&template, waiver).expect("written");
+        let read = InlineSource::read(template.to_str().expect("UTF-8")).expect("read");
+        assert_eq!(read.metadata.keys().collect::<Vec<_>>(), ["/resources/0/metadata/entitle/ignore"]);
+        // A FIFO would block a plain read for ever; it is refused instead.
+        let fifo = dir.path().join("fifo.json");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs");
+        assert!(made.success());
+        assert!(InlineSource::read(fifo.to_str().expect("UTF-8")).is_none());
+    }
+}
