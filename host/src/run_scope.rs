@@ -27,6 +27,11 @@ pub(crate) trait RunInputs {
     fn count(&self) -> usize;
     /// Input `n`, its workloads' provenance and trail in place.
     fn input(&self, n: usize) -> RunInput<'_>;
+    /// Input `n` for its guest view: its workloads, whose provenance and trail (which no
+    /// policy is sent) may be left out.
+    fn workloads(&self, n: usize) -> RunInput<'_> {
+        self.input(n)
+    }
     /// True when some input has a workload.
     fn any_workloads(&self) -> bool;
 }
@@ -77,7 +82,7 @@ pub(crate) fn run_deployment(loaded: &[&LoadedInput], fields: SentFields<'_>) ->
 /// held at a time.
 fn each_workload<I: RunInputs + ?Sized>(loaded: &I, fields: SentFields<'_>, mut each: impl FnMut(Workload)) {
     for n in 0..loaded.count() {
-        let input = loaded.input(n);
+        let input = loaded.workloads(n);
         let view = GuestView::new(&input);
         let deployment = if fields.properties { view.with_properties(&input) } else { view.deployment };
         for mut w in deployment.workloads {

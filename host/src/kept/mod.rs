@@ -88,8 +88,8 @@ impl Kept {
         (self.placement, self.workloads) = (None, None);
     }
 
-    /// The input with its workloads, and their provenance and trail, back in place.
-    pub fn unpacked(&self) -> LoadedInput {
+    /// The input with its workloads back in place, and their provenance and trail too when `placed`.
+    fn unpacked(&self, placed: bool) -> LoadedInput {
         let mut input = LoadedInput::empty(&self.input.path, &self.input.fs_path);
         input.format = self.input.format;
         input.workloads = match &self.workloads {
@@ -99,7 +99,7 @@ impl Kept {
             }
             None => self.input.workloads.clone(),
         };
-        if let Some(bytes) = &self.placement {
+        if let Some(bytes) = self.placement.as_ref().filter(|_| placed) {
             let encoded = lz4_flex::decompress_size_prepended(bytes).expect("packed by this process");
             for (w, p) in input.workloads.iter_mut().zip(placement::decode(&encoded)) {
                 (w.provenance, w.trail) = (p.own.provenance, p.own.trail);
@@ -125,10 +125,11 @@ impl crate::run_scope::RunInputs for [Kept] {
     }
 
     fn input(&self, n: usize) -> crate::run_scope::RunInput<'_> {
-        match self[n].placement.is_some() || self[n].workloads.is_some() {
-            true => crate::run_scope::RunInput::Unpacked(Box::new(self[n].unpacked())),
-            false => crate::run_scope::RunInput::Borrowed(&self[n].input),
-        }
+        given(&self[n], true)
+    }
+
+    fn workloads(&self, n: usize) -> crate::run_scope::RunInput<'_> {
+        given(&self[n], false)
     }
 
     fn any_workloads(&self) -> bool {
@@ -147,6 +148,15 @@ impl Text {
                 Arc::new(SourceText::new(path, text))
             }
         }
+    }
+}
+
+/// A kept input as it is, or unpacked (with its placement when `placed`; the placement is packed exactly when the
+/// workloads are).
+fn given(kept: &Kept, placed: bool) -> crate::run_scope::RunInput<'_> {
+    match kept.workloads.is_some() {
+        true => crate::run_scope::RunInput::Unpacked(Box::new(kept.unpacked(placed))),
+        false => crate::run_scope::RunInput::Borrowed(&kept.input),
     }
 }
 
@@ -203,7 +213,7 @@ mod tests {
         assert!(kept.packed());
         assert!(kept.input.workloads.is_empty() && kept.input.sources.is_empty());
         assert_eq!(kept.workload_count(), 1);
-        let back = kept.unpacked();
+        let back = kept.unpacked(true);
         w.properties = serde_json::Value::Null;
         assert_eq!(back.workloads, vec![w]);
         let text = kept.texts[0].1.source("f.json");
